@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { registerSimulate } from './simulate.js';
+import { registerGenerate } from './generate.js';
+import { registerTrain } from './train.js';
+import { registerEvaluate } from './evaluate.js';
+import { registerExport } from './export.js';
+import { registerBench } from './bench.js';
+import { registerServe } from './serve.js';
+
+const program = new Command();
+program
+  .name('neurotwin')
+  .description('Detailed reference neurons, their deep-network twins, and a live millisecond stream of both.')
+  .showHelpAfterError();
+
+registerSimulate(program);
+registerGenerate(program);
+registerTrain(program);
+registerEvaluate(program);
+registerExport(program);
+registerBench(program);
+registerServe(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`neurotwin: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
