@@ -1,8 +1,25 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { FILES, exportModel, readManifest } from '../export/model-files.js';
+import { loadCheckpoint } from '../surrogate/checkpoint.js';
+import { currentCommand } from '../surrogate/command-line.js';
 
-// PLACEHOLDER: replaced by the stage that owns this sub-command.
 export function registerExport(program: Command): void {
-  program.command('export').action(() => {
-    throw new Error('export: not built yet');
-  });
+  program
+    .command('export')
+    .description("rebuild a model's sequence.onnx, step.onnx, manifest.json and card.md from its training checkpoint")
+    .requiredOption('--model <dir>', 'model directory holding checkpoint/')
+    .option('--spike-threshold <p>', 'streamed spike flag threshold (default: keep the manifest value, else 0.5)')
+    .action((opts: { model: string; spikeThreshold?: string }) => {
+      const state = loadCheckpoint(opts.model);
+      const previous = existsSync(path.join(opts.model, FILES.manifest)) ? readManifest(opts.model) : undefined;
+      let spikeThreshold = previous?.spikeThreshold ?? 0.5;
+      if (opts.spikeThreshold !== undefined) {
+        spikeThreshold = Number(opts.spikeThreshold);
+        if (!(spikeThreshold >= 0 && spikeThreshold <= 1)) throw new Error(`--spike-threshold must be in [0, 1], got '${opts.spikeThreshold}'`);
+      }
+      const m = exportModel({ outDir: opts.model, state, spikeThreshold, command: currentCommand() });
+      process.stderr.write(`exported ${opts.model}: ${m.architecture.name}, ${m.architecture.parameterCount} parameters, best epoch ${state.bestEpoch}\n`);
+    });
 }

@@ -1,8 +1,122 @@
 import type { Command } from 'commander';
+import { exportModel } from '../export/model-files.js';
+import { architectureNames } from '../surrogate/architectures/registry.js';
+import { foldVoltageTarget } from '../surrogate/architectures/spec.js';
+import { type BackendName, selectBackend } from '../surrogate/backend.js';
+import { currentCommand, nonNegativeInt, positiveInt, positiveNumber } from '../surrogate/command-line.js';
+import { readTrialFile } from '../surrogate/dataset-files.js';
+import { pooledSpikeScores, rocCurve, thresholdAtFpr } from '../surrogate/metrics.js';
+import { conventionFor, predictTrials, scoredTrials } from '../surrogate/predict.js';
+import { trainSurrogate } from '../surrogate/train.js';
+import { prepareTrials } from '../surrogate/windows.js';
 
-// PLACEHOLDER: replaced by the stage that owns this sub-command.
+/** FPR on validation data at which the streamed spike flag is set (spec §10.3). */
+const STREAM_FPR = 0.002;
+
+interface TrainOpts {
+  arch: string;
+  archParams: string;
+  data: string;
+  valid: string;
+  out: string;
+  neuron: string;
+  epochs: number;
+  stepsPerEpoch: number;
+  batch: number;
+  window: number;
+  validWindows: number;
+  lr: number;
+  patience: number;
+  seed: number;
+  spikeWeight: number;
+  voltageWeight: number;
+  backend?: BackendName;
+  json?: boolean;
+}
+
 export function registerTrain(program: Command): void {
-  program.command('train').action(() => {
-    throw new Error('train: not built yet');
-  });
+  program
+    .command('train')
+    .description('train a surrogate on a dataset (tfjs), then export sequence/step ONNX graphs, manifest and card')
+    .requiredOption('--arch <name>', `architecture (${architectureNames().join(', ')})`)
+    .option('--arch-params <json>', 'architecture options as JSON, e.g. \'{"kernels":[54,17,17],"width":64}\'', '{}')
+    .requiredOption('--data <file>', 'training dataset (HDF5)')
+    .requiredOption('--valid <file>', 'validation dataset (HDF5)')
+    .requiredOption('--out <dir>', 'model directory, e.g. models/if-paper (resumes from its checkpoint)')
+    .option('--neuron <id>', "neuron the data came from: 'if' | 'l5pc-nmda' | 'l5pc-ampa'", 'if')
+    .option('--epochs <n>', 'maximum epochs', positiveInt('epochs'), 40)
+    .option('--steps-per-epoch <n>', 'optimizer steps per epoch', positiveInt('steps-per-epoch'), 200)
+    .option('--batch <n>', 'windows per step', positiveInt('batch'), 32)
+    .option('--window <n>', 'output bins per training window (plus receptive-field history)', positiveInt('window'), 400)
+    .option('--valid-windows <n>', 'fixed validation windows', positiveInt('valid-windows'), 256)
+    .option('--lr <x>', 'Adam learning rate', positiveNumber('lr'), 0.003)
+    .option('--patience <n>', 'epochs without validation improvement before stopping', positiveInt('patience'), 6)
+    .option('--seed <n>', 'seed of initial weights and window draws', nonNegativeInt('seed'), 1)
+    .option('--spike-weight <x>', 'weight of the spike BCE loss', positiveNumber('spike-weight', true), 1)
+    .option('--voltage-weight <x>', 'weight of the (normalised) voltage MSE loss', positiveNumber('voltage-weight', true), 0.1)
+    .option('--backend <name>', 'force a tfjs backend: tensorflow | wasm | cpu')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (opts: TrainOpts) => {
+      let archParams: Record<string, unknown>;
+      try {
+        archParams = JSON.parse(opts.archParams) as Record<string, unknown>;
+      } catch {
+        throw new Error(`--arch-params is not valid JSON: ${opts.archParams}`);
+      }
+      const log = (l: string): void => void process.stderr.write(`${l}\n`);
+      const backend = await selectBackend(opts.backend, log);
+      const command = currentCommand();
+      const [train, valid] = [await readTrialFile(opts.data), await readTrialFile(opts.valid)];
+      log(`data: ${train.length} training trials (${opts.data}), ${valid.length} validation trials (${opts.valid})`);
+      const convention = conventionFor(opts.neuron);
+      const res = await trainSurrogate({
+        config: {
+          arch: opts.arch,
+          archParams,
+          neuron: opts.neuron,
+          convention,
+          epochs: opts.epochs,
+          stepsPerEpoch: opts.stepsPerEpoch,
+          batch: opts.batch,
+          windowBins: opts.window,
+          validWindows: opts.validWindows,
+          lr: opts.lr,
+          patience: opts.patience,
+          seed: opts.seed,
+          lossWeights: { spike: opts.spikeWeight, voltage: opts.voltageWeight },
+          data: opts.data,
+          valid: opts.valid,
+        },
+        train,
+        valid,
+        outDir: opts.out,
+        backend,
+        command,
+        log,
+      });
+      // streamed spike flag: threshold at FPR 0.2 % on the validation trials' scored bins
+      const weights = foldVoltageTarget(res.best, res.voltageTarget);
+      const preds = predictTrials(res.spec, weights, prepareTrials(valid, convention, res.voltageTarget));
+      const pooled = pooledSpikeScores(scoredTrials(valid, preds, convention), { maxSpikes: Infinity });
+      let spikeThreshold = 0.5;
+      let thresholdNote = 'default; validation data had no spikes to calibrate on';
+      if (pooled.labels.some((l) => l === 1) && pooled.labels.some((l) => l === 0)) {
+        spikeThreshold = thresholdAtFpr(rocCurve(pooled.scores, pooled.labels), STREAM_FPR);
+        thresholdNote = `FPR ${STREAM_FPR * 100} % on the validation trials`;
+      }
+      const manifest = exportModel({ outDir: opts.out, state: res.state, spikeThreshold, thresholdNote });
+      const summary = {
+        model: opts.out,
+        arch: res.spec.arch,
+        parameterCount: manifest.architecture.parameterCount,
+        epochs: res.history.length,
+        bestEpoch: res.bestEpoch,
+        bestValidLoss: res.bestValid,
+        stepsPerSecond: res.history.length ? res.history.reduce((a, h) => a + h.stepsPerSecond, 0) / res.history.length : null,
+        spikeThreshold,
+        backend,
+      };
+      if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      else log(`exported ${opts.out}: best epoch ${res.bestEpoch}, valid loss ${res.bestValid.toFixed(5)}, spike threshold ${spikeThreshold.toPrecision(4)}`);
+    });
 }

@@ -1,0 +1,229 @@
+/**
+ * neurotwin streaming SDK, for Node (through the `ws` package) and browsers (the global WebSocket).
+ *
+ *   const client = await NeurotwinClient.connect('ws://localhost:8080/stream');
+ *   const opened = await client.open({ model: 'if-paper', reference: true });
+ *   client.sendBins(0, bins);
+ *   for await (const chunk of client.outputs()) { ... }
+ *   const summary = await client.close();
+ */
+import { decodeServer, encodeClientBinary, encodeClientJson } from '../../proto/codec.js';
+import type {
+  ClientMessage,
+  ClosedMsg,
+  ErrorCode,
+  ErrorMsg,
+  InputBin,
+  OpenMsg,
+  OpenedMsg,
+  OutputChunkMsg,
+  ServerMessage,
+} from '../../proto/messages.js';
+
+export type * from '../../proto/messages.js';
+
+export type ClientErrorCode = ErrorCode | 'CONNECT_FAILED' | 'CONNECTION_CLOSED';
+
+/** A server Error message, or a connection failure, as an exception. */
+export class NeurotwinError extends Error {
+  constructor(
+    readonly code: ClientErrorCode,
+    message: string,
+    readonly bin?: number,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = 'NeurotwinError';
+  }
+
+  static fromMessage(e: ErrorMsg): NeurotwinError {
+    return new NeurotwinError(e.code, e.message, e.bin);
+  }
+}
+
+/** The subset of the WebSocket API used here (browser WebSocket and ws both provide it). */
+interface SocketLike {
+  binaryType: string;
+  readyState: number;
+  send(data: string | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: string, listener: (ev: { data?: unknown; code?: number; reason?: string; message?: string }) => void): void;
+}
+type SocketCtor = new (url: string) => SocketLike;
+
+export interface ConnectOptions {
+  /** protobuf frames (default) or JSON text frames */
+  binary?: boolean;
+  /** WebSocket constructor; defaults to globalThis.WebSocket, else the `ws` package */
+  WebSocket?: SocketCtor;
+}
+
+interface Waiter<T> {
+  resolve(v: T): void;
+  reject(e: Error): void;
+}
+
+async function defaultSocketCtor(): Promise<SocketCtor> {
+  const g = globalThis as unknown as { WebSocket?: SocketCtor };
+  if (g.WebSocket) return g.WebSocket;
+  const ws = (await import('ws')) as unknown as { WebSocket: SocketCtor };
+  return ws.WebSocket;
+}
+
+export class NeurotwinClient {
+  private readonly queue: (OutputChunkMsg | NeurotwinError)[] = [];
+  private readonly readers: Waiter<IteratorResult<OutputChunkMsg>>[] = [];
+  private readonly outputListeners: ((c: OutputChunkMsg) => void)[] = [];
+  private readonly errorListeners: ((e: NeurotwinError) => void)[] = [];
+  private openWaiter: Waiter<OpenedMsg> | null = null;
+  private closeWaiter: Waiter<ClosedMsg> | null = null;
+  private ended: NeurotwinError | null = null;
+
+  private constructor(
+    private readonly socket: SocketLike,
+    readonly binary: boolean,
+  ) {
+    socket.addEventListener('message', (ev) => this.onFrame(ev.data));
+    socket.addEventListener('close', (ev) =>
+      this.onEnd(new NeurotwinError('CONNECTION_CLOSED', `connection closed (code ${ev.code ?? '?'}${ev.reason ? `, ${ev.reason}` : ''})`)),
+    );
+  }
+
+  static async connect(url: string, opts: ConnectOptions = {}): Promise<NeurotwinClient> {
+    const Ctor = opts.WebSocket ?? (await defaultSocketCtor());
+    let socket: SocketLike;
+    try {
+      socket = new Ctor(url);
+    } catch (err) {
+      throw new NeurotwinError('CONNECT_FAILED', `cannot connect to ${url}: ${(err as Error).message}`);
+    }
+    socket.binaryType = 'arraybuffer';
+    await new Promise<void>((resolve, reject) => {
+      socket.addEventListener('open', () => resolve());
+      socket.addEventListener('error', (ev) =>
+        reject(new NeurotwinError('CONNECT_FAILED', `cannot connect to ${url}${ev.message ? `: ${ev.message}` : ''}`)),
+      );
+      socket.addEventListener('close', () => reject(new NeurotwinError('CONNECT_FAILED', `connection to ${url} closed`)));
+    });
+    return new NeurotwinClient(socket, opts.binary ?? true);
+  }
+
+  /** Opens a session; rejects with the server's error (e.g. UNKNOWN_MODEL). */
+  open(opts: OpenMsg): Promise<OpenedMsg> {
+    if (this.openWaiter) return Promise.reject(new Error('open already in progress'));
+    return new Promise<OpenedMsg>((resolve, reject) => {
+      this.openWaiter = { resolve, reject };
+      this.sendMessage({ open: { reference: false, clock: 'ASAP', ...opts } });
+    });
+  }
+
+  /** Sends bins firstBin .. firstBin + bins.length - 1. */
+  sendBins(firstBin: number, bins: InputBin[]): void {
+    this.sendMessage({ inputChunk: { firstBin, bins } });
+  }
+
+  /** Ends the session (the server flushes every output first); resolves with the summary. */
+  close(): Promise<ClosedMsg> {
+    return new Promise<ClosedMsg>((resolve, reject) => {
+      this.closeWaiter = { resolve, reject };
+      this.sendMessage({ close: {} });
+    });
+  }
+
+  /** Send raw bytes or text (for testing servers). */
+  sendRaw(data: string | Uint8Array): void {
+    this.socket.send(data);
+  }
+
+  /** Output chunks in arrival order. Server errors not claimed by open()/close() are thrown here. */
+  outputs(): AsyncIterableIterator<OutputChunkMsg> {
+    const next = (): Promise<IteratorResult<OutputChunkMsg>> => {
+      const item = this.queue.shift();
+      if (item instanceof NeurotwinError) return Promise.reject(item);
+      if (item) return Promise.resolve({ value: item, done: false });
+      if (this.ended) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
+    };
+    const it: AsyncIterableIterator<OutputChunkMsg> = { next, [Symbol.asyncIterator]: () => it };
+    return it;
+  }
+
+  /** Callback alternative to outputs(); chunks passed to callbacks are not queued for outputs(). */
+  onOutput(cb: (c: OutputChunkMsg) => void): void {
+    this.outputListeners.push(cb);
+  }
+
+  /** Callback for server errors; errors passed to callbacks are not thrown by outputs(). */
+  onError(cb: (e: NeurotwinError) => void): void {
+    this.errorListeners.push(cb);
+  }
+
+  disconnect(): void {
+    this.socket.close(1000, 'client done');
+  }
+
+  private sendMessage(msg: ClientMessage): void {
+    if (this.ended) throw this.ended;
+    this.socket.send(this.binary ? encodeClientBinary(msg) : encodeClientJson(msg));
+  }
+
+  private onFrame(data: unknown): void {
+    let msg: ServerMessage;
+    try {
+      msg = decodeServer(typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer));
+    } catch (err) {
+      this.deliverError(new NeurotwinError('BAD_FRAME', (err as Error).message));
+      return;
+    }
+    if ('outputChunk' in msg) this.deliverOutput(msg.outputChunk);
+    else if ('opened' in msg) this.settle('open', msg.opened);
+    else if ('closed' in msg) this.settle('close', msg.closed);
+    else this.onServerError(NeurotwinError.fromMessage(msg.error));
+  }
+
+  private settle(which: 'open' | 'close', value: OpenedMsg | ClosedMsg): void {
+    const w = which === 'open' ? this.openWaiter : this.closeWaiter;
+    if (which === 'open') this.openWaiter = null;
+    else this.closeWaiter = null;
+    (w as Waiter<OpenedMsg | ClosedMsg> | null)?.resolve(value);
+  }
+
+  private onServerError(err: NeurotwinError): void {
+    const w = this.openWaiter ?? this.closeWaiter;
+    if (w) {
+      if (this.openWaiter) this.openWaiter = null;
+      else this.closeWaiter = null;
+      w.reject(err);
+      return;
+    }
+    this.deliverError(err);
+  }
+
+  private deliverOutput(c: OutputChunkMsg): void {
+    if (this.outputListeners.length > 0) {
+      for (const cb of this.outputListeners) cb(c);
+      return;
+    }
+    const reader = this.readers.shift();
+    if (reader) reader.resolve({ value: c, done: false });
+    else this.queue.push(c);
+  }
+
+  private deliverError(err: NeurotwinError): void {
+    if (this.errorListeners.length > 0) {
+      for (const cb of this.errorListeners) cb(err);
+      return;
+    }
+    const reader = this.readers.shift();
+    if (reader) reader.reject(err);
+    else this.queue.push(err);
+  }
+
+  private onEnd(err: NeurotwinError): void {
+    if (this.ended) return;
+    this.ended = err;
+    this.openWaiter?.reject(err);
+    this.closeWaiter?.reject(err);
+    this.openWaiter = this.closeWaiter = null;
+    for (const r of this.readers.splice(0)) r.resolve({ value: undefined, done: true });
+  }
+}

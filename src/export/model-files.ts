@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ModelManifest, ModelMetrics } from '../registry/manifest.js';
+import { type NetworkSpec, foldVoltageTarget, parameterCount, receptiveField } from '../surrogate/architectures/spec.js';
+import { writeFileAtomic } from '../surrogate/atomic-file.js';
+import type { CheckpointState } from '../surrogate/checkpoint.js';
+import { renderCard } from './card.js';
+import { buildSequenceGraph, buildStepGraph, stepStateSpecs } from './surrogate-graphs.js';
+
+export interface ExportOptions {
+  /** model directory (models/<id>) */
+  outDir: string;
+  state: CheckpointState;
+  /** spike flag threshold on spike_prob for streaming */
+  spikeThreshold: number;
+  /** how the spike threshold was chosen (for the card) */
+  thresholdNote?: string;
+  description?: string;
+  /** measured test metrics, if any; otherwise those of an existing manifest are kept */
+  metrics?: ModelManifest['metrics'];
+  /** the command that produced this export, appended to the recorded commands */
+  command?: string;
+}
+
+export const FILES = { sequence: 'sequence.onnx', step: 'step.onnx', card: 'card.md', manifest: 'manifest.json' } as const;
+
+/** Writes sequence.onnx, step.onnx, manifest.json and card.md of a trained checkpoint (best weights). */
+export function exportModel(opts: ExportOptions): ModelManifest {
+  const { state, outDir } = opts;
+  const id = path.basename(path.resolve(outDir));
+  const weights = foldVoltageTarget(state.best, state.voltageTarget);
+  const doc = `${id}: surrogate of '${state.config.neuron}' (${state.spec.arch})`;
+  const previous = readManifestIfAny(outDir);
+  const commands = [...state.commands];
+  if (opts.command && !commands.includes(opts.command)) commands.push(opts.command);
+  const manifest: ModelManifest = {
+    id,
+    neuron: state.config.neuron,
+    description: opts.description ?? previous?.description ?? describe(state.spec, state.config.neuron),
+    architecture: { name: state.spec.arch, params: { ...state.spec.params, layers: state.spec.layers, voltageTarget: state.voltageTarget }, parameterCount: parameterCount(state.spec) },
+    inputs: { nExc: state.nExc, nInh: state.spec.nInputs - state.nExc, order: 'excitatory synapse ids 0..nExc-1, then inhibitory ids 0..nInh-1' },
+    outputs: { spikeProb: 'spike_prob: probability of a spike label in the bin (label convention of the neuron)', voltage: 'voltage: soma voltage with spikes clipped (mV)' },
+    receptiveField: receptiveField(state.spec),
+    spikeThreshold: opts.spikeThreshold,
+    step: stepStateSpecs(weights),
+    files: { sequence: FILES.sequence, step: FILES.step, card: FILES.card },
+    training: {
+      data: state.config.data,
+      valid: state.config.valid,
+      seed: state.config.seed,
+      epochs: state.epoch,
+      backend: state.backend,
+      commands,
+      dataSeeds: state.dataSeeds,
+    },
+    metrics: opts.metrics ?? previous?.metrics,
+    createdAt: new Date().toISOString(),
+  };
+  writeFileAtomic(path.join(outDir, FILES.sequence), buildSequenceGraph(weights, doc));
+  writeFileAtomic(path.join(outDir, FILES.step), buildStepGraph(weights, doc));
+  writeFileAtomic(path.join(outDir, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(path.join(outDir, FILES.card), renderCard(manifest, state, opts.thresholdNote));
+  return manifest;
+}
+
+/** Updates only the metrics of an exported model (manifest + card). */
+export function writeMetrics(outDir: string, state: CheckpointState | undefined, metrics: { test: ModelMetrics; data: string; command: string }): ModelManifest {
+  const manifest = readManifest(outDir);
+  manifest.metrics = metrics;
+  writeFileAtomic(path.join(outDir, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(path.join(outDir, FILES.card), renderCard(manifest, state));
+  return manifest;
+}
+
+export function readManifest(modelDir: string): ModelManifest {
+  const file = path.join(modelDir, FILES.manifest);
+  if (!existsSync(file)) throw new Error(`no ${FILES.manifest} in ${modelDir}`);
+  return JSON.parse(readFileSync(file, 'utf8')) as ModelManifest;
+}
+
+function readManifestIfAny(modelDir: string): ModelManifest | undefined {
+  return existsSync(path.join(modelDir, FILES.manifest)) ? readManifest(modelDir) : undefined;
+}
+
+function describe(spec: NetworkSpec, neuron: string): string {
+  return `${spec.arch} surrogate of the '${neuron}' neuron: ${spec.layers.length} causal conv layer(s), receptive field ${receptiveField(spec)} ms`;
+}

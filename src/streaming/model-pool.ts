@@ -1,0 +1,41 @@
+/**
+ * One loaded step graph and one batch scheduler per model id, shared by every session of that model,
+ * so that concurrent streams of the same model are stepped together.
+ */
+import { BatchScheduler } from '../inference/batch-scheduler.js';
+import { StepModel } from '../inference/step-model.js';
+import type { ModelRegistry } from '../registry/registry.js';
+
+export class ModelPool {
+  private readonly schedulers = new Map<string, Promise<BatchScheduler>>();
+
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly maxBatch: number,
+  ) {}
+
+  /** The model's scheduler, loading the graph on first use; undefined for an unknown id. */
+  scheduler(id: string): Promise<BatchScheduler> | undefined {
+    const model = this.registry.get(id);
+    if (!model) return undefined;
+    let s = this.schedulers.get(id);
+    if (!s) {
+      s = StepModel.load(model.manifest, model.stepPath).then((m) => new BatchScheduler(m, this.maxBatch));
+      s.catch(() => this.schedulers.delete(id));
+      this.schedulers.set(id, s);
+    }
+    return s;
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.schedulers.values()];
+    this.schedulers.clear();
+    for (const s of all) {
+      try {
+        await (await s).model.dispose();
+      } catch {
+        // a model that failed to load has nothing to release
+      }
+    }
+  }
+}

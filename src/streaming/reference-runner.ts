@@ -1,0 +1,156 @@
+/**
+ * Runs one session's reference neuron off the request path: in a worker thread when the compiled
+ * worker script is present (dist/), otherwise (running from TypeScript sources, e.g. under Jest) in
+ * this thread, one chunk per macrotask. Outputs arrive in bin order through the callbacks.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FlatBins } from '../inference/flat-bins.js';
+import { ReferenceStepper, type ReferenceOutputs } from './reference-stepper.js';
+import type { NeuronFactory } from './neuron-factory.js';
+
+export interface ReferenceInfo {
+  nExc: number;
+  nInh: number;
+  outputDelay: number;
+}
+
+export interface ReferenceCallbacks {
+  output(out: ReferenceOutputs): void;
+  error(err: Error): void;
+}
+
+export interface ReferenceRunner {
+  readonly mode: 'worker' | 'inline';
+  /** resolves once the neuron is built */
+  readonly ready: Promise<ReferenceInfo>;
+  push(bins: FlatBins): void;
+  /** completes the bins held back by the output delay; resolves after their output was delivered */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+class WorkerReferenceRunner implements ReferenceRunner {
+  readonly mode = 'worker' as const;
+  readonly ready: Promise<ReferenceInfo>;
+  private readonly worker: Worker;
+  private flushed: (() => void) | null = null;
+
+  constructor(cell: string, script: URL, cb: ReferenceCallbacks) {
+    this.worker = new Worker(script, { workerData: { cell } });
+    this.ready = new Promise<ReferenceInfo>((resolve, reject) => {
+      this.worker.on('message', (msg: { type: string } & Record<string, unknown>) => {
+        switch (msg.type) {
+          case 'ready':
+            resolve(msg as unknown as ReferenceInfo);
+            break;
+          case 'out':
+            cb.output(msg.out as ReferenceOutputs);
+            break;
+          case 'flushed':
+            this.flushed?.();
+            this.flushed = null;
+            break;
+          case 'error': {
+            const err = new Error(String(msg.message));
+            reject(err);
+            cb.error(err);
+            break;
+          }
+        }
+      });
+      this.worker.on('error', (err) => {
+        reject(err);
+        cb.error(err);
+      });
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  push(bins: FlatBins): void {
+    this.worker.postMessage({ type: 'bins', bins });
+  }
+
+  flush(): Promise<void> {
+    return new Promise((resolve) => {
+      this.flushed = resolve;
+      this.worker.postMessage({ type: 'flush' });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.flushed?.();
+    await this.worker.terminate();
+  }
+}
+
+class InlineReferenceRunner implements ReferenceRunner {
+  readonly mode = 'inline' as const;
+  readonly ready: Promise<ReferenceInfo>;
+  private stepper: ReferenceStepper | null = null;
+  private chain: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    cell: string,
+    factory: () => Promise<NeuronFactory>,
+    private readonly cb: ReferenceCallbacks,
+  ) {
+    this.ready = (async () => {
+      const neuron = await (await factory())(cell);
+      this.stepper = new ReferenceStepper(neuron);
+      return { nExc: neuron.nExc, nInh: neuron.nInh, outputDelay: neuron.outputDelay };
+    })();
+    this.ready.catch(() => undefined);
+    this.chain = this.ready.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  private enqueue(work: (s: ReferenceStepper) => ReferenceOutputs): Promise<void> {
+    this.chain = this.chain.then(
+      () =>
+        new Promise<void>((resolve) =>
+          setImmediate(() => {
+            if (!this.stopped && this.stepper) {
+              try {
+                this.cb.output(work(this.stepper));
+              } catch (err) {
+                this.cb.error(err as Error);
+              }
+            }
+            resolve();
+          }),
+        ),
+    );
+    return this.chain;
+  }
+
+  push(bins: FlatBins): void {
+    void this.enqueue((s) => s.step(bins));
+  }
+
+  flush(): Promise<void> {
+    return this.enqueue((s) => s.flush());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+  }
+}
+
+const WORKER_SCRIPT = new URL('./reference-worker.js', import.meta.url);
+
+export function startReferenceRunner(
+  cell: string,
+  factory: () => Promise<NeuronFactory>,
+  cb: ReferenceCallbacks,
+  preferWorker = true,
+): ReferenceRunner {
+  if (preferWorker && WORKER_SCRIPT.protocol === 'file:' && existsSync(fileURLToPath(WORKER_SCRIPT))) {
+    return new WorkerReferenceRunner(cell, WORKER_SCRIPT, cb);
+  }
+  return new InlineReferenceRunner(cell, factory, cb);
+}

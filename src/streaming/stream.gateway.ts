@@ -1,0 +1,71 @@
+/**
+ * The WebSocket endpoint /stream. Frames reach `onFrame` undecoded (see frame-parser.ts); decoding
+ * happens here so that a bad frame can be answered on its own socket.
+ */
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+} from '@nestjs/websockets';
+import type { WebSocket } from 'ws';
+import { decodeClient, encodeServerBinary, encodeServerJson } from '../../proto/codec.js';
+import { ProtocolError, type ServerMessage } from '../../proto/messages.js';
+import { HARD_FRAME_LIMIT_BYTES, STREAMING_CONFIG, type StreamingConfig } from './config.js';
+import { FRAME_EVENT, type RawFrame } from './frame-parser.js';
+import { SessionHub } from './session-hub.js';
+import { Session } from './session.js';
+
+@WebSocketGateway({ path: '/stream', maxPayload: HARD_FRAME_LIMIT_BYTES })
+export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+  private readonly logger = new Logger('StreamGateway');
+  private readonly sessions = new Map<WebSocket, Session>();
+
+  constructor(
+    @Inject(STREAMING_CONFIG) private readonly config: StreamingConfig,
+    @Inject(SessionHub) private readonly hub: SessionHub,
+  ) {}
+
+  handleConnection(client: WebSocket): void {
+    const send = (msg: ServerMessage, binary: boolean) => {
+      if (client.readyState !== client.OPEN) return;
+      client.send(binary ? encodeServerBinary(msg) : encodeServerJson(msg), { binary });
+    };
+    this.sessions.set(client, this.hub.createSession(send));
+  }
+
+  handleDisconnect(client: WebSocket): void {
+    const session = this.sessions.get(client);
+    this.sessions.delete(client);
+    void session?.dispose().catch((err: Error) => this.logger.error(`session cleanup failed: ${err.message}`));
+  }
+
+  @SubscribeMessage(FRAME_EVENT)
+  onFrame(@ConnectedSocket() client: WebSocket, @MessageBody() frame: RawFrame): void {
+    const session = this.sessions.get(client);
+    if (!session) return;
+    const binary = typeof frame !== 'string';
+    const size = binary ? frame.byteLength : Buffer.byteLength(frame);
+    if (size > this.config.maxFrameBytes) {
+      session.fail(
+        new ProtocolError('FRAME_TOO_LARGE', `frame of ${size} bytes exceeds the limit of ${this.config.maxFrameBytes}`),
+        binary,
+      );
+      return;
+    }
+    try {
+      session.receive(decodeClient(frame), binary);
+    } catch (err) {
+      if (err instanceof ProtocolError) session.fail(err, binary);
+      else session.fail(new ProtocolError('INTERNAL', (err as Error).message), binary);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.dispose()));
+    this.sessions.clear();
+  }
+}

@@ -1,0 +1,223 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Trial } from '../dataset/trial.js';
+import { buildArchitecture } from './architectures/registry.js';
+import { type NetworkSpec, type NetworkWeights, type VoltageTarget, receptiveField } from './architectures/spec.js';
+import { type CheckpointState, type EpochRecord, type TrainConfig, hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { surrogateLoss } from './losses.js';
+import { TfNetwork, initialWeights } from './network.js';
+import { Rng } from './rng.js';
+import { WindowBatcher, type WindowRef, fitVoltageTarget, nInputsOf, prepareTrials, spikeRate } from './windows.js';
+
+export interface TrainInput {
+  config: TrainConfig;
+  train: readonly Trial[];
+  valid: readonly Trial[];
+  /** model directory; the checkpoint lives in <outDir>/checkpoint/ */
+  outDir: string;
+  backend: string;
+  /** the command line that started this run (recorded) */
+  command?: string;
+  /** seeds identifying the datasets, recorded in the manifest (default: first trial seeds) */
+  dataSeeds?: Record<string, number>;
+  log?: (line: string) => void;
+}
+
+export interface TrainResult {
+  spec: NetworkSpec;
+  best: NetworkWeights;
+  voltageTarget: VoltageTarget;
+  bestValid: number;
+  bestEpoch: number;
+  history: EpochRecord[];
+  state: CheckpointState;
+}
+
+/** Seed offset of the fixed validation windows, so they never coincide with training draws. */
+const VALID_SEED_OFFSET = 0x9e37;
+
+/**
+ * Adam on random windows, one validation pass per epoch over a fixed window set, early stopping on
+ * the validation loss, best weights kept. A checkpoint after every epoch; a run with an existing
+ * checkpoint in outDir continues from it (the optimizer moments restart).
+ */
+export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
+  const { config, outDir } = input;
+  const log = input.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  validateConfig(config);
+  const { nExc, nInh } = nInputsOf(input.train);
+  const nv = nInputsOf(input.valid);
+  if (nv.nExc !== nExc || nv.nInh !== nInh) throw new Error(`validation trials have ${nv.nExc}/${nv.nInh} synapses, training trials ${nExc}/${nInh}`);
+  const nInputs = nExc + nInh;
+
+  let state: CheckpointState;
+  if (hasCheckpoint(outDir)) {
+    state = loadCheckpoint(outDir);
+    assertSameRun(state.config, config);
+    log(`resuming from checkpoint: ${state.epoch} epochs done, best valid ${state.bestValid.toFixed(5)} (epoch ${state.bestEpoch})`);
+    if (input.command) state.commands.push(input.command);
+  } else {
+    const spec = buildArchitecture(config.arch, nInputs, config.archParams);
+    const rng = new Rng(config.seed);
+    const weights = initialWeights(spec, rng, spikeRate(input.train));
+    state = {
+      config,
+      spec,
+      nExc,
+      dataSeeds: input.dataSeeds ?? { trainFirstTrial: input.train[0].seed, validFirstTrial: input.valid[0].seed },
+      voltageTarget: fitVoltageTarget(input.train, config.convention),
+      backend: input.backend,
+      epoch: 0,
+      bestValid: Infinity,
+      bestEpoch: 0,
+      epochsSinceBest: 0,
+      finished: false,
+      rng: rng.getState(),
+      history: [],
+      commands: input.command ? [input.command] : [],
+      current: weights,
+      best: weights,
+    };
+  }
+  // a resumed run may ask for more epochs or more patience than the checkpointed one
+  state.config = { ...state.config, epochs: config.epochs, patience: config.patience };
+  state.finished = state.epoch >= config.epochs || state.epochsSinceBest >= config.patience;
+  if (state.finished) {
+    log(`training already finished at epoch ${state.epoch} (best epoch ${state.bestEpoch}); nothing to do`);
+    return result(state);
+  }
+
+  const spec = state.spec;
+  const rf = receptiveField(spec);
+  const train = prepareTrials(input.train, config.convention, state.voltageTarget);
+  const valid = prepareTrials(input.valid, config.convention, state.voltageTarget);
+  const batcher = new WindowBatcher(train, nInputs, rf - 1, config.windowBins, config.batch);
+  const validBatcher = new WindowBatcher(valid, nInputs, rf - 1, config.windowBins, config.batch);
+  const validRefs = fixedValidationWindows(validBatcher, config);
+
+  const rng = new Rng(config.seed);
+  rng.setState(state.rng);
+  const net = new TfNetwork(spec, state.current);
+  const optimizer = tf.train.adam(config.lr);
+  const vars = net.variables();
+  const xShape: [number, number, number] = [config.batch, batcher.inputBins, nInputs];
+  const yShape: [number, number] = [config.batch, config.windowBins];
+
+  try {
+    while (state.epoch < config.epochs && !state.finished) {
+      const t0 = performance.now();
+      let trainSum = 0;
+      for (let s = 0; s < config.stepsPerEpoch; s++) {
+        batcher.fill(batcher.draw(rng));
+        const cost = tf.tidy((): tf.Scalar => {
+          const x = tf.tensor3d(batcher.x, xShape);
+          const ys = tf.tensor2d(batcher.spikes, yShape);
+          const yv = tf.tensor2d(batcher.voltage, yShape);
+          const c = optimizer.minimize(() => surrogateLoss(net.forward(x, 'included'), ys, yv, config.lossWeights), true, vars);
+          if (!c) throw new Error('optimizer returned no loss');
+          return c;
+        });
+        const c = (await cost.data())[0];
+        cost.dispose();
+        if (!Number.isFinite(c)) throw new Error(`training loss became ${c} at epoch ${state.epoch + 1}, step ${s + 1}; lower --lr`);
+        trainSum += c;
+      }
+      const trainSeconds = (performance.now() - t0) / 1000;
+      const validLoss = await meanLoss(net, validBatcher, validRefs, config);
+      const seconds = (performance.now() - t0) / 1000;
+      state.epoch++;
+      const record: EpochRecord = {
+        epoch: state.epoch,
+        trainLoss: trainSum / config.stepsPerEpoch,
+        validLoss,
+        seconds,
+        stepsPerSecond: config.stepsPerEpoch / trainSeconds,
+      };
+      state.history.push(record);
+      state.current = net.read();
+      if (validLoss < state.bestValid) {
+        state.bestValid = validLoss;
+        state.bestEpoch = state.epoch;
+        state.epochsSinceBest = 0;
+        state.best = state.current;
+      } else {
+        state.epochsSinceBest++;
+      }
+      const stopEarly = state.epochsSinceBest >= config.patience;
+      state.finished = stopEarly || state.epoch >= config.epochs;
+      state.rng = rng.getState();
+      saveCheckpoint(outDir, state);
+      const meanEpoch = state.history.reduce((a, r) => a + r.seconds, 0) / state.history.length;
+      const eta = state.finished ? 0 : (config.epochs - state.epoch) * meanEpoch;
+      log(
+        `epoch ${state.epoch}/${config.epochs}  train ${record.trainLoss.toFixed(5)}  valid ${validLoss.toFixed(5)}` +
+          `${state.bestEpoch === state.epoch ? ' *' : ''}  ${seconds.toFixed(1)} s  ${record.stepsPerSecond.toFixed(2)} steps/s  ETA ${formatSeconds(eta)}`,
+      );
+      if (stopEarly) log(`early stop: no improvement for ${config.patience} epochs (best epoch ${state.bestEpoch})`);
+    }
+  } finally {
+    optimizer.dispose();
+    net.dispose();
+  }
+  return result(state);
+}
+
+function result(state: CheckpointState): TrainResult {
+  return {
+    spec: state.spec,
+    best: state.best,
+    voltageTarget: state.voltageTarget,
+    bestValid: state.bestValid,
+    bestEpoch: state.bestEpoch,
+    history: state.history,
+    state,
+  };
+}
+
+function fixedValidationWindows(batcher: WindowBatcher, config: TrainConfig): WindowRef[][] {
+  const rng = new Rng((config.seed + VALID_SEED_OFFSET) >>> 0);
+  const batches = Math.max(1, Math.ceil(config.validWindows / config.batch));
+  return Array.from({ length: batches }, () => batcher.draw(rng));
+}
+
+async function meanLoss(net: TfNetwork, batcher: WindowBatcher, refs: WindowRef[][], config: TrainConfig): Promise<number> {
+  let sum = 0;
+  for (const batch of refs) {
+    batcher.fill(batch);
+    const loss = tf.tidy(() => {
+      const x = tf.tensor3d(batcher.x, [config.batch, batcher.inputBins, batcher.nInputs]);
+      const ys = tf.tensor2d(batcher.spikes, [config.batch, config.windowBins]);
+      const yv = tf.tensor2d(batcher.voltage, [config.batch, config.windowBins]);
+      return surrogateLoss(net.forward(x, 'included'), ys, yv, config.lossWeights);
+    });
+    sum += (await loss.data())[0];
+    loss.dispose();
+  }
+  return sum / refs.length;
+}
+
+function validateConfig(c: TrainConfig): void {
+  const positiveInts: (keyof TrainConfig)[] = ['epochs', 'stepsPerEpoch', 'batch', 'windowBins', 'validWindows', 'patience'];
+  for (const k of positiveInts) {
+    const v = c[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${String(v)}`);
+  }
+  if (!(c.lr > 0) || !Number.isFinite(c.lr)) throw new Error(`lr must be a positive number, got ${c.lr}`);
+  if (!Number.isInteger(c.seed) || c.seed < 0) throw new Error(`seed must be a non-negative integer, got ${c.seed}`);
+  if (!(c.lossWeights.spike >= 0) || !(c.lossWeights.voltage >= 0)) throw new Error('loss weights must be non-negative');
+}
+
+/** A resumed run may extend epochs/patience, but must otherwise be the run that was checkpointed. */
+function assertSameRun(saved: TrainConfig, now: TrainConfig): void {
+  const keys: (keyof TrainConfig)[] = ['arch', 'archParams', 'neuron', 'convention', 'stepsPerEpoch', 'batch', 'windowBins', 'validWindows', 'lr', 'seed', 'lossWeights'];
+  for (const k of keys) {
+    if (JSON.stringify(saved[k]) !== JSON.stringify(now[k])) {
+      throw new Error(`the checkpoint was made with ${k}=${JSON.stringify(saved[k])}, this run asks for ${JSON.stringify(now[k])}; use another --out or the same settings`);
+    }
+  }
+}
+
+function formatSeconds(s: number): string {
+  if (s < 60) return `${s.toFixed(0)} s`;
+  if (s < 3600) return `${(s / 60).toFixed(1)} min`;
+  return `${(s / 3600).toFixed(2)} h`;
+}

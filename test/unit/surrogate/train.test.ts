@@ -1,0 +1,104 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { mkdtempSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { selectBackend } from '../../../src/surrogate/backend.js';
+import { checkpointPath, loadCheckpoint, type TrainConfig } from '../../../src/surrogate/checkpoint.js';
+import { evaluatePredictions } from '../../../src/surrogate/metrics.js';
+import { predictTrials, scoredTrials } from '../../../src/surrogate/predict.js';
+import { foldVoltageTarget } from '../../../src/surrogate/architectures/spec.js';
+import { trainSurrogate } from '../../../src/surrogate/train.js';
+import { prepareTrials } from '../../../src/surrogate/windows.js';
+import { syntheticTrials } from './synthetic-trials.js';
+
+const train = syntheticTrials(6, 1);
+const valid = syntheticTrials(2, 2);
+const test = syntheticTrials(3, 3, { durationMs: 1500 });
+
+function config(over: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    arch: 'if-paper',
+    archParams: { kernel: 12 },
+    neuron: 'if',
+    convention: 'spike-bin',
+    epochs: 3,
+    stepsPerEpoch: 25,
+    batch: 8,
+    windowBins: 100,
+    validWindows: 16,
+    lr: 0.02,
+    patience: 5,
+    seed: 42,
+    lossWeights: { spike: 1, voltage: 0.5 },
+    data: 'synthetic-train',
+    valid: 'synthetic-valid',
+    ...over,
+  };
+}
+
+describe('surrogate training on synthetic linear-threshold data', () => {
+  const dirs: string[] = [];
+  const tmp = (): string => {
+    const d = mkdtempSync(path.join(os.tmpdir(), 'neurotwin-train-'));
+    dirs.push(d);
+    return d;
+  };
+  const quiet = (): void => undefined;
+  let backend: string;
+  beforeAll(async () => {
+    backend = await selectBackend(undefined, quiet);
+  });
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('lowers the loss, checkpoints every epoch, and the best model predicts held-out trials well', async () => {
+    const out = tmp();
+    const res = await trainSurrogate({ config: config(), train, valid, outDir: out, backend, log: quiet });
+    expect(res.history).toHaveLength(3);
+    const first = res.history[0];
+    const last = res.history[res.history.length - 1];
+    expect(last.trainLoss).toBeLessThan(first.trainLoss);
+    expect(res.bestValid).toBeLessThan(first.validLoss);
+    expect(existsSync(checkpointPath(out))).toBe(true);
+    expect(readdirSync(path.dirname(checkpointPath(out))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+    // the target is a linear filter of the inputs: a trained linear unit should explain most of it
+    const preds = predictTrials(res.spec, foldVoltageTarget(res.best, res.voltageTarget), prepareTrials(test, 'spike-bin', res.voltageTarget));
+    const m = evaluatePredictions(scoredTrials(test, preds, 'spike-bin'), { maxSpikes: 1000 });
+    expect(m.spikeAuc).toBeGreaterThan(0.9);
+    expect(m.explainedVariance).toBeGreaterThan(0.6);
+  });
+
+  it('is reproducible for a seed and resumes from the checkpoint', async () => {
+    const a = tmp();
+    const b = tmp();
+    const runA = await trainSurrogate({ config: config({ epochs: 2 }), train, valid, outDir: a, backend, log: quiet });
+    const runB = await trainSurrogate({ config: config({ epochs: 2 }), train, valid, outDir: b, backend, log: quiet });
+    expect(Array.from(runB.best.layers[0].w)).toEqual(Array.from(runA.best.layers[0].w));
+    expect(runB.history.map((h) => h.trainLoss)).toEqual(runA.history.map((h) => h.trainLoss));
+
+    const saved = loadCheckpoint(a);
+    expect(saved.epoch).toBe(2);
+    expect(Array.from(saved.current.layers[0].w)).toEqual(Array.from(runA.state.current.layers[0].w));
+
+    const lines: string[] = [];
+    const resumed = await trainSurrogate({ config: config({ epochs: 4 }), train, valid, outDir: a, backend, log: (l) => lines.push(l) });
+    expect(lines[0]).toMatch(/resuming from checkpoint: 2 epochs done/);
+    expect(resumed.history).toHaveLength(4);
+    expect(resumed.history.slice(0, 2)).toEqual(runA.history);
+    expect(loadCheckpoint(a).epoch).toBe(4);
+
+    await expect(trainSurrogate({ config: config({ epochs: 4, lr: 0.5 }), train, valid, outDir: a, backend, log: quiet })).rejects.toThrow(/lr=0.02/);
+  });
+
+  it('stops early when validation does not improve for `patience` epochs', async () => {
+    const res = await trainSurrogate({ config: config({ epochs: 50, patience: 1, lr: 1e-7, stepsPerEpoch: 2 }), train, valid, outDir: tmp(), backend, log: quiet });
+    expect(res.history.length).toBeLessThan(50);
+    expect(res.state.finished).toBe(true);
+    expect(res.state.epochsSinceBest).toBe(1);
+  });
+
+  it('rejects bad settings with a clear message', async () => {
+    await expect(trainSurrogate({ config: config({ batch: 0 }), train, valid, outDir: tmp(), backend, log: quiet })).rejects.toThrow(/batch must be a positive integer/);
+    await expect(trainSurrogate({ config: config({ arch: 'nope' }), train, valid, outDir: tmp(), backend, log: quiet })).rejects.toThrow(/unknown architecture 'nope'/);
+  });
+});
