@@ -69,26 +69,37 @@ async function run(o: Options): Promise<void> {
       `${opened.model.nExc}+${opened.model.nInh} synapses; ${o.duration} ms of '${info.defaultInputs().preset}' input, seed ${o.seed}\n`,
   );
   const pattern = new PatternGenerator(info.defaultInputs(), o.duration).generate(o.seed);
-  const chunk = Math.min(o.chunk, opened.maxBinsPerChunk);
-  for (let k = 0; k < o.duration; k += chunk) client.sendBins(k, inputBins(pattern, k, Math.min(o.duration, k + chunk)));
 
   const cmp = new StreamComparison(o.duration, info.labelConvention);
   let nextReport = 1000;
-  let lag = 0;
-  for await (const c of client.outputs()) {
-    cmp.add(c);
-    lag = c.referenceLagBins;
-    while (cmp.alignedBins >= Math.min(nextReport, o.duration) && nextReport <= o.duration + 999) {
-      process.stdout.write(formatRow(cmp.row(Math.min(nextReport, o.duration)), lag) + '\n');
+  let failure: Error | null = null;
+  let surrogateDone: () => void = () => undefined;
+  const allSurrogate = new Promise<void>((resolve) => (surrogateDone = resolve));
+  client.onError((err) => {
+    failure ??= err;
+    surrogateDone();
+  });
+  client.onOutput((c) => {
+    try {
+      cmp.add(c);
+    } catch (err) {
+      failure ??= err as Error;
+    }
+    while (cmp.alignedBins >= Math.min(nextReport, o.duration) && nextReport < o.duration + 1000) {
+      process.stdout.write(formatRow(cmp.row(Math.min(nextReport, o.duration)), c.referenceLagBins) + '\n');
       nextReport += 1000;
     }
-    if (cmp.surrogateBins === o.duration && cmp.referenceBins === o.duration) break;
-    // the reference holds back its last outputDelay bins until close
-    if (cmp.surrogateBins === o.duration && cmp.referenceBins >= o.duration - 1) break;
-  }
-  const closed = client.close();
-  const summary = await closed;
+    if (cmp.surrogateBins === o.duration) surrogateDone();
+  });
+
+  const chunk = Math.min(o.chunk, opened.maxBinsPerChunk);
+  for (let k = 0; k < o.duration; k += chunk) client.sendBins(k, inputBins(pattern, k, Math.min(o.duration, k + chunk)));
+  await allSurrogate;
+  if (failure) throw failure;
+  // close flushes the reference's remaining bins; their chunks arrive before the summary
+  const summary = await client.close();
   client.disconnect();
+  if (failure) throw failure;
   const final = cmp.row(Math.min(cmp.surrogateBins, cmp.referenceBins));
   process.stdout.write(
     `summary: ${summary.bins} bins in ${(summary.wallMs / 1000).toFixed(2)} s wall ` +

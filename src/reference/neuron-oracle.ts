@@ -6,7 +6,17 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  copyFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CellDescription, ProtocolDescription } from './cells/description.js';
@@ -52,7 +62,8 @@ export class NeuronOracleError extends Error {
 function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'test', 'validation', 'mod'))) return dir;
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'test', 'validation', 'mod')))
+      return dir;
     const up = dirname(dir);
     if (up === dir) throw new NeuronOracleError('cannot find the repository root (test/validation/mod)');
     dir = up;
@@ -130,7 +141,9 @@ export function ensureMechanisms(): string {
     });
     const built = join(tmp, 'x86_64', 'libnrnmech.so');
     if (!existsSync(built)) {
-      throw new NeuronOracleError(`nrnivmodl failed to build libnrnmech.so:\n${(res.stdout ?? '') + (res.stderr ?? '')}`);
+      throw new NeuronOracleError(
+        `nrnivmodl failed to build libnrnmech.so:\n${(res.stdout ?? '') + (res.stderr ?? '')}`,
+      );
     }
     try {
       renameSync(tmp, target);
@@ -246,11 +259,17 @@ export function paperInputEvents(
   const exc = cell.synapses.filter((s) => s.type === 'exc').sort((a, b) => a.id - b.id);
   if (exc.length === 0) throw new RangeError(`cell ${cell.cell} has no excitatory synapses`);
   exc.forEach((s, k) => {
-    if (s.id !== k) throw new RangeError(`cell ${cell.cell}: excitatory synapse ids are not 0..${exc.length - 1}`);
+    if (s.id !== k)
+      throw new RangeError(`cell ${cell.cell}: excitatory synapse ids are not 0..${exc.length - 1}`);
   });
-  const lengths = exc.map((s) => sectionLength(cell.sections[s.section].points) / cell.sections[s.section].nseg);
+  const lengths = exc.map(
+    (s) => sectionLength(cell.sections[s.section].points) / cell.sections[s.section].nseg,
+  );
   const nBasal = exc.filter((s) => cell.sections[s.section].region === 'basal').length;
-  const gen = new PatternGenerator(l5pcPaperInputs(lengths, nBasal, exc.length - nBasal, dataset), durationMs);
+  const gen = new PatternGenerator(
+    l5pcPaperInputs(lengths, nBasal, exc.length - nBasal, dataset),
+    durationMs,
+  );
   const pattern = gen.generate(seed);
   const pairs = (sp: { times: Int32Array; ids: Int32Array }): [number, number][] =>
     Array.from(sp.times, (t, k) => [sp.ids[k], t] as [number, number]);

@@ -3,7 +3,11 @@
  * engine and on NEURON (our NMODL mechanisms, test/validation/neuron/run_protocol.py) and reduces
  * the two results to figures with limits. Shared by the jest tests and `npm run validate`.
  */
-import type { CellDescription, MechanismName, ProtocolDescription } from '../../src/reference/cells/description.js';
+import type {
+  CellDescription,
+  MechanismName,
+  ProtocolDescription,
+} from '../../src/reference/cells/description.js';
 import {
   paperInputProtocol,
   runNeuron,
@@ -21,7 +25,10 @@ export interface TraceResult {
   wallSeconds?: number;
 }
 
-export type EngineRunner = (cell: CellDescription, protocol: ProtocolDescription) => Promise<TraceResult> | TraceResult;
+export type EngineRunner = (
+  cell: CellDescription,
+  protocol: ProtocolDescription,
+) => Promise<TraceResult> | TraceResult;
 
 export interface ComparisonRow {
   case: string;
@@ -100,7 +107,8 @@ export function passiveSynapticProtocol(cell: CellDescription): ProtocolDescript
   const exc: [number, number][] = [];
   const inh: [number, number][] = [];
   for (const s of cell.synapses) {
-    if (s.type === 'exc' && s.id % 7 === 0) for (const t of [20, 60, 61, 120]) exc.push([s.id, t + (s.id % 5)]);
+    if (s.type === 'exc' && s.id % 7 === 0)
+      for (const t of [20, 60, 61, 120]) exc.push([s.id, t + (s.id % 5)]);
     if (s.type === 'inh' && s.id % 11 === 0) for (const t of [40, 130]) inh.push([s.id, t + (s.id % 3)]);
   }
   // the distal site's own synapse too, so the dendritic trace sees a large local event
@@ -121,7 +129,14 @@ export async function passiveCases(cell: CellDescription, engine: EngineRunner):
     const [name, protocol] = protocols[k];
     const ours = await engine(passive, protocol);
     for (const site of ['soma', 'distal']) {
-      rows.push(row(`${cell.cell} ${name}`, `max |ΔV| ${site} (mV)`, maxAbsDiff(ours.traces[site], nrn[k].traces[site]), PASSIVE_LIMIT_MV));
+      rows.push(
+        row(
+          `${cell.cell} ${name}`,
+          `max |ΔV| ${site} (mV)`,
+          maxAbsDiff(ours.traces[site], nrn[k].traces[site]),
+          PASSIVE_LIMIT_MV,
+        ),
+      );
     }
   }
   return rows;
@@ -172,19 +187,25 @@ export function clampProtocol(level: number, record: string[]): ProtocolDescript
         ],
       },
     ],
-    record: [{ name: 'v', section: 0, x: 0.5 }, ...record.map((variable) => ({ name: variable, section: 0, x: 0.5, variable }))],
+    record: [
+      { name: 'v', section: 0, x: 0.5 },
+      ...record.map((variable) => ({ name: variable, section: 0, x: 0.5, variable })),
+    ],
     recordEvery: 0.025,
   };
 }
 
 export async function mechanismCases(engine: EngineRunner, only?: MechanismName[]): Promise<ComparisonRow[]> {
-  const names = (only ?? (Object.keys(MECHANISM_SETUPS) as MechanismName[])).filter((n) => n in MECHANISM_SETUPS);
+  const names = (only ?? (Object.keys(MECHANISM_SETUPS) as MechanismName[])).filter(
+    (n) => n in MECHANISM_SETUPS,
+  );
   const runs: { name: MechanismName; cell: CellDescription; protocol: ProtocolDescription }[] = [];
   for (const name of names) {
     const setup = MECHANISM_SETUPS[name];
     const cell = pointCell(setup.densities, { withShell: setup.shell });
     cell.vInit = HOLD_MV;
-    for (const level of CLAMP_LEVELS_MV) runs.push({ name, cell, protocol: clampProtocol(level, setup.record) });
+    for (const level of CLAMP_LEVELS_MV)
+      runs.push({ name, cell, protocol: clampProtocol(level, setup.record) });
   }
   const nrn = await runNeuronBatch(runs);
   // worst relative error per mechanism and variable over the family
@@ -200,7 +221,12 @@ export async function mechanismCases(engine: EngineRunner, only?: MechanismName[
   }
   return [...worst.entries()].map(([key, err]) => {
     const [name, variable] = key.split('\u0000');
-    return row(`${name} alone, V-clamp ${CLAMP_LEVELS_MV.join('/')} mV`, `max rel. error ${variable}`, err, MECHANISM_REL_LIMIT);
+    return row(
+      `${name} alone, V-clamp ${CLAMP_LEVELS_MV.join('/')} mV`,
+      `max rel. error ${variable}`,
+      err,
+      MECHANISM_REL_LIMIT,
+    );
   });
 }
 
@@ -212,7 +238,6 @@ export const SUBTHRESHOLD_MEAN_LIMIT_MV = 0.3;
 /** Samples at or above this voltage are treated as part of a spike (spec §9.4's clip level). */
 const SUBTHRESHOLD_CEILING_MV = -55;
 const SPIKE_SAMPLE_MS = 0.125;
-
 
 /** Spike peaks of spec §9.2 on a soma trace sampled every `step` ms from t = 0. */
 export function detectSpikePeaks(v: ArrayLike<number>, step: number): number[] {
@@ -250,7 +275,13 @@ export async function fullCellCase(
   return {
     rows: [
       row(name, 'unmatched spikes (missing + extra, ±0.5 ms)', m.missing + m.extra, 0, spikeNote),
-      row(name, 'subthreshold soma mean |ΔV| (mV)', sub.mean, SUBTHRESHOLD_MEAN_LIMIT_MV, `${sub.samples} samples below −55 mV`),
+      row(
+        name,
+        'subthreshold soma mean |ΔV| (mV)',
+        sub.mean,
+        SUBTHRESHOLD_MEAN_LIMIT_MV,
+        `${sub.samples} samples below −55 mV`,
+      ),
     ],
     neuron: nrn,
     engine: ours,

@@ -52,7 +52,11 @@ export interface SpikeMatch {
  * One-to-one matching of two sorted spike-time lists: walk both in time order and pair the earliest
  * unmatched spikes when they lie within `tolerance` ms; otherwise the earlier one is unmatched.
  */
-export function matchSpikes(test: readonly number[], reference: readonly number[], tolerance: number): SpikeMatch {
+export function matchSpikes(
+  test: readonly number[],
+  reference: readonly number[],
+  tolerance: number,
+): SpikeMatch {
   let i = 0;
   let j = 0;
   let matched = 0;

@@ -26,19 +26,33 @@ const withNmda = engine && l5pcNmda ? it : it.skip;
 const withAmpa = engine && l5pcAmpa ? it : it.skip;
 
 describe('TypeScript engine vs NEURON', () => {
-  withEngine('each active mechanism alone under a voltage-clamp family: gates and currents within 1e-3', async () => {
-    expectAllPass(await mechanismCases(engine!.run));
-  });
+  withEngine(
+    'each active mechanism alone under a voltage-clamp family: gates and currents within 1e-3',
+    async () => {
+      expectAllPass(await mechanismCases(engine!.run));
+    },
+  );
 
-  withNmda('passive l5pc-nmda, soma step and synaptic input: max |ΔV| ≤ 0.05 mV at soma and distal tuft', async () => {
-    expectAllPass(await passiveCases(l5pcNmda!, engine!.run));
-  });
+  withNmda(
+    'passive l5pc-nmda, soma step and synaptic input: max |ΔV| ≤ 0.05 mV at soma and distal tuft',
+    async () => {
+      expectAllPass(await passiveCases(l5pcNmda!, engine!.run));
+    },
+  );
 
-  withNmda('active l5pc-nmda, 2 s of paper inputs: every spike within ±0.5 ms, subthreshold mean |ΔV| ≤ 0.3 mV', async () => {
-    expectAllPass((await fullCellCase(l5pcNmda!, 'nmda', engine!.run)).rows);
-  }, 600_000);
+  withNmda(
+    'active l5pc-nmda, 2 s of paper inputs: every spike within ±0.5 ms, subthreshold mean |ΔV| ≤ 0.3 mV',
+    async () => {
+      expectAllPass((await fullCellCase(l5pcNmda!, 'nmda', engine!.run)).rows);
+    },
+    600_000,
+  );
 
-  withAmpa('active l5pc-ampa, 2 s of paper inputs: every spike within ±0.5 ms, subthreshold mean |ΔV| ≤ 0.3 mV', async () => {
-    expectAllPass((await fullCellCase(l5pcAmpa!, 'ampa', engine!.run)).rows);
-  }, 600_000);
+  withAmpa(
+    'active l5pc-ampa, 2 s of paper inputs: every spike within ±0.5 ms, subthreshold mean |ΔV| ≤ 0.3 mV',
+    async () => {
+      expectAllPass((await fullCellCase(l5pcAmpa!, 'ampa', engine!.run)).rows);
+    },
+    600_000,
+  );
 });

@@ -42,7 +42,16 @@ export function pointCell(
       },
     ],
     synapseTypes: {
-      exc: { kind: 'ampa-nmda', tauRise: 0.3, tauDecay: 3, tauRiseNmda: 2, tauDecayNmda: 70, gmax: 0.0004, e: 0, mg: 1 },
+      exc: {
+        kind: 'ampa-nmda',
+        tauRise: 0.3,
+        tauDecay: 3,
+        tauRiseNmda: 2,
+        tauDecayNmda: 70,
+        gmax: 0.0004,
+        e: 0,
+        mg: 1,
+      },
       inh: { kind: 'gaba-a', tauRise: 0.2, tauDecay: 8, gmax: 0.001, e: -80 },
     },
     synapses: [],

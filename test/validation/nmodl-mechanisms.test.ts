@@ -55,7 +55,9 @@ describe('NMODL mechanisms in NEURON', () => {
     const rtOver2F = (8.314462618 * (273.15 + 6.3)) / (2 * 96485.33212);
     for (const k of [1, 2]) {
       expect(res.traces.cai[k]).toBeGreaterThan(res.traces.cai[k - 1]);
-      expect(Math.abs(res.traces.eca[k] - 1000 * rtOver2F * Math.log(2 / res.traces.cai[k - 1]))).toBeLessThan(1e-6);
+      expect(
+        Math.abs(res.traces.eca[k] - 1000 * rtOver2F * Math.log(2 / res.traces.cai[k - 1])),
+      ).toBeLessThan(1e-6);
     }
   });
 
@@ -63,13 +65,22 @@ describe('NMODL mechanisms in NEURON', () => {
     // kind, params, conductance variable, expected peak (µS), t_p (ms) from spec table 5.2
     ['AMPA of AMPA+NMDA', ampaNmda(), 'gAmpa', 0.0004, 0.76753],
     ['NMDA of AMPA+NMDA', ampaNmda(), 'gNmda', 0.0004, 7.31983],
-    ['GABA_A (Exp2Syn)', { kind: 'gaba-a', tauRise: 0.2, tauDecay: 8, gmax: 0.001, e: -80 }, 'g', 0.001, 0.75669],
+    [
+      'GABA_A (Exp2Syn)',
+      { kind: 'gaba-a', tauRise: 0.2, tauDecay: 8, gmax: 0.001, e: -80 },
+      'g',
+      0.001,
+      0.75669,
+    ],
   ];
   for (const [label, params, variable, peak, tp] of synapseCases) {
     itNeuron(`${label}: one event peaks at gmax at t_p (spec U9)`, async () => {
       const cell = pointCell({}, { withShell: false });
       const type = params.kind === 'gaba-a' ? 'inh' : 'exc';
-      cell.synapseTypes = { exc: type === 'exc' ? params : ampaNmda(), inh: type === 'inh' ? params : gabaA() };
+      cell.synapseTypes = {
+        exc: type === 'exc' ? params : ampaNmda(),
+        inh: type === 'inh' ? params : gabaA(),
+      };
       cell.synapses = [{ type, id: 0, section: 0, x: 0.5 }];
       const dt = 0.005;
       const protocol: ProtocolDescription = {
@@ -95,10 +106,17 @@ describe('NMODL mechanisms in NEURON', () => {
 });
 
 function ampaNmda(): SynapseParams {
-  return { kind: 'ampa-nmda', tauRise: 0.3, tauDecay: 3, tauRiseNmda: 2, tauDecayNmda: 70, gmax: 0.0004, e: 0, mg: 1 };
+  return {
+    kind: 'ampa-nmda',
+    tauRise: 0.3,
+    tauDecay: 3,
+    tauRiseNmda: 2,
+    tauDecayNmda: 70,
+    gmax: 0.0004,
+    e: 0,
+    mg: 1,
+  };
 }
 function gabaA(): SynapseParams {
   return { kind: 'gaba-a', tauRise: 0.2, tauDecay: 8, gmax: 0.001, e: -80 };
 }
-
-

@@ -17,9 +17,42 @@ function smallTree(): CellDescription {
   const cell = pointCell({}, { withShell: false });
   const base = { ...cell.sections[0], mechanisms: {}, cm: 2, gPas: 6e-5 };
   cell.sections.push(
-    { ...base, name: 'apic[0]', region: 'apical', parent: 0, parentX: 0.5, nseg: 5, points: [[0, 0, 0, 3], [0, 200, 0, 2]] },
-    { ...base, name: 'apic[1]', region: 'apical', parent: 1, parentX: 1, nseg: 3, points: [[0, 200, 0, 1.2], [50, 300, 0, 0.8]] },
-    { ...base, name: 'apic[2]', region: 'apical', parent: 1, parentX: 1, nseg: 3, points: [[0, 200, 0, 1], [-40, 320, 0, 0.6]] },
+    {
+      ...base,
+      name: 'apic[0]',
+      region: 'apical',
+      parent: 0,
+      parentX: 0.5,
+      nseg: 5,
+      points: [
+        [0, 0, 0, 3],
+        [0, 200, 0, 2],
+      ],
+    },
+    {
+      ...base,
+      name: 'apic[1]',
+      region: 'apical',
+      parent: 1,
+      parentX: 1,
+      nseg: 3,
+      points: [
+        [0, 200, 0, 1.2],
+        [50, 300, 0, 0.8],
+      ],
+    },
+    {
+      ...base,
+      name: 'apic[2]',
+      region: 'apical',
+      parent: 1,
+      parentX: 1,
+      nseg: 3,
+      points: [
+        [0, 200, 0, 1],
+        [-40, 320, 0, 0.6],
+      ],
+    },
   );
   let id = 0;
   for (let s = 1; s < cell.sections.length; s++) {

@@ -8,9 +8,20 @@ function fmt(x: number): string {
 
 /** A plain-text table of comparison rows: case, figure, value, limit, verdict, note. */
 export function formatRows(rows: ComparisonRow[]): string {
-  const cells = rows.map((r) => [r.case, r.figure, fmt(r.value), fmt(r.limit), r.pass ? 'ok' : 'FAIL', r.note ?? '']);
+  const cells = rows.map((r) => [
+    r.case,
+    r.figure,
+    fmt(r.value),
+    fmt(r.limit),
+    r.pass ? 'ok' : 'FAIL',
+    r.note ?? '',
+  ]);
   const head = ['case', 'figure', 'value', 'limit', '', 'note'];
   const widths = head.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c].length)));
-  const line = (row: string[]): string => row.map((s, c) => s.padEnd(widths[c])).join('  ').trimEnd();
+  const line = (row: string[]): string =>
+    row
+      .map((s, c) => s.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

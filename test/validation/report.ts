@@ -9,7 +9,9 @@ import { formatRows } from './report-format.js';
 
 async function main(): Promise<number> {
   if (!neuronAvailable()) {
-    process.stderr.write('validate: NEURON is not importable by /usr/bin/python3 (apt-get install neuron neuron-dev python3-neuron)\n');
+    process.stderr.write(
+      'validate: NEURON is not importable by /usr/bin/python3 (apt-get install neuron neuron-dev python3-neuron)\n',
+    );
     return 1;
   }
   const engine = await loadEngineSide();
@@ -39,7 +41,10 @@ async function main(): Promise<number> {
       continue;
     }
     if (cellName === 'l5pc-nmda') await step(`${cellName} passive`, () => passiveCases(cell, engine.run));
-    await step(`${cellName} 2 s paper inputs`, async () => (await fullCellCase(cell, dataset, engine.run)).rows);
+    await step(
+      `${cellName} 2 s paper inputs`,
+      async () => (await fullCellCase(cell, dataset, engine.run)).rows,
+    );
   }
   process.stdout.write(`${formatRows(rows)}\n`);
   const failed = rows.filter((r) => !r.pass).length;

@@ -108,12 +108,17 @@ export class IntegrateAndFireNeuron implements Neuron {
       spikes?: unknown;
     };
     if (snapshot.cell !== this.cell) throw new NeuronInputError(`cannot restore a '${snapshot.cell}' snapshot into the I&F neuron`);
-    if (!(drive instanceof Float64Array) || drive.length !== this.kernel.length || typeof bins !== 'number' || typeof resetPending !== 'boolean' || !Array.isArray(spikes)) {
+    if (!isFloat64Array(drive) || drive.length !== this.kernel.length || typeof bins !== 'number' || typeof resetPending !== 'boolean' || !Array.isArray(spikes)) {
       throw new NeuronInputError('malformed I&F snapshot');
     }
-    this.drive = drive.slice();
+    this.drive = Float64Array.from(drive);
     this.bins = bins;
     this.resetPending = resetPending;
     this.spikes = (spikes as number[]).slice();
   }
+}
+
+/** Float64Array test that also accepts arrays from another realm (structuredClone, workers, vm). */
+function isFloat64Array(x: unknown): x is Float64Array {
+  return Object.prototype.toString.call(x) === '[object Float64Array]';
 }

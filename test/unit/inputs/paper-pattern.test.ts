@@ -8,29 +8,20 @@ describe('paper input generator', () => {
     const config = ifPaperInputs();
     const rng = new Rng(11);
     const holdJitters = new Set<number>();
-    for (let trial = 0; trial < 400; trial++) {
+    for (let trial = 0; trial < 200; trial++) {
       const p = drawPatternParams(config, 6000, rng);
-      const holdBase = config.holdOptionsMs.find((h) => Math.abs(p.holdMs - h) <= 19);
-      expect(holdBase).toBeDefined();
-      holdJitters.add(p.holdMs - config.holdOptionsMs.reduce((a, h) => (Math.abs(p.holdMs - h) < Math.abs(p.holdMs - a) ? h : a)));
-      expect(p.holdMs).toBeGreaterThanOrEqual(25 - 19);
-      expect(p.holdMs).toBeLessThanOrEqual(100 + 19);
-      expect(p.sigmaMs).toBeGreaterThanOrEqual(40 - 19);
-      expect(p.sigmaMs).toBeLessThanOrEqual(100 + 19);
-      expect(p.nIntervals).toBe(Math.ceil(6000 / p.holdMs));
+      holdJitters.add(p.holdMs);
+      const inRange = p.holdMs >= 25 - 19 && p.holdMs <= 100 + 19 && p.sigmaMs >= 40 - 19 && p.sigmaMs <= 100 + 19;
+      if (!inRange || p.nIntervals !== Math.ceil(6000 / p.holdMs)) throw new Error(`trial ${trial}: H ${p.holdMs}, σ ${p.sigmaMs}`);
       for (let m = 0; m < p.nIntervals; m++) {
         const e = p.excCounts[m];
         const i = p.inhCounts[m];
-        expect(e).toBeGreaterThanOrEqual(0);
-        expect(e).toBeLessThanOrEqual(50);
-        if (e < 15) expect(i).toBe(1e-4);
-        else {
-          expect(i).toBeGreaterThanOrEqual(0);
-          expect(i).toBeLessThanOrEqual(e - 15);
-        }
+        const ok = e >= 0 && e <= 50 && (e < 15 ? i === 1e-4 : i >= 0 && i <= e - 15);
+        if (!ok) throw new Error(`interval ${m}: E = ${e}, I = ${i} outside the §7 ranges`);
       }
     }
-    expect(holdJitters.size).toBeGreaterThan(5);
+    // option + jitter reaches many distinct values
+    expect(holdJitters.size).toBeGreaterThan(40);
   });
 
   it('is deterministic per seed, sorted by time, and consistent with its per-bin offsets', () => {
@@ -43,15 +34,15 @@ describe('paper input generator', () => {
     expect(c.exc.times).not.toEqual(a.exc.times);
     expect(binOffsets(a.exc, 2000)).toEqual(a.excOffsets);
     expect(binOffsets(a.inh, 2000)).toEqual(a.inhOffsets);
-    for (let i = 0; i < a.exc.ids.length; i++) {
-      expect(a.exc.ids[i]).toBeGreaterThanOrEqual(0);
-      expect(a.exc.ids[i]).toBeLessThan(80);
-    }
+    expect(Math.min(...a.exc.ids)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...a.exc.ids)).toBeLessThan(80);
     // at most one spike per synapse per bin
+    let duplicates = 0;
     for (let t = 0; t < 2000; t++) {
       const ids = a.exc.ids.subarray(a.excOffsets[t], a.excOffsets[t + 1]);
-      expect(new Set(ids).size).toBe(ids.length);
+      duplicates += ids.length - new Set(ids).size;
     }
+    expect(duplicates).toBe(0);
   });
 
   it('emits on average Σ q(ρ̂) spikes, and ρ̂ integrates the coarse counts', () => {
@@ -75,9 +66,7 @@ describe('paper input generator', () => {
       let meanE = 0;
       for (let m = 0; m < params.nIntervals; m++) meanE += params.excCounts[m];
       meanE /= params.nIntervals;
-      expect(total).toBeGreaterThan(0);
-      expect(total).toBeLessThan(50 / 100 * 1.5);
-      expect(meanE).toBeLessThanOrEqual(50);
+      if (!(total > 0 && total < (50 / 100) * 1.5 && meanE <= 50)) throw new Error(`seed ${seed}: total rate ${total}`);
     }
     expect(Math.abs(observed - expected)).toBeLessThan(4 * Math.sqrt(expected));
     expect(Math.abs(observedInh - expectedInh)).toBeLessThan(4 * Math.sqrt(expectedInh) + 1);

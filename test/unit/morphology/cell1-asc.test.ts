@@ -4,6 +4,7 @@ import { apicalParts, regionStats, treeStats } from '../../../src/reference/morp
 import { buildCompartmentTree } from '../../../src/reference/cable/compartments.js';
 import { REGION_CODE } from '../../../src/reference/cable/compartment-tree.js';
 import { pointAt, sectionLength } from '../../../src/reference/morphology/geometry.js';
+import { parseSwc, writeSwc } from '../../../src/reference/morphology/swc.js';
 import { cell1Path, hasCell1, hotZoneCount, relErr } from './helpers.js';
 
 // The reconstruction is reference data kept outside the project (spec header); without it these checks skip.
@@ -114,5 +115,17 @@ describeCell1('reconstructed L5PC cell1.asc (spec §2.2, §11.1)', () => {
     // the paper's "tuft" index 366 is the first compartment of apical section 36
     expect(tree.section[tree.dendriticNodes[366]]).toBe(apic(36));
     expect(tree.segment[tree.dendriticNodes[366]]).toBe(0);
+  });
+
+  it('exports to SWC with an equal-area three-point soma and unchanged dendrites', () => {
+    const back = parseSwc(writeSwc(cell), { name: 'cell1-swc' });
+    const a = regionStats(cell);
+    const b = regionStats(back);
+    expect(b.soma.area).toBeCloseTo(a.soma.area, 4);
+    for (const r of ['basal', 'apical'] as const) {
+      expect([b[r].sections, b[r].compartments]).toEqual([a[r].sections, a[r].compartments]);
+      expect(b[r].area).toBeCloseTo(a[r].area, 3);
+      expect(b[r].length).toBeCloseTo(a[r].length, 3);
+    }
   });
 });

@@ -2,6 +2,10 @@ import { describe, it, expect } from '@jest/globals';
 import { parseSwc, writeSwc } from '../../../src/reference/morphology/swc.js';
 import { buildProceduralL5pc } from '../../../src/reference/morphology/procedural-l5pc.js';
 import { regionStats } from '../../../src/reference/morphology/stats.js';
+import { readMorphologyFile } from '../../../src/reference/morphology/read.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sectionArea, sectionLength } from '../../../src/reference/morphology/geometry.js';
 
 const THREE_POINT = ['1 1 0 0 0 5 -1', '2 1 0 -5 0 5 1', '3 1 0 5 0 5 1'];
@@ -85,5 +89,24 @@ describe('SWC reader', () => {
     ['1 1 0 0 0 5 -1\n2 3 0 1 0 1 1', /:2: tree starting at point 2 has a single point/],
   ])('rejects malformed input %j', (text, message) => {
     expect(() => parseSwc(text, { name: 'bad.swc' })).toThrow(message);
+  });
+
+  it('reads files by extension and names the file in errors', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'swc-'));
+    try {
+      const file = path.join(dir, 'cell.swc');
+      writeFileSync(file, writeSwc(buildProceduralL5pc()));
+      const m = readMorphologyFile(file);
+      expect(m.name).toBe('cell');
+      expect(m.sections).toHaveLength(196);
+      const bad = path.join(dir, 'bad.swc');
+      writeFileSync(bad, '1 1 0 0 0 5 -1\n2 3 0 0 0 x 1\n');
+      expect(() => readMorphologyFile(bad)).toThrow(`${bad}:2: field radius is not a number`);
+      expect(() => readMorphologyFile(path.join(dir, 'cell.obj'))).toThrow(
+        /unknown morphology format ".obj"/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
