@@ -33,6 +33,7 @@ async function findExport<T>(candidates: [string, string][]): Promise<T | null> 
     try {
       mod = (await import(path)) as Record<string, unknown>;
     } catch (err) {
+      // the module (or one it imports) is not written yet
       if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') continue;
       throw err;
     }

@@ -1,8 +1,77 @@
 import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { generateDataset, partsDirOf, validateGenerateOptions, type GenerateOptions } from '../dataset/generate.js';
+import { parseInteger } from './options.js';
 
-// PLACEHOLDER: replaced by the stage that owns this sub-command.
+interface GenerateFlags {
+  cell: string;
+  trials: number;
+  duration: number;
+  seed: number;
+  out: string;
+  workers?: number;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** `neurotwin generate`: a dataset of N trials on worker threads, written as HDF5 (resumable). */
 export function registerGenerate(program: Command): void {
-  program.command('generate').action(() => {
-    throw new Error('generate: not built yet');
-  });
+  program
+    .command('generate')
+    .description('generate a dataset of trials in parallel and write it as HDF5 (an interrupted run resumes)')
+    .option('--cell <cell>', 'reference cell', 'if')
+    .requiredOption('--trials <n>', 'number of trials', parseInteger('trials', 1))
+    .option('--duration <ms>', 'trial length in ms', parseInteger('duration', 1, 10_000_000), 6000)
+    .option('--seed <n>', 'base seed (0..4294967295); trial i uses a seed derived from it and i', parseInteger('seed', 0, 0xffffffff), 0)
+    .requiredOption('--out <file>', 'output HDF5 file')
+    .option('--workers <k>', 'worker threads (default: all cores; 0 = main thread)', parseInteger('workers', 0, 1024))
+    .option('--json', 'print the result as JSON')
+    .option('--quiet', 'no progress bar')
+    .action(async (flags: GenerateFlags) => {
+      const controller = new AbortController();
+      const onSigint = (): void => controller.abort();
+      process.once('SIGINT', onSigint);
+      const showBar = !flags.quiet && !flags.json && process.stderr.isTTY === true;
+      const bar = showBar
+        ? new cliProgress.SingleBar(
+            { stream: process.stderr, format: 'generate [{bar}] {value}/{total} trials | {percentage}% | ETA {eta_formatted}', etaBuffer: 20 },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
+      const options: GenerateOptions = {
+        cell: flags.cell,
+        trials: flags.trials,
+        durationMs: flags.duration,
+        baseSeed: flags.seed,
+        out: flags.out,
+        workers: flags.workers,
+        commandLine: process.argv.slice(1).join(' '),
+        signal: controller.signal,
+        onProgress: (done, total) => {
+          if (!bar) return;
+          if (bar.getTotal() !== total) bar.start(total, done);
+          else bar.update(done);
+        },
+      };
+      validateGenerateOptions(options);
+      try {
+        const result = await generateDataset(options);
+        bar?.stop();
+        if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        else {
+          process.stdout.write(
+            `wrote ${result.trials} trials to ${result.out} (${result.computed} simulated, ${result.resumed} resumed) ` +
+              `in ${result.wallSeconds.toFixed(1)} s on ${result.workers} workers, ${result.meanTrialSeconds.toFixed(3)} s per trial\n`,
+          );
+        }
+      } catch (err) {
+        bar?.stop();
+        if (err instanceof Error && err.name === 'AbortError') {
+          throw new Error(`interrupted; finished trials are kept in ${partsDirOf(flags.out)}, rerun the same command to resume`);
+        }
+        throw err;
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
+    });
 }

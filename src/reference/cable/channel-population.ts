@@ -5,7 +5,7 @@
  *     (Ca channels also add their current density to i_Ca and its slope, for the Ca shell);
  *   - advance the gates by exponential Euler at the new V: x ← x∞ + (x − x∞)·e^(−dt/τ).
  */
-import type { ChannelDefinition, GateDefinition } from '../mechanisms/rate-helpers.js';
+import type { ChannelDefinition, ChannelIon, GateDefinition } from '../mechanisms/rate-helpers.js';
 import { channelTable, type VoltageGrid } from './gate-table.js';
 
 export type RateEvaluation = 'table' | 'exact';
@@ -30,6 +30,7 @@ function power(x: number, p: number): number {
 export class ChannelPopulation {
   readonly name: string;
   readonly isCa: boolean;
+  readonly ion: ChannelIon;
   readonly nGates: number;
   readonly count: number;
   /** node index of each member */
@@ -68,6 +69,7 @@ export class ChannelPopulation {
     }
     this.name = def.name;
     this.isCa = def.ion === 'ca';
+    this.ion = def.ion;
     this.nGates = def.gates.length;
     this.count = nodes.length;
     this.nodes = nodes;

@@ -401,6 +401,11 @@ export class CompartmentEngine {
     this.updateEca();
   }
 
+  /** E_Ca (mV) from the present [Ca]i of a node (Nernst). */
+  nernstEca(node: number): number {
+    return this.nernst * Math.log(CA_OUT_MM / this.cai[node]);
+  }
+
   /** Ca channel slope of the last substep (mA/cm²/mV) — exposed for tests of the CN variant. */
   caSlope(node: number): number {
     return this.gCa[node];

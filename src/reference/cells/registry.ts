@@ -3,7 +3,8 @@ import type { Neuron } from '../neuron.js';
 import { IntegrateAndFireNeuron } from '../integrate-and-fire/if-neuron.js';
 import { IF_N_EXC, IF_N_INH } from '../integrate-and-fire/parameters.js';
 import type { PatternGeneratorConfig } from '../../inputs/paper-pattern.js';
-import { ifPaperInputs } from '../../inputs/presets.js';
+import { ifPaperInputs, l5pcPaperInputs } from '../../inputs/presets.js';
+import { createL5pc, l5pcTree, type L5pcCellOptions } from './l5pc.js';
 
 /**
  * The named reference cells. A compartmental cell plugs in with one entry in CELLS: its counts,
@@ -38,7 +39,27 @@ const CELLS: Record<string, CellEntry> = {
     },
     create: () => new IntegrateAndFireNeuron(),
   },
+  'l5pc-nmda': l5pcEntry('l5pc-nmda', 'nmda', 'AMPA+NMDA'),
+  'l5pc-ampa': l5pcEntry('l5pc-ampa', 'ampa', 'AMPA-only'),
 };
+
+/** A detailed L5PC (procedural morphology unless options name another): 639 exc + 639 inh synapses. */
+function l5pcEntry(id: 'l5pc-nmda' | 'l5pc-ampa', dataset: 'nmda' | 'ampa', synapses: string): CellEntry {
+  return {
+    info: {
+      description: `detailed layer-5 pyramidal cell (Hay et al. 2011), ${synapses} synapses, one exc + one inh per dendritic compartment`,
+      nExc: 639,
+      nInh: 639,
+      labelConvention: 'half-bin-offset',
+      defaultInputs: (options = {}) => {
+        const tree = l5pcTree(options as L5pcCellOptions);
+        const lengths = Array.from(tree.dendriticNodes, (i) => tree.length[i]);
+        return l5pcPaperInputs(lengths, tree.nBasal, tree.nApical, dataset);
+      },
+    },
+    create: (options) => createL5pc(id, options as L5pcCellOptions),
+  };
+}
 
 export function knownCells(): string[] {
   return Object.keys(CELLS);

@@ -1,0 +1,20 @@
+/** Messages between generate.ts and its worker threads. */
+export interface WorkerInit {
+  cell: string;
+  durationMs: number;
+  neuronOptions?: Record<string, unknown>;
+}
+
+export interface TrialJob {
+  index: number;
+  seed: number;
+  /** part file to write */
+  path: string;
+}
+
+export interface WorkerReply {
+  index: number;
+  /** wall time of the trial, ms */
+  ms: number;
+  error?: string;
+}

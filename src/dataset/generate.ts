@@ -1,0 +1,226 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { checkSeed } from '../inputs/rng.js';
+import { cellInfo } from '../reference/cells/registry.js';
+import { DatasetWriter, h5Ready, type DatasetHeader } from './hdf5.js';
+import type { TrialJob, WorkerInit, WorkerReply } from './generate-protocol.js';
+import { trialSeed } from './seeds.js';
+import { TrialRunner } from './simulate-trial.js';
+import { readTrialPart, writeFileAtomic, writeTrialPart } from './trial-part.js';
+
+/**
+ * Generates a dataset of N trials in parallel and writes it as one HDF5 file.
+ *
+ * - Trial i uses the seed trialSeed(baseSeed, i), so the data does not depend on the worker count.
+ * - Every finished trial is persisted at once as FILE.parts/trial-NNNNNNN.part (atomic rename);
+ *   FILE.parts/run.json records the run's parameters. A rerun with the same parameters skips the
+ *   trials already there (resume); different parameters are refused.
+ * - The HDF5 file is written under a temporary name and renamed when complete; then the parts
+ *   folder is removed. An interrupted run therefore never leaves a file that looks complete.
+ *
+ * Workers are worker_threads running the compiled dist/src/dataset/generate-worker.js (also when
+ * this module itself runs from TypeScript sources under jest: `npm test` builds dist/ first).
+ * `workers: 0` runs the trials in this thread instead.
+ */
+export interface GenerateOptions {
+  cell: string;
+  trials: number;
+  durationMs: number;
+  baseSeed: number;
+  out: string;
+  /** worker threads; default: number of CPU cores; 0 = in this thread */
+  workers?: number;
+  neuronOptions?: Record<string, unknown>;
+  commandLine?: string;
+  onProgress?: (done: number, total: number) => void;
+  /** stops dispatching and rejects; finished trials stay on disk for a resume */
+  signal?: AbortSignal;
+}
+
+export interface GenerateResult {
+  out: string;
+  trials: number;
+  /** trials simulated by this run (the rest were resumed from parts) */
+  computed: number;
+  resumed: number;
+  workers: number;
+  wallSeconds: number;
+  /** mean wall time of one trial inside a worker, s */
+  meanTrialSeconds: number;
+}
+
+const PART_NAME = /^trial-(\d{7})\.part$/;
+const partName = (i: number): string => `trial-${String(i).padStart(7, '0')}.part`;
+
+export function partsDirOf(out: string): string {
+  return `${out}.parts`;
+}
+
+export function validateGenerateOptions(o: GenerateOptions): void {
+  cellInfo(o.cell);
+  if (!Number.isInteger(o.trials) || o.trials <= 0) throw new RangeError(`trials must be a positive integer, got ${String(o.trials)}`);
+  if (!Number.isInteger(o.durationMs) || o.durationMs <= 0) {
+    throw new RangeError(`duration must be a positive integer number of ms, got ${String(o.durationMs)}`);
+  }
+  checkSeed(o.baseSeed, 'seed');
+  if (o.workers !== undefined && (!Number.isInteger(o.workers) || o.workers < 0)) {
+    throw new RangeError(`workers must be a non-negative integer, got ${String(o.workers)}`);
+  }
+  if (!o.out) throw new RangeError('an output file is required');
+  if (!existsSync(dirname(resolve(o.out)))) throw new RangeError(`output folder ${dirname(resolve(o.out))} does not exist`);
+}
+
+/** Locates the compiled worker script: next to this module in dist/, or dist/ of the project root. */
+export function workerScriptPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  const sibling = join(dirname(here), 'generate-worker.js');
+  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
+  const marker = `${sep}src${sep}dataset${sep}`;
+  const at = here.lastIndexOf(marker);
+  const compiled = at >= 0 ? join(here.slice(0, at), 'dist', 'src', 'dataset', 'generate-worker.js') : sibling;
+  if (!existsSync(compiled)) throw new Error(`compiled worker ${compiled} not found: run 'npm run build' first`);
+  return compiled;
+}
+
+export async function generateDataset(options: GenerateOptions): Promise<GenerateResult> {
+  validateGenerateOptions(options);
+  const started = performance.now();
+  const info = cellInfo(options.cell);
+  const inputs = info.defaultInputs(options.neuronOptions);
+  const partsDir = partsDirOf(options.out);
+  mkdirSync(partsDir, { recursive: true });
+  checkRunFile(partsDir, {
+    format: 'neurotwin-parts',
+    version: 1,
+    cell: options.cell,
+    durationMs: options.durationMs,
+    baseSeed: options.baseSeed,
+    preset: inputs.preset,
+    neuronOptions: options.neuronOptions ?? {},
+  });
+  const present = new Set<number>();
+  for (const name of readdirSync(partsDir)) {
+    const m = PART_NAME.exec(name);
+    if (m && Number(m[1]) < options.trials) present.add(Number(m[1]));
+  }
+  const pending: number[] = [];
+  for (let i = 0; i < options.trials; i++) if (!present.has(i)) pending.push(i);
+  const workers = Math.min(options.workers ?? cpus().length, pending.length);
+  let done = present.size;
+  options.onProgress?.(done, options.trials);
+  const trialMs: number[] = [];
+  const onDone = (reply: WorkerReply): void => {
+    trialMs.push(reply.ms);
+    done++;
+    options.onProgress?.(done, options.trials);
+  };
+  const jobs = pending.map((index): TrialJob => ({ index, seed: trialSeed(options.baseSeed, index), path: join(partsDir, partName(index)) }));
+  if (workers === 0 || options.workers === 0) runInThisThread(options, jobs, onDone);
+  else await runOnWorkers(options, jobs, workers, onDone);
+
+  const header: DatasetHeader = {
+    cell: options.cell,
+    nExc: info.nExc,
+    nInh: info.nInh,
+    durationMs: options.durationMs,
+    labelConvention: info.labelConvention,
+    generatorPreset: inputs.preset,
+    generatorConfig: inputs,
+    groups: inputs.groups.map((g) => g.name),
+    baseSeed: options.baseSeed,
+    commandLine: options.commandLine ?? '',
+  };
+  await h5Ready();
+  const writer = new DatasetWriter(options.out, header);
+  try {
+    for (let i = 0; i < options.trials; i++) writer.append(readTrialPart(join(partsDir, partName(i))));
+    writer.close();
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+  rmSync(partsDir, { recursive: true, force: true });
+  return {
+    out: options.out,
+    trials: options.trials,
+    computed: pending.length,
+    resumed: present.size,
+    workers: options.workers === 0 ? 0 : workers,
+    wallSeconds: (performance.now() - started) / 1000,
+    meanTrialSeconds: trialMs.length ? trialMs.reduce((a, b) => a + b, 0) / trialMs.length / 1000 : 0,
+  };
+}
+
+function checkRunFile(partsDir: string, run: Record<string, unknown>): void {
+  const path = join(partsDir, 'run.json');
+  if (existsSync(path)) {
+    const previous = readFileSync(path, 'utf8');
+    if (previous !== JSON.stringify(run)) {
+      throw new Error(`${partsDir} holds parts of a different run (${previous}); remove it or rerun with the same cell, duration and seed`);
+    }
+  } else {
+    writeFileAtomic(path, JSON.stringify(run));
+  }
+}
+
+function abortError(): Error {
+  const err = new Error('generation interrupted; finished trials are kept for a resume');
+  err.name = 'AbortError';
+  return err;
+}
+
+function runInThisThread(options: GenerateOptions, jobs: TrialJob[], onDone: (r: WorkerReply) => void): void {
+  if (jobs.length === 0) return;
+  const runner = new TrialRunner(options.cell, options.durationMs, { neuronOptions: options.neuronOptions });
+  for (const job of jobs) {
+    if (options.signal?.aborted) throw abortError();
+    const start = performance.now();
+    writeTrialPart(job.path, runner.run(job.seed));
+    onDone({ index: job.index, ms: performance.now() - start });
+  }
+}
+
+function runOnWorkers(options: GenerateOptions, jobs: TrialJob[], count: number, onDone: (r: WorkerReply) => void): Promise<void> {
+  const script = workerScriptPath();
+  const init: WorkerInit = { cell: options.cell, durationMs: options.durationMs, neuronOptions: options.neuronOptions };
+  return new Promise<void>((resolvePromise, reject) => {
+    const pool: Worker[] = [];
+    let next = 0;
+    let inFlight = 0;
+    let finished = false;
+    const finish = (err?: Error): void => {
+      if (finished) return;
+      finished = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      void Promise.all(pool.map((w) => w.terminate())).then(() => (err ? reject(err) : resolvePromise()));
+    };
+    const onAbort = (): void => finish(abortError());
+    const dispatch = (w: Worker): void => {
+      if (finished) return;
+      if (options.signal?.aborted) return finish(abortError());
+      if (next < jobs.length) {
+        inFlight++;
+        w.postMessage(jobs[next++]);
+      } else if (inFlight === 0) finish();
+    };
+    options.signal?.addEventListener('abort', onAbort);
+    for (let k = 0; k < count; k++) {
+      const w = new Worker(script, { workerData: init });
+      pool.push(w);
+      w.on('message', (reply: WorkerReply) => {
+        inFlight--;
+        if (reply.error) return finish(new Error(`trial ${reply.index} failed: ${reply.error}`));
+        onDone(reply);
+        dispatch(w);
+      });
+      w.on('error', (err) => finish(err));
+      w.on('exit', (code) => {
+        if (!finished) finish(new Error(`generation worker exited with code ${code}`));
+      });
+    }
+    for (const w of pool) dispatch(w);
+  });
+}
