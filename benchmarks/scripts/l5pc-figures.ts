@@ -47,7 +47,9 @@ for (const amp of [3, 2]) {
   run(20, 0, () => {
     if (eng.v[0] > peak) [peak, tPeak] = [eng.v[0], eng.time - t0];
   });
-  console.log(`${amp} nA × 2 ms: soma peak ${peak.toFixed(2)} mV at ${tPeak.toFixed(3)} ms after onset (amplitude ${(peak - vRest).toFixed(1)} mV)`);
+  console.log(
+    `${amp} nA × 2 ms: soma peak ${peak.toFixed(2)} mV at ${tPeak.toFixed(3)} ms after onset (amplitude ${(peak - vRest).toFixed(1)} mV)`,
+  );
 }
 const cpu = process.cpuUsage(cpu0);
 console.log(`cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s for ${(3000 + 2 * 22) / 1000} simulated s`);

@@ -10,7 +10,12 @@ const wall0 = performance.now();
 const cpu0 = process.cpuUsage();
 for (let k = 0; k <= 1000; k++) {
   cell.step(none, none, out);
-  if (marks.includes(k)) console.log(`${k} ms: soma ${cell.engine.v[0].toFixed(3)} mV, cai ${cell.engine.cai[0].toExponential(3)} mM`);
+  if (marks.includes(k))
+    console.log(
+      `${k} ms: soma ${cell.engine.v[0].toFixed(3)} mV, cai ${cell.engine.cai[0].toExponential(3)} mM`,
+    );
 }
 const cpu = process.cpuUsage(cpu0);
-console.log(`grid ${step} mV: wall ${((performance.now() - wall0) / 1000).toFixed(2)} s, cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s per simulated s`);
+console.log(
+  `grid ${step} mV: wall ${((performance.now() - wall0) / 1000).toFixed(2)} s, cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s per simulated s`,
+);

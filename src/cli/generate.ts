@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { generateDataset, partsDirOf, validateGenerateOptions, type GenerateOptions } from '../dataset/generate.js';
+import {
+  generateDataset,
+  partsDirOf,
+  validateGenerateOptions,
+  type GenerateOptions,
+} from '../dataset/generate.js';
 import { parseInteger } from './options.js';
 
 interface GenerateFlags {
@@ -22,9 +27,18 @@ export function registerGenerate(program: Command): void {
     .option('--cell <cell>', 'reference cell', 'if')
     .requiredOption('--trials <n>', 'number of trials', parseInteger('trials', 1))
     .option('--duration <ms>', 'trial length in ms', parseInteger('duration', 1, 10_000_000), 6000)
-    .option('--seed <n>', 'base seed (0..4294967295); trial i uses a seed derived from it and i', parseInteger('seed', 0, 0xffffffff), 0)
+    .option(
+      '--seed <n>',
+      'base seed (0..4294967295); trial i uses a seed derived from it and i',
+      parseInteger('seed', 0, 0xffffffff),
+      0,
+    )
     .requiredOption('--out <file>', 'output HDF5 file')
-    .option('--workers <k>', 'worker threads (default: all cores; 0 = main thread)', parseInteger('workers', 0, 1024))
+    .option(
+      '--workers <k>',
+      'worker threads (default: all cores; 0 = main thread)',
+      parseInteger('workers', 0, 1024),
+    )
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no progress bar')
     .action(async (flags: GenerateFlags) => {
@@ -34,7 +48,11 @@ export function registerGenerate(program: Command): void {
       const showBar = !flags.quiet && !flags.json && process.stderr.isTTY === true;
       const bar = showBar
         ? new cliProgress.SingleBar(
-            { stream: process.stderr, format: 'generate [{bar}] {value}/{total} trials | {percentage}% | ETA {eta_formatted}', etaBuffer: 20 },
+            {
+              stream: process.stderr,
+              format: 'generate [{bar}] {value}/{total} trials | {percentage}% | ETA {eta_formatted}',
+              etaBuffer: 20,
+            },
             cliProgress.Presets.shades_classic,
           )
         : null;
@@ -67,7 +85,9 @@ export function registerGenerate(program: Command): void {
       } catch (err) {
         bar?.stop();
         if (err instanceof Error && err.name === 'AbortError') {
-          throw new Error(`interrupted; finished trials are kept in ${partsDirOf(flags.out)}, rerun the same command to resume`);
+          throw new Error(
+            `interrupted; finished trials are kept in ${partsDirOf(flags.out)}, rerun the same command to resume`,
+          );
         }
         throw err;
       } finally {

@@ -1,5 +1,9 @@
 /** Strict parsers for numeric CLI options (commander passes strings). */
-export function parseInteger(name: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+export function parseInteger(
+  name: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): (value: string) => number {
   return (value: string): number => {
     const n = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : NaN;
     if (!Number.isSafeInteger(n) || n < min || n > max) {

@@ -20,7 +20,11 @@ port.on('message', (job: TrialJob) => {
     const reply: WorkerReply = { index: job.index, ms: performance.now() - start };
     port.postMessage(reply);
   } catch (err) {
-    const reply: WorkerReply = { index: job.index, ms: 0, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    const reply: WorkerReply = {
+      index: job.index,
+      ms: 0,
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    };
     port.postMessage(reply);
   }
 });

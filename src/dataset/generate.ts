@@ -61,7 +61,8 @@ export function partsDirOf(out: string): string {
 
 export function validateGenerateOptions(o: GenerateOptions): void {
   cellInfo(o.cell);
-  if (!Number.isInteger(o.trials) || o.trials <= 0) throw new RangeError(`trials must be a positive integer, got ${String(o.trials)}`);
+  if (!Number.isInteger(o.trials) || o.trials <= 0)
+    throw new RangeError(`trials must be a positive integer, got ${String(o.trials)}`);
   if (!Number.isInteger(o.durationMs) || o.durationMs <= 0) {
     throw new RangeError(`duration must be a positive integer number of ms, got ${String(o.durationMs)}`);
   }
@@ -70,7 +71,8 @@ export function validateGenerateOptions(o: GenerateOptions): void {
     throw new RangeError(`workers must be a non-negative integer, got ${String(o.workers)}`);
   }
   if (!o.out) throw new RangeError('an output file is required');
-  if (!existsSync(dirname(resolve(o.out)))) throw new RangeError(`output folder ${dirname(resolve(o.out))} does not exist`);
+  if (!existsSync(dirname(resolve(o.out))))
+    throw new RangeError(`output folder ${dirname(resolve(o.out))} does not exist`);
 }
 
 /** Locates the compiled worker script: next to this module in dist/, or dist/ of the project root. */
@@ -80,8 +82,10 @@ export function workerScriptPath(): string {
   if (here.endsWith('.js') && existsSync(sibling)) return sibling;
   const marker = `${sep}src${sep}dataset${sep}`;
   const at = here.lastIndexOf(marker);
-  const compiled = at >= 0 ? join(here.slice(0, at), 'dist', 'src', 'dataset', 'generate-worker.js') : sibling;
-  if (!existsSync(compiled)) throw new Error(`compiled worker ${compiled} not found: run 'npm run build' first`);
+  const compiled =
+    at >= 0 ? join(here.slice(0, at), 'dist', 'src', 'dataset', 'generate-worker.js') : sibling;
+  if (!existsSync(compiled))
+    throw new Error(`compiled worker ${compiled} not found: run 'npm run build' first`);
   return compiled;
 }
 
@@ -117,7 +121,11 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     done++;
     options.onProgress?.(done, options.trials);
   };
-  const jobs = pending.map((index): TrialJob => ({ index, seed: trialSeed(options.baseSeed, index), path: join(partsDir, partName(index)) }));
+  const jobs = pending.map((index): TrialJob => ({
+    index,
+    seed: trialSeed(options.baseSeed, index),
+    path: join(partsDir, partName(index)),
+  }));
   if (workers === 0 || options.workers === 0) runInThisThread(options, jobs, onDone);
   else await runOnWorkers(options, jobs, workers, onDone);
 
@@ -159,7 +167,9 @@ function checkRunFile(partsDir: string, run: Record<string, unknown>): void {
   if (existsSync(path)) {
     const previous = readFileSync(path, 'utf8');
     if (previous !== JSON.stringify(run)) {
-      throw new Error(`${partsDir} holds parts of a different run (${previous}); remove it or rerun with the same cell, duration and seed`);
+      throw new Error(
+        `${partsDir} holds parts of a different run (${previous}); remove it or rerun with the same cell, duration and seed`,
+      );
     }
   } else {
     writeFileAtomic(path, JSON.stringify(run));
@@ -183,9 +193,18 @@ function runInThisThread(options: GenerateOptions, jobs: TrialJob[], onDone: (r:
   }
 }
 
-function runOnWorkers(options: GenerateOptions, jobs: TrialJob[], count: number, onDone: (r: WorkerReply) => void): Promise<void> {
+function runOnWorkers(
+  options: GenerateOptions,
+  jobs: TrialJob[],
+  count: number,
+  onDone: (r: WorkerReply) => void,
+): Promise<void> {
   const script = workerScriptPath();
-  const init: WorkerInit = { cell: options.cell, durationMs: options.durationMs, neuronOptions: options.neuronOptions };
+  const init: WorkerInit = {
+    cell: options.cell,
+    durationMs: options.durationMs,
+    neuronOptions: options.neuronOptions,
+  };
   return new Promise<void>((resolvePromise, reject) => {
     const pool: Worker[] = [];
     let next = 0;

@@ -77,7 +77,8 @@ class AppendableRows {
     private readonly width: number,
   ) {}
   append(block: ArrayLike<number> & { length: number }): void {
-    if (block.length % this.width !== 0) throw new RangeError(`block of ${block.length} values is not whole rows of ${this.width}`);
+    if (block.length % this.width !== 0)
+      throw new RangeError(`block of ${block.length} values is not whole rows of ${this.width}`);
     const n = block.length / this.width;
     if (n === 0) return;
     this.ds.resize([this.rows + n, this.width]);
@@ -87,7 +88,16 @@ class AppendableRows {
 }
 
 function extendible1D(file: H5File, name: string, dtype: string): Appendable1D {
-  return new Appendable1D(file.create_dataset({ name, data: emptyOf(dtype), shape: [0], maxshape: [null], chunks: [CHUNK_1D], dtype }));
+  return new Appendable1D(
+    file.create_dataset({
+      name,
+      data: emptyOf(dtype),
+      shape: [0],
+      maxshape: [null],
+      chunks: [CHUNK_1D],
+      dtype,
+    }),
+  );
 }
 
 function emptyOf(dtype: string): Int32Array | Float64Array | Float32Array | Uint8Array {
@@ -146,7 +156,14 @@ export class DatasetWriter {
     this.spikeTimes = extendible1D(f, 'outputs/spike_times', '<d');
     const rows = (name: string, width: number, dtype: string, chunkRows: number): AppendableRows =>
       new AppendableRows(
-        f.create_dataset({ name, data: emptyOf(dtype), shape: [0, width], maxshape: [null, width], chunks: [chunkRows, width], dtype }),
+        f.create_dataset({
+          name,
+          data: emptyOf(dtype),
+          shape: [0, width],
+          maxshape: [null, width],
+          chunks: [chunkRows, width],
+          dtype,
+        }),
         width,
       );
     this.voltage = rows('outputs/soma_voltage', T, '<f', 1);
@@ -164,11 +181,25 @@ export class DatasetWriter {
     if (trial.durationMs !== h.durationMs || trial.nExc !== h.nExc || trial.nInh !== h.nInh) {
       throw new RangeError(`trial (seed ${trial.seed}) does not match the dataset's duration/synapse counts`);
     }
-    const gen = trial.generator as { holdMs?: number; sigmaMs?: number; nIntervals?: number; excCounts?: number[]; inhCounts?: number[] };
+    const gen = trial.generator as {
+      holdMs?: number;
+      sigmaMs?: number;
+      nIntervals?: number;
+      excCounts?: number[];
+      inhCounts?: number[];
+    };
     const G = h.groups.length;
     const M = gen.nIntervals;
-    if (typeof gen.holdMs !== 'number' || typeof gen.sigmaMs !== 'number' || typeof M !== 'number' || gen.excCounts?.length !== M * G || gen.inhCounts?.length !== M * G) {
-      throw new RangeError(`trial (seed ${trial.seed}) lacks the generator parameters holdMs, sigmaMs, nIntervals, excCounts, inhCounts`);
+    if (
+      typeof gen.holdMs !== 'number' ||
+      typeof gen.sigmaMs !== 'number' ||
+      typeof M !== 'number' ||
+      gen.excCounts?.length !== M * G ||
+      gen.inhCounts?.length !== M * G
+    ) {
+      throw new RangeError(
+        `trial (seed ${trial.seed}) lacks the generator parameters holdMs, sigmaMs, nIntervals, excCounts, inhCounts`,
+      );
     }
     this.excTimes.append(trial.exc.times);
     this.excIds.append(trial.exc.ids);
@@ -205,9 +236,13 @@ export class DatasetWriter {
     fixed('generator/sigma_ms', Int32Array.from(this.sigma), '<i');
     fixed('generator/n_intervals', Int32Array.from(this.nIntervals), '<i');
     fixed('generator/interval_offsets', BigInt64Array.from(this.intervalOffsets), '<q');
-    (f.get('generator') as InstanceType<typeof h5wasm.Group>).create_attribute('groups', JSON.stringify(h.groups));
+    (f.get('generator') as InstanceType<typeof h5wasm.Group>).create_attribute(
+      'groups',
+      JSON.stringify(h.groups),
+    );
     const str = (name: string, value: string): void => f.create_attribute(name, value);
-    const int = (name: string, value: number, dtype = '<i'): void => f.create_attribute(name, value, null, dtype);
+    const int = (name: string, value: number, dtype = '<i'): void =>
+      f.create_attribute(name, value, null, dtype);
     str('format', DATASET_FORMAT);
     int('format_version', DATASET_FORMAT_VERSION);
     str('cell', h.cell);
@@ -241,7 +276,11 @@ export class DatasetWriter {
 }
 
 /** Writes a whole dataset (temp file, then rename). */
-export async function writeDataset(path: string, header: DatasetHeader, trials: Iterable<Trial>): Promise<void> {
+export async function writeDataset(
+  path: string,
+  header: DatasetHeader,
+  trials: Iterable<Trial>,
+): Promise<void> {
   await h5Ready();
   const writer = new DatasetWriter(path, header);
   try {
@@ -277,12 +316,14 @@ export class DatasetReader {
     this.file = file;
     const attr = (name: string): unknown => {
       const a = file.attrs[name];
-      if (!a) throw new Error(`${file.filename}: missing root attribute '${name}' (not a ${DATASET_FORMAT} file?)`);
+      if (!a)
+        throw new Error(`${file.filename}: missing root attribute '${name}' (not a ${DATASET_FORMAT} file?)`);
       return a.value;
     };
     if (attr('format') !== DATASET_FORMAT) throw new Error(`${file.filename}: not a ${DATASET_FORMAT} file`);
     const version = Number(attr('format_version'));
-    if (version !== DATASET_FORMAT_VERSION) throw new Error(`${file.filename}: unsupported format_version ${version}`);
+    if (version !== DATASET_FORMAT_VERSION)
+      throw new Error(`${file.filename}: unsupported format_version ${version}`);
     const groupsAttr = (file.get('generator') as InstanceType<typeof h5wasm.Group>).attrs['groups'];
     this.header = {
       cell: String(attr('cell')),
@@ -325,7 +366,8 @@ export class DatasetReader {
 
   /** Trial i (0-based). */
   readTrial(i: number): Trial {
-    if (!Number.isInteger(i) || i < 0 || i >= this.nTrials) throw new RangeError(`trial index ${i} outside [0, ${this.nTrials})`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.nTrials)
+      throw new RangeError(`trial index ${i} outside [0, ${this.nTrials})`);
     const h = this.header;
     const [ea, eb] = [this.excOffsets[i], this.excOffsets[i + 1]];
     const [ia, ib] = [this.inhOffsets[i], this.inhOffsets[i + 1]];
@@ -338,8 +380,14 @@ export class DatasetReader {
       durationMs: h.durationMs,
       nExc: h.nExc,
       nInh: h.nInh,
-      exc: { times: this.range('inputs/exc/times', ea, eb, new Int32Array(0)), ids: this.range('inputs/exc/ids', ea, eb, new Int32Array(0)) },
-      inh: { times: this.range('inputs/inh/times', ia, ib, new Int32Array(0)), ids: this.range('inputs/inh/ids', ia, ib, new Int32Array(0)) },
+      exc: {
+        times: this.range('inputs/exc/times', ea, eb, new Int32Array(0)),
+        ids: this.range('inputs/exc/ids', ea, eb, new Int32Array(0)),
+      },
+      inh: {
+        times: this.range('inputs/inh/times', ia, ib, new Int32Array(0)),
+        ids: this.range('inputs/inh/ids', ia, ib, new Int32Array(0)),
+      },
       somaVoltage: this.dataset('outputs/soma_voltage').slice([[i, i + 1], []]) as Float32Array,
       spikeTimes: this.range('outputs/spike_times', sa, sb, new Float64Array(0)),
       spikeLabels: this.dataset('outputs/spike_labels').slice([[i, i + 1], []]) as Uint8Array,

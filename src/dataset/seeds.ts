@@ -6,6 +6,7 @@ import { checkSeed, mix32 } from '../inputs/rng.js';
  */
 export function trialSeed(baseSeed: number, index: number): number {
   checkSeed(baseSeed, 'base seed');
-  if (!Number.isInteger(index) || index < 0) throw new RangeError(`trial index must be a non-negative integer, got ${index}`);
+  if (!Number.isInteger(index) || index < 0)
+    throw new RangeError(`trial index must be a non-negative integer, got ${index}`);
   return mix32((mix32(baseSeed) ^ Math.imul(index + 1, 0x27d4eb2f)) >>> 0);
 }

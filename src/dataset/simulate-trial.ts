@@ -77,11 +77,20 @@ export class TrialRunner {
  * 'spike-bin' convention a spike in the last bin is not recorded (spec §7: its reset would fall
  * outside the trial).
  */
-export function trialSpikeTimes(times: readonly number[], durationMs: number, convention: LabelConvention): number[] {
+export function trialSpikeTimes(
+  times: readonly number[],
+  durationMs: number,
+  convention: LabelConvention,
+): number[] {
   const end = convention === 'spike-bin' ? durationMs - 1 : durationMs;
   return times.filter((t) => t >= 0 && t < end);
 }
 
-export function simulateTrial(cell: string, seed: number, durationMs: number, options: TrialRunnerOptions = {}): Trial {
+export function simulateTrial(
+  cell: string,
+  seed: number,
+  durationMs: number,
+  options: TrialRunnerOptions = {},
+): Trial {
   return new TrialRunner(cell, durationMs, options).run(seed);
 }

@@ -32,9 +32,18 @@ export function encodeTrial(trial: Trial): Buffer {
     spikeTimes: trial.spikeTimes,
     spikeLabels: trial.spikeLabels,
   };
-  const lengths = Object.fromEntries(Object.entries(arrays).map(([k, a]) => [k, (a as unknown as ArrayLike<number>).length]));
+  const lengths = Object.fromEntries(
+    Object.entries(arrays).map(([k, a]) => [k, (a as unknown as ArrayLike<number>).length]),
+  );
   const header = Buffer.from(
-    JSON.stringify({ seed: trial.seed, durationMs: trial.durationMs, nExc: trial.nExc, nInh: trial.nInh, generator: trial.generator, lengths }),
+    JSON.stringify({
+      seed: trial.seed,
+      durationMs: trial.durationMs,
+      nExc: trial.nExc,
+      nInh: trial.nInh,
+      generator: trial.generator,
+      lengths,
+    }),
     'utf8',
   );
   const headerEnd = pad8(MAGIC.length + 4 + header.length);
@@ -53,7 +62,8 @@ export function encodeTrial(trial: Trial): Buffer {
 }
 
 export function decodeTrial(buf: Buffer, source = 'trial part'): Trial {
-  if (buf.length < MAGIC.length + 4 || buf.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error(`${source}: not a trial part file`);
+  if (buf.length < MAGIC.length + 4 || buf.toString('latin1', 0, MAGIC.length) !== MAGIC)
+    throw new Error(`${source}: not a trial part file`);
   const headerLength = buf.readUInt32LE(MAGIC.length);
   const header = JSON.parse(buf.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + headerLength)) as {
     seed: number;

@@ -80,9 +80,11 @@ export function validatePatternConfig(config: PatternGeneratorConfig): void {
   if (!Number.isInteger(config.nExc) || config.nExc < 0) fail(`nExc must be a non-negative integer`);
   if (!Number.isInteger(config.nInh) || config.nInh < 0) fail(`nInh must be a non-negative integer`);
   if (config.groups.length === 0) fail('at least one synapse group is required');
-  if (config.holdOptionsMs.length === 0 || config.sigmaOptionsMs.length === 0) fail('hold and sigma options must be non-empty');
+  if (config.holdOptionsMs.length === 0 || config.sigmaOptionsMs.length === 0)
+    fail('hold and sigma options must be non-empty');
   if (!(config.jitterMs >= 0)) fail('jitterMs must be >= 0');
-  const minJittered = (options: number[]): number => Math.min(...options) - Math.max(0, Math.ceil(config.jitterMs) - 1);
+  const minJittered = (options: number[]): number =>
+    Math.min(...options) - Math.max(0, Math.ceil(config.jitterMs) - 1);
   if (minJittered(config.holdOptionsMs) < 1) fail('every hold option minus the jitter must be >= 1 ms');
   if (minJittered(config.sigmaOptionsMs) <= 0) fail('every sigma option minus the jitter must be > 0 ms');
   const [nLo, nHi] = config.noise;
@@ -92,7 +94,8 @@ export function validatePatternConfig(config: PatternGeneratorConfig): void {
   for (const g of config.groups) {
     checkMembers(g.name, 'exc', g.excIds, g.excWeights, seenExc, fail);
     checkMembers(g.name, 'inh', g.inhIds, g.inhWeights, seenInh, fail);
-    if (!(g.excCount[0] >= 0 && g.excCount[1] >= g.excCount[0])) fail(`group '${g.name}': excCount must be 0 <= lo <= hi`);
+    if (!(g.excCount[0] >= 0 && g.excCount[1] >= g.excCount[0]))
+      fail(`group '${g.name}': excCount must be 0 <= lo <= hi`);
     if (!(g.inhDelta[1] >= g.inhDelta[0])) fail(`group '${g.name}': inhDelta must be lo <= hi`);
   }
   if (seenExc.includes(0)) fail(`excitatory synapse ${seenExc.indexOf(0)} belongs to no group`);
@@ -110,10 +113,12 @@ function checkMembers(
   if (ids.length !== weights.length) fail(`group '${group}': ${kind} ids and weights differ in length`);
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
-    if (!Number.isInteger(id) || id < 0 || id >= seen.length) fail(`group '${group}': ${kind} id ${id} out of range`);
+    if (!Number.isInteger(id) || id < 0 || id >= seen.length)
+      fail(`group '${group}': ${kind} id ${id} out of range`);
     if (seen[id]) fail(`${kind} synapse ${id} is in more than one group`);
     seen[id] = 1;
-    if (!(weights[i] > 0) || !Number.isFinite(weights[i])) fail(`group '${group}': ${kind} weight of ${id} must be > 0`);
+    if (!(weights[i] > 0) || !Number.isFinite(weights[i]))
+      fail(`group '${group}': ${kind} weight of ${id} must be > 0`);
   }
 }
 
@@ -123,9 +128,15 @@ function jitter(rng: Rng, j: number): number {
 }
 
 /** Steps 1–2: hold, σ and per-interval counts. */
-export function drawPatternParams(config: PatternGeneratorConfig, durationMs: number, rng: Rng): PatternParams {
-  const holdMs = config.holdOptionsMs[rng.uniformInt(config.holdOptionsMs.length)] + jitter(rng, config.jitterMs);
-  const sigmaMs = config.sigmaOptionsMs[rng.uniformInt(config.sigmaOptionsMs.length)] + jitter(rng, config.jitterMs);
+export function drawPatternParams(
+  config: PatternGeneratorConfig,
+  durationMs: number,
+  rng: Rng,
+): PatternParams {
+  const holdMs =
+    config.holdOptionsMs[rng.uniformInt(config.holdOptionsMs.length)] + jitter(rng, config.jitterMs);
+  const sigmaMs =
+    config.sigmaOptionsMs[rng.uniformInt(config.sigmaOptionsMs.length)] + jitter(rng, config.jitterMs);
   const nIntervals = Math.ceil(durationMs / holdMs);
   const nGroups = config.groups.length;
   const excCounts = new Float64Array(nIntervals * nGroups);
@@ -187,7 +198,9 @@ export class PatternGenerator {
   constructor(config: PatternGeneratorConfig, durationMs: number) {
     validatePatternConfig(config);
     if (!Number.isInteger(durationMs) || durationMs <= 0) {
-      throw new RangeError(`trial duration must be a positive integer number of ms, got ${String(durationMs)}`);
+      throw new RangeError(
+        `trial duration must be a positive integer number of ms, got ${String(durationMs)}`,
+      );
     }
     this.config = config;
     this.durationMs = durationMs;
@@ -222,7 +235,12 @@ export class PatternGenerator {
     const excNoise = this.drawNoise(rng, this.config.nExc, params.nIntervals);
     const inhNoise = this.drawNoise(rng, this.config.nInh, params.nIntervals);
     const smoother = this.smootherFor(params.sigmaMs);
-    const rows = (counts: Float64Array, noise: Float64Array, layout: SynapseLayout, n: number): Float64Array => {
+    const rows = (
+      counts: Float64Array,
+      noise: Float64Array,
+      layout: SynapseLayout,
+      n: number,
+    ): Float64Array => {
       const out = new Float64Array(n * T);
       for (let k = 0; k < n; k++) {
         this.coarseRow(params, counts, noise, layout, k, this.rowA);

@@ -32,7 +32,10 @@ export function ifPaperInputs(): PatternGeneratorConfig {
 export type L5pcDataset = 'nmda' | 'ampa' | 'ampa-sk';
 
 /** Per-tree count ranges of §8.2: basal E, apical E, and the inhibitory Δ of both trees. */
-const L5PC_COUNTS: Record<L5pcDataset, { basal: [number, number]; apical: [number, number]; delta: [number, number] }> = {
+const L5PC_COUNTS: Record<
+  L5pcDataset,
+  { basal: [number, number]; apical: [number, number]; delta: [number, number] }
+> = {
   nmda: { basal: [0, 800], apical: [0, 800], delta: [-600, 200] },
   ampa: { basal: [0, 1900], apical: [0, 2000], delta: [-1650, 150] },
   'ampa-sk': { basal: [0, 1900], apical: [0, 2000], delta: [-1500, 300] },
@@ -53,7 +56,10 @@ export function l5pcPaperInputs(
   dataset: L5pcDataset,
 ): PatternGeneratorConfig {
   const counts = L5PC_COUNTS[dataset];
-  if (!counts) throw new RangeError(`unknown L5PC dataset '${String(dataset)}' (known: ${Object.keys(L5PC_COUNTS).join(', ')})`);
+  if (!counts)
+    throw new RangeError(
+      `unknown L5PC dataset '${String(dataset)}' (known: ${Object.keys(L5PC_COUNTS).join(', ')})`,
+    );
   if (!Number.isInteger(nBasal) || !Number.isInteger(nApical) || nBasal < 1 || nApical < 1) {
     throw new RangeError(`nBasal and nApical must be positive integers`);
   }
@@ -63,10 +69,19 @@ export function l5pcPaperInputs(
     const ids = Array.from({ length: count }, (_, i) => first + i);
     const weights = ids.map((k) => {
       const len = lengths[k];
-      if (!(len >= 0) || !Number.isFinite(len)) throw new RangeError(`compartment ${k} has invalid length ${len}`);
+      if (!(len >= 0) || !Number.isFinite(len))
+        throw new RangeError(`compartment ${k} has invalid length ${len}`);
       return len + LENGTH_FLOOR_UM;
     });
-    return { name, excIds: ids, excWeights: weights, inhIds: ids, inhWeights: weights, excCount, inhDelta: counts.delta };
+    return {
+      name,
+      excIds: ids,
+      excWeights: weights,
+      inhIds: ids,
+      inhWeights: weights,
+      excCount,
+      inhDelta: counts.delta,
+    };
   };
   return {
     preset: `l5pc-paper-${dataset}`,

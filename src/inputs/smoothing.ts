@@ -6,7 +6,8 @@ import { ComplexFft, nextPowerOfTwo } from './fft.js';
  * ŷ[t] = Σ_n g[n]·x[t − n + c], c = ⌊(W−1)/2⌋, x = 0 outside [0, T).
  */
 export function gaussianWindow(sigma: number): Float64Array {
-  if (!(sigma > 0) || !Number.isFinite(sigma)) throw new RangeError(`smoothing sigma must be > 0, got ${sigma}`);
+  if (!(sigma > 0) || !Number.isFinite(sigma))
+    throw new RangeError(`smoothing sigma must be > 0, got ${sigma}`);
   const width = 1 + Math.floor(7 * sigma);
   const centre = (width - 1) / 2;
   const g = new Float64Array(width);
@@ -50,7 +51,8 @@ export class SameSizeSmoother {
   private readonly im: Float64Array;
 
   constructor(length: number, window: Float64Array) {
-    if (!Number.isInteger(length) || length <= 0) throw new RangeError(`row length must be a positive integer`);
+    if (!Number.isInteger(length) || length <= 0)
+      throw new RangeError(`row length must be a positive integer`);
     this.length = length;
     this.offset = Math.floor((window.length - 1) / 2);
     // The full linear convolution has T + W − 1 samples and we keep those from c to c + T − 1.

@@ -108,7 +108,13 @@ export class ChannelPopulation {
    * I[node] += ḡA·o·(V − E), G[node] += ḡA·o; Ca channels also iCa[node] += ḡ·o·(V − E_Ca) (mA/cm²)
    * and gCa[node] += ḡ·o (S/cm²).
    */
-  addCurrents(v: Float64Array, cur: Float64Array, slope: Float64Array, iCa: Float64Array, gCa: Float64Array): void {
+  addCurrents(
+    v: Float64Array,
+    cur: Float64Array,
+    slope: Float64Array,
+    iCa: Float64Array,
+    gCa: Float64Array,
+  ): void {
     const { nodes, gA, gate0, gate1, e, p0, p1 } = this;
     const two = this.nGates > 1;
     for (let k = 0; k < this.count; k++) {

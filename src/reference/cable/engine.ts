@@ -162,7 +162,8 @@ export class CompartmentEngine {
       const { nodes, values } = members(density, tree.area);
       if (nodes.length === 0) continue;
       const def = channelDefinition(name, model.ihVShift);
-      const e = def.ion === 'ca' ? this.eca : def.ion === 'na' ? model.ena : def.ion === 'k' ? model.ek : model.eh;
+      const e =
+        def.ion === 'ca' ? this.eca : def.ion === 'na' ? model.ena : def.ion === 'k' ? model.ek : model.eh;
       const key = name === 'Ih' ? `Ih@${model.ihVShift}` : name;
       this.channels.push(new ChannelPopulation(def, key, nodes, values, tree.area, e, dt, rates, grid));
     }
@@ -359,7 +360,12 @@ export class CompartmentEngine {
       gates.push(ch.gate0.slice());
       gates.push(ch.gate1.slice());
     }
-    const syn = (p: SynapsePopulation): Float64Array[] => [p.a.slice(), p.b.slice(), p.an.slice(), p.bn.slice()];
+    const syn = (p: SynapsePopulation): Float64Array[] => [
+      p.a.slice(),
+      p.b.slice(),
+      p.an.slice(),
+      p.bn.slice(),
+    ];
     return {
       stepIndex: this._stepIndex,
       v: this.v.slice(),
@@ -374,7 +380,9 @@ export class CompartmentEngine {
   restore(state: EngineState): void {
     const copy = <T extends Float64Array | Uint8Array>(dst: T, src: T | undefined, what: string): void => {
       if (!src || src.length !== dst.length) {
-        throw new RangeError(`snapshot does not fit this cell: ${what} has length ${src?.length}, expected ${dst.length}`);
+        throw new RangeError(
+          `snapshot does not fit this cell: ${what} has length ${src?.length}, expected ${dst.length}`,
+        );
       }
       dst.set(src);
     };
@@ -382,7 +390,8 @@ export class CompartmentEngine {
       throw new RangeError(`snapshot has an invalid stepIndex ${state.stepIndex}`);
     }
     copy(this.v, state.v, 'v');
-    if (state.gates.length !== 2 * this.channels.length) throw new RangeError('snapshot does not fit this cell: gates');
+    if (state.gates.length !== 2 * this.channels.length)
+      throw new RangeError('snapshot does not fit this cell: gates');
     this.channels.forEach((ch, c) => {
       copy(ch.gate0, state.gates[2 * c], `${ch.name} gate 0`);
       copy(ch.gate1, state.gates[2 * c + 1], `${ch.name} gate 1`);
@@ -444,22 +453,27 @@ function checkTree(model: CellModel): void {
   ];
   for (const [name, arr] of Object.entries(model.mechanisms)) perNode.push([`mechanism ${name}`, arr]);
   for (const [name, arr] of perNode) {
-    if (arr.length !== n) throw new RangeError(`${name} has length ${arr.length}, expected one per node (${n})`);
+    if (arr.length !== n)
+      throw new RangeError(`${name} has length ${arr.length}, expected one per node (${n})`);
   }
   for (let i = 1; i < n; i++) {
     const p = t.parent[i];
-    if (!(p >= 0 && p < i)) throw new RangeError(`node ${i}: parent ${p} violates the Hines order (0 <= parent < i)`);
-    if (!(t.rParent[i] > 0)) throw new RangeError(`node ${i}: axial resistance ${t.rParent[i]} MΩ must be > 0`);
+    if (!(p >= 0 && p < i))
+      throw new RangeError(`node ${i}: parent ${p} violates the Hines order (0 <= parent < i)`);
+    if (!(t.rParent[i] > 0))
+      throw new RangeError(`node ${i}: axial resistance ${t.rParent[i]} MΩ must be > 0`);
   }
   for (let i = 0; i < n; i++) {
-    if (t.area[i] > 0 && !(model.cm[i] > 0)) throw new RangeError(`node ${i}: cm must be > 0 on a membrane node`);
+    if (t.area[i] > 0 && !(model.cm[i] > 0))
+      throw new RangeError(`node ${i}: cm must be > 0 on a membrane node`);
   }
   for (const [what, nodes] of [
     ['excitatory', model.synapses.excNodes],
     ['inhibitory', model.synapses.inhNodes],
   ] as const) {
     for (let k = 0; k < nodes.length; k++) {
-      if (!(nodes[k] >= 0 && nodes[k] < n)) throw new RangeError(`${what} synapse ${k} sits on invalid node ${nodes[k]}`);
+      if (!(nodes[k] >= 0 && nodes[k] < n))
+        throw new RangeError(`${what} synapse ${k} sits on invalid node ${nodes[k]}`);
     }
   }
 }

@@ -67,7 +67,8 @@ export class SynapsePopulation {
       this.an = new Float64Array(this.count);
       this.bn = new Float64Array(this.count);
       const mg = params.mg;
-      this.blockTable = rates === 'table' ? scalarTable(`mg${mg}`, (v) => mgBlock(v, mg), grid) : new Float64Array(0);
+      this.blockTable =
+        rates === 'table' ? scalarTable(`mg${mg}`, (v) => mgBlock(v, mg), grid) : new Float64Array(0);
     } else {
       this.mg = 0;
       this.fn = 0;

@@ -8,7 +8,12 @@ import { REGION_CODE } from '../cable/compartment-tree.js';
 import { MECHANISM_NAMES } from '../mechanisms/catalogue.js';
 import { buildProceduralL5pc } from '../morphology/procedural-l5pc.js';
 import type { Morphology } from '../morphology/types.js';
-import type { CellDescription, MechanismName, SectionDescription, SynapseDescription } from './description.js';
+import type {
+  CellDescription,
+  MechanismName,
+  SectionDescription,
+  SynapseDescription,
+} from './description.js';
 import { l5pcCellModel, l5pcTree, type L5pcCellId, type L5pcCellOptions } from './l5pc.js';
 
 export { runProtocol } from './run-protocol.js';
@@ -33,7 +38,8 @@ function segmentNodes(model: CellModel, nSections: number): Int32Array[] {
 function uniform(values: Float64Array, nodes: Int32Array, what: string, section: string): number {
   const v = values[nodes[0]];
   for (const i of nodes) {
-    if (values[i] !== v) throw new RangeError(`${section}: ${what} varies along the section; not describable`);
+    if (values[i] !== v)
+      throw new RangeError(`${section}: ${what} varies along the section; not describable`);
   }
   return v;
 }
@@ -88,13 +94,15 @@ export function describeCell(model: CellModel, morphology: Morphology): CellDesc
   const synapses: SynapseDescription[] = [];
   const place = (type: 'exc' | 'inh', nodes: Int32Array): void => {
     nodes.forEach((node, id) => {
-      if (t.region[node] === REGION_CODE.junction) throw new RangeError(`${type} synapse ${id} sits on a junction`);
+      if (t.region[node] === REGION_CODE.junction)
+        throw new RangeError(`${type} synapse ${id} sits on a junction`);
       synapses.push({ type, id, section: t.section[node], x: t.x[node] });
     });
   };
   place('exc', model.synapses.excNodes);
   place('inh', model.synapses.inhNodes);
-  if (model.ihVShift !== 0) throw new RangeError('a non-zero Ih voltage shift cannot be described (no field)');
+  if (model.ihVShift !== 0)
+    throw new RangeError('a non-zero Ih voltage shift cannot be described (no field)');
   return {
     format: 'neurotwin-cell',
     version: 1,

@@ -32,10 +32,13 @@ export function segmentOfX(x: number, nseg: number): number {
 
 export function modelFromDescription(desc: CellDescription): CellModel {
   if (desc.format !== 'neurotwin-cell' || desc.version !== 1) {
-    throw new RangeError(`not a neurotwin-cell v1 description (format ${desc.format}, version ${desc.version})`);
+    throw new RangeError(
+      `not a neurotwin-cell v1 description (format ${desc.format}, version ${desc.version})`,
+    );
   }
   const ras = new Set(desc.sections.map((s) => s.ra));
-  if (ras.size !== 1) throw new RangeError(`sections must share one axial resistivity, got ${[...ras].join(', ')}`);
+  if (ras.size !== 1)
+    throw new RangeError(`sections must share one axial resistivity, got ${[...ras].join(', ')}`);
   const tree = buildCompartmentTree(morphologyOfDescription(desc), { ra: desc.sections[0].ra });
   desc.sections.forEach((s, i) => {
     if (tree.nseg[i] !== s.nseg) {
@@ -65,7 +68,8 @@ export function modelFromDescription(desc: CellDescription): CellModel {
     if (s.ek !== undefined) ek[i] = s.ek;
     if (s.eh !== undefined) eh[i] = s.eh;
     for (const [name, values] of Object.entries(s.mechanisms) as [MechanismName, number[]][]) {
-      if (!MECHANISM_NAMES.includes(name)) throw new RangeError(`section ${s.name}: unknown mechanism '${name}'`);
+      if (!MECHANISM_NAMES.includes(name))
+        throw new RangeError(`section ${s.name}: unknown mechanism '${name}'`);
       if (values.length !== s.nseg) {
         throw new RangeError(`section ${s.name}: ${name} has ${values.length} values for ${s.nseg} segments`);
       }
@@ -82,7 +86,9 @@ export function modelFromDescription(desc: CellDescription): CellModel {
   for (const syn of desc.synapses) {
     const nodes = syn.type === 'exc' ? excNodes : inhNodes;
     if (!(syn.id >= 0 && syn.id < nodes.length) || nodes[syn.id] >= 0) {
-      throw new RangeError(`synapse ids of type ${syn.type} must be 0..${nodes.length - 1} without repeats (got ${syn.id})`);
+      throw new RangeError(
+        `synapse ids of type ${syn.type} must be 0..${nodes.length - 1} without repeats (got ${syn.id})`,
+      );
     }
     const s = desc.sections[syn.section];
     if (!s) throw new RangeError(`synapse ${syn.type}[${syn.id}] on unknown section ${syn.section}`);

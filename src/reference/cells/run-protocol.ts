@@ -30,7 +30,10 @@ function integerRatio(a: number, b: number, what: string): number {
   return r;
 }
 
-export function runProtocol(cell: CellDescription | CellModel, protocol: ProtocolDescription): ProtocolResult {
+export function runProtocol(
+  cell: CellDescription | CellModel,
+  protocol: ProtocolDescription,
+): ProtocolResult {
   const model = 'format' in cell ? modelFromDescription(cell) : cell;
   const dt = protocol.dt;
   const eng = new CompartmentEngine(model, { dt, method: protocol.method });
@@ -51,17 +54,23 @@ export function runProtocol(cell: CellDescription | CellModel, protocol: Protoco
   ] as const) {
     const count = type ? eng.exc.count : eng.inh.count;
     for (const [id, time] of list) {
-      if (!Number.isInteger(id) || id < 0 || id >= count) throw new RangeError(`event on unknown synapse ${id}`);
+      if (!Number.isInteger(id) || id < 0 || id >= count)
+        throw new RangeError(`event on unknown synapse ${id}`);
       const s = eventStep(time);
       if (!byStep.has(s)) byStep.set(s, []);
       byStep.get(s)!.push([type, id]);
     }
   }
   const iclamps = protocol.iclamps.map((c, k) => ({ ...c, node: nodeAt(c.section, c.x, `iclamp ${k}`) }));
-  const vclamps = (protocol.vclamps ?? []).map((c, k) => ({ ...c, node: nodeAt(c.section, c.x, `vclamp ${k}`) }));
+  const vclamps = (protocol.vclamps ?? []).map((c, k) => ({
+    ...c,
+    node: nodeAt(c.section, c.x, `vclamp ${k}`),
+  }));
   if (vclamps.length > 0) eng.setClamp(vclamps.map((c) => c.node));
 
-  const probes = protocol.record.map((r) => probe(eng, model, r.variable ?? 'v', nodeAt(r.section, r.x, r.name)));
+  const probes = protocol.record.map((r) =>
+    probe(eng, model, r.variable ?? 'v', nodeAt(r.section, r.x, r.name)),
+  );
   const nSamples = Math.floor(nSteps / every) + 1;
   const t = new Float64Array(nSamples);
   const traces: Record<string, Float64Array> = {};
@@ -78,7 +87,12 @@ export function runProtocol(cell: CellDescription | CellModel, protocol: Protoco
   const start = performance.now();
   for (let s = 0; s < nSteps; s++) {
     const events = byStep.get(s);
-    if (events) for (const [exc, id] of events) (exc ? eng.deliverExc(id) : eng.deliverInh(id));
+    if (events) {
+      for (const [exc, id] of events) {
+        if (exc) eng.deliverExc(id);
+        else eng.deliverInh(id);
+      }
+    }
     const tMid = (s + 0.5) * dt;
     eng.injection.fill(0);
     for (const c of iclamps) if (tMid >= c.delay && tMid < c.delay + c.dur) eng.injection[c.node] += c.amp;
@@ -104,7 +118,8 @@ function probe(eng: CompartmentEngine, model: CellModel, variable: string, node:
   const v = eng.v;
   if (variable === 'v') return { read: () => v[node], assigned: false };
   if (variable === 'cai') return { read: () => eng.cai[node], assigned: false };
-  if (variable === 'eca') return { read: () => model.caShell.decay[node] > 0 ? eng.nernstEca(node) : NaN, assigned: true };
+  if (variable === 'eca')
+    return { read: () => (model.caShell.decay[node] > 0 ? eng.nernstEca(node) : NaN), assigned: true };
   if (variable === 'ica') return { read: () => ionCurrent(eng, node, 'ca'), assigned: true };
   if (variable === 'ina') return { read: () => ionCurrent(eng, node, 'na'), assigned: true };
   if (variable === 'ik') return { read: () => ionCurrent(eng, node, 'k'), assigned: true };
@@ -135,7 +150,8 @@ function probe(eng: CompartmentEngine, model: CellModel, variable: string, node:
     const ch = eng.channels.find((c) => c.name === mech);
     const k = ch ? ch.nodes.indexOf(node) : -1;
     const gi = g === 'm' ? 0 : g === 'h' ? 1 : -1;
-    if (!ch || k < 0 || gi < 0 || gi >= ch.nGates) throw new RangeError(`record ${variable}: not present at node ${node}`);
+    if (!ch || k < 0 || gi < 0 || gi >= ch.nGates)
+      throw new RangeError(`record ${variable}: not present at node ${node}`);
     const states = gi === 0 ? ch.gate0 : ch.gate1;
     return { read: () => states[k], assigned: false };
   }
@@ -150,7 +166,14 @@ function ionCurrent(eng: CompartmentEngine, node: number, ion: 'na' | 'k' | 'ca'
     if (ch.ion !== ion) continue;
     const k = ch.nodes.indexOf(node);
     if (k < 0) continue;
-    const e = ion === 'ca' ? eng.nernstEca(node) : ion === 'na' ? model.ena[node] : ion === 'k' ? model.ek[node] : model.eh[node];
+    const e =
+      ion === 'ca'
+        ? eng.nernstEca(node)
+        : ion === 'na'
+          ? model.ena[node]
+          : ion === 'k'
+            ? model.ek[node]
+            : model.eh[node];
     total += ch.gbar[k] * ch.openFraction(k) * (eng.v[node] - e);
   }
   if (ion === 'k') {

@@ -61,7 +61,13 @@ export class SpikeDetector {
   }
 
   snapshot(): SpikeDetectorState {
-    return { index: this.index, prev: this.prev, last: this.last, labels: this.labels.slice(), times: [...this.times] };
+    return {
+      index: this.index,
+      prev: this.prev,
+      last: this.last,
+      labels: this.labels.slice(),
+      times: [...this.times],
+    };
   }
 
   restore(s: SpikeDetectorState): void {

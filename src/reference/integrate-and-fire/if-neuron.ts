@@ -39,7 +39,9 @@ export class IntegrateAndFireNeuron implements Neuron {
       this.excSeen.fill(0);
       this.inhSeen.fill(0);
     }
-    const net = this.countDistinct(exc, this.excSeen, 'excitatory') - this.countDistinct(inh, this.inhSeen, 'inhibitory');
+    const net =
+      this.countDistinct(exc, this.excSeen, 'excitatory') -
+      this.countDistinct(inh, this.inhSeen, 'inhibitory');
     const K = this.kernel;
     const L = K.length;
     const t = this.bins;
@@ -69,7 +71,9 @@ export class IntegrateAndFireNeuron implements Neuron {
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (!Number.isInteger(id) || id < 0 || id >= seen.length) {
-        throw new NeuronInputError(`I&F neuron: ${kind} synapse id ${String(id)} is not an integer in [0, ${seen.length})`);
+        throw new NeuronInputError(
+          `I&F neuron: ${kind} synapse id ${String(id)} is not an integer in [0, ${seen.length})`,
+        );
       }
       if (seen[id] !== stamp) {
         seen[id] = stamp;
@@ -107,8 +111,15 @@ export class IntegrateAndFireNeuron implements Neuron {
       resetPending?: unknown;
       spikes?: unknown;
     };
-    if (snapshot.cell !== this.cell) throw new NeuronInputError(`cannot restore a '${snapshot.cell}' snapshot into the I&F neuron`);
-    if (!isFloat64Array(drive) || drive.length !== this.kernel.length || typeof bins !== 'number' || typeof resetPending !== 'boolean' || !Array.isArray(spikes)) {
+    if (snapshot.cell !== this.cell)
+      throw new NeuronInputError(`cannot restore a '${snapshot.cell}' snapshot into the I&F neuron`);
+    if (
+      !isFloat64Array(drive) ||
+      drive.length !== this.kernel.length ||
+      typeof bins !== 'number' ||
+      typeof resetPending !== 'boolean' ||
+      !Array.isArray(spikes)
+    ) {
       throw new NeuronInputError('malformed I&F snapshot');
     }
     this.drive = Float64Array.from(drive);

@@ -13,7 +13,9 @@ import type { SynapseParams } from '../cells/description.js';
 
 export function peakTime(tauRise: number, tauDecay: number): number {
   if (!(tauRise > 0 && tauDecay > tauRise)) {
-    throw new RangeError(`double-exponential synapse needs 0 < tauRise < tauDecay, got ${tauRise}, ${tauDecay}`);
+    throw new RangeError(
+      `double-exponential synapse needs 0 < tauRise < tauDecay, got ${tauRise}, ${tauDecay}`,
+    );
   }
   return ((tauRise * tauDecay) / (tauDecay - tauRise)) * Math.log(tauDecay / tauRise);
 }

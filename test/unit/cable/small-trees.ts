@@ -31,7 +31,7 @@ export function cableTree(somaDiam: number, cables: CableSpec[], ra = 100): Comp
   const junction: number[] = cables.map(() => -1);
   const startDist: number[] = [];
   cables.forEach((c, s) => {
-    const half = (4 * ra * (c.length / (2 * c.nseg))) / (Math.PI * c.diam * c.diam) * 1e-2;
+    const half = ((4 * ra * (c.length / (2 * c.nseg))) / (Math.PI * c.diam * c.diam)) * 1e-2;
     let attach: number;
     if (c.parent < 0) {
       attach = 0;
@@ -41,7 +41,7 @@ export function cableTree(somaDiam: number, cables: CableSpec[], ra = 100): Comp
         const pc = cables[c.parent];
         junction[c.parent] = parent.length;
         parent.push(lastNode[c.parent]);
-        rParent.push((4 * ra * (pc.length / (2 * pc.nseg))) / (Math.PI * pc.diam * pc.diam) * 1e-2);
+        rParent.push(((4 * ra * (pc.length / (2 * pc.nseg))) / (Math.PI * pc.diam * pc.diam)) * 1e-2);
         area.push(0);
         region.push(REGION_CODE.junction);
         section.push(-1);

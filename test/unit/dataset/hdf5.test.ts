@@ -55,7 +55,9 @@ describe('HDF5 dataset storage', () => {
   it('is readable by h5py with the documented shapes', async () => {
     const probe = spawnSync('/usr/bin/python3', ['-c', 'import h5py'], { encoding: 'utf8' });
     if (probe.status !== 0) {
-      process.stdout.write(`SKIPPED h5py check: /usr/bin/python3 cannot import h5py (${probe.stderr.trim()})\n`);
+      process.stdout.write(
+        `SKIPPED h5py check: /usr/bin/python3 cannot import h5py (${probe.stderr.trim()})\n`,
+      );
       return;
     }
     const path = join(dir, 'py.h5');

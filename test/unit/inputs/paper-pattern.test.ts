@@ -1,5 +1,10 @@
 import { describe, it, expect } from '@jest/globals';
-import { binOffsets, drawPatternParams, PatternGenerator, spikeProbability } from '../../../src/inputs/paper-pattern.js';
+import {
+  binOffsets,
+  drawPatternParams,
+  PatternGenerator,
+  spikeProbability,
+} from '../../../src/inputs/paper-pattern.js';
 import { ifPaperInputs, l5pcPaperInputs } from '../../../src/inputs/presets.js';
 import { Rng } from '../../../src/inputs/rng.js';
 
@@ -11,8 +16,10 @@ describe('paper input generator', () => {
     for (let trial = 0; trial < 200; trial++) {
       const p = drawPatternParams(config, 6000, rng);
       holdJitters.add(p.holdMs);
-      const inRange = p.holdMs >= 25 - 19 && p.holdMs <= 100 + 19 && p.sigmaMs >= 40 - 19 && p.sigmaMs <= 100 + 19;
-      if (!inRange || p.nIntervals !== Math.ceil(6000 / p.holdMs)) throw new Error(`trial ${trial}: H ${p.holdMs}, σ ${p.sigmaMs}`);
+      const inRange =
+        p.holdMs >= 25 - 19 && p.holdMs <= 100 + 19 && p.sigmaMs >= 40 - 19 && p.sigmaMs <= 100 + 19;
+      if (!inRange || p.nIntervals !== Math.ceil(6000 / p.holdMs))
+        throw new Error(`trial ${trial}: H ${p.holdMs}, σ ${p.sigmaMs}`);
       for (let m = 0; m < p.nIntervals; m++) {
         const e = p.excCounts[m];
         const i = p.inhCounts[m];
@@ -66,7 +73,8 @@ describe('paper input generator', () => {
       let meanE = 0;
       for (let m = 0; m < params.nIntervals; m++) meanE += params.excCounts[m];
       meanE /= params.nIntervals;
-      if (!(total > 0 && total < (50 / 100) * 1.5 && meanE <= 50)) throw new Error(`seed ${seed}: total rate ${total}`);
+      if (!(total > 0 && total < (50 / 100) * 1.5 && meanE <= 50))
+        throw new Error(`seed ${seed}: total rate ${total}`);
     }
     expect(Math.abs(observed - expected)).toBeLessThan(4 * Math.sqrt(expected));
     expect(Math.abs(observedInh - expectedInh)).toBeLessThan(4 * Math.sqrt(expectedInh) + 1);
@@ -93,7 +101,9 @@ describe('paper input generator', () => {
 
   it('rejects inconsistent configs and durations with a message naming the problem', () => {
     const cfg = ifPaperInputs();
-    expect(() => new PatternGenerator({ ...cfg, nExc: 81 }, 100)).toThrow(/excitatory synapse 80 belongs to no group/);
+    expect(() => new PatternGenerator({ ...cfg, nExc: 81 }, 100)).toThrow(
+      /excitatory synapse 80 belongs to no group/,
+    );
     expect(() => new PatternGenerator({ ...cfg, holdOptionsMs: [10] }, 100)).toThrow(/hold option/);
     expect(() => new PatternGenerator(cfg, 0)).toThrow(/duration/);
     expect(() => new PatternGenerator(cfg, 10.5)).toThrow(/duration/);

@@ -128,7 +128,9 @@ describe('integrate-and-fire neuron (§7)', () => {
       for (let t = 500; t < 6000; t++) clippedMean += Math.min(trial.somaVoltage[t], -55) / 5500 / trials;
     }
     const rateHz = spikes / (trials * 6);
-    process.stdout.write(`I&F output rate over ${trials} paper trials: ${rateHz.toFixed(3)} Hz, mean clipped soma ${clippedMean.toFixed(2)} mV\n`);
+    process.stdout.write(
+      `I&F output rate over ${trials} paper trials: ${rateHz.toFixed(3)} Hz, mean clipped soma ${clippedMean.toFixed(2)} mV\n`,
+    );
     // the paper reports ≈0.9 Hz; allow for per-trial skew over 20 trials
     expect(rateHz).toBeGreaterThan(0.2);
     expect(rateHz).toBeLessThan(4);

@@ -30,7 +30,8 @@ describe('Ca shell and Nernst (U10)', () => {
     const exact = caShellStep(5e-5, iCa, p, 10);
     let c = 5e-5;
     const h = 1e-4; // forward Euler, 100 000 steps
-    for (let s = 0; s < 10 / h; s++) c += h * (-caInfluxFactor(p.gamma, p.depth) * iCa - (c - p.minCai) / p.decay);
+    for (let s = 0; s < 10 / h; s++)
+      c += h * (-caInfluxFactor(p.gamma, p.depth) * iCa - (c - p.minCai) / p.decay);
     expect(Math.abs(exact - c) / c).toBeLessThan(1e-6);
     expect(exact).toBeGreaterThan(5e-5);
   });
