@@ -193,15 +193,20 @@ function checkOpen(body: unknown): { model: string; reference: boolean; clock: C
   if (typeof reference !== 'boolean') throw new ProtocolError('BAD_OPEN', 'open.reference must be a boolean');
   const clockName = typeof clock === 'string' ? clock.toUpperCase() : clock;
   if (!CLOCKS.includes(clockName as ClockName)) {
-    throw new ProtocolError('BAD_OPEN', `open.clock must be "ASAP" or "REALTIME", got ${JSON.stringify(clock)}`);
+    throw new ProtocolError(
+      'BAD_OPEN',
+      `open.clock must be "ASAP" or "REALTIME", got ${JSON.stringify(clock)}`,
+    );
   }
-  if (tag !== undefined && typeof tag !== 'string') throw new ProtocolError('BAD_OPEN', 'open.tag must be a string');
+  if (tag !== undefined && typeof tag !== 'string')
+    throw new ProtocolError('BAD_OPEN', 'open.tag must be a string');
   return { model, reference, clock: clockName as ClockName, tag };
 }
 
 function checkIds(ids: unknown, what: string, bin: number): number[] {
   if (ids === undefined) return [];
-  if (!Array.isArray(ids)) throw new ProtocolError('BAD_SYNAPSE', `${what} must be an array of synapse ids`, bin);
+  if (!Array.isArray(ids))
+    throw new ProtocolError('BAD_SYNAPSE', `${what} must be an array of synapse ids`, bin);
   for (const id of ids) {
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > MAX_UINT32) {
       throw new ProtocolError('BAD_SYNAPSE', `${what} holds ${JSON.stringify(id)}, not a synapse id`, bin);
@@ -214,14 +219,21 @@ function checkInputChunk(body: unknown): { firstBin: number; bins: InputBin[] } 
   if (!isPlainObject(body)) throw new ProtocolError('BAD_FRAME', 'inputChunk must be an object');
   const { firstBin = 0, bins } = body;
   if (typeof firstBin !== 'number' || !Number.isInteger(firstBin) || firstBin < 0 || firstBin > MAX_UINT32) {
-    throw new ProtocolError('BIN_ORDER', `inputChunk.firstBin must be a non-negative integer, got ${firstBin}`);
+    throw new ProtocolError(
+      'BIN_ORDER',
+      `inputChunk.firstBin must be a non-negative integer, got ${firstBin}`,
+    );
   }
   if (!Array.isArray(bins)) throw new ProtocolError('BAD_FRAME', 'inputChunk.bins must be an array');
   const out: InputBin[] = new Array(bins.length);
   for (let i = 0; i < bins.length; i++) {
     const b: unknown = bins[i];
-    if (!isPlainObject(b)) throw new ProtocolError('BAD_FRAME', `bin ${firstBin + i} must be an object`, firstBin + i);
-    out[i] = { exc: checkIds(b.exc, `bin ${firstBin + i} exc`, firstBin + i), inh: checkIds(b.inh, `bin ${firstBin + i} inh`, firstBin + i) };
+    if (!isPlainObject(b))
+      throw new ProtocolError('BAD_FRAME', `bin ${firstBin + i} must be an object`, firstBin + i);
+    out[i] = {
+      exc: checkIds(b.exc, `bin ${firstBin + i} exc`, firstBin + i),
+      inh: checkIds(b.inh, `bin ${firstBin + i} inh`, firstBin + i),
+    };
   }
   return { firstBin, bins: out };
 }

@@ -42,7 +42,8 @@ export interface InputChunkMsg {
   bins: InputBin[];
 }
 
-export type ClientMessage = { open: OpenMsg } | { inputChunk: InputChunkMsg } | { close: Record<string, never> };
+export type ClientMessage =
+  { open: OpenMsg } | { inputChunk: InputChunkMsg } | { close: Record<string, never> };
 
 export interface ModelInfo {
   id: string;
@@ -90,10 +91,7 @@ export interface ClosedMsg {
 }
 
 export type ServerMessage =
-  | { opened: OpenedMsg }
-  | { outputChunk: OutputChunkMsg }
-  | { error: ErrorMsg }
-  | { closed: ClosedMsg };
+  { opened: OpenedMsg } | { outputChunk: OutputChunkMsg } | { error: ErrorMsg } | { closed: ClosedMsg };
 
 /** A protocol violation or a server-side failure, with its wire code. */
 export class ProtocolError extends Error {

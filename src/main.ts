@@ -12,7 +12,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 startServer({ port, modelsDir: defaultModelsDir() }).then(
-  (server) => process.stdout.write(`neurotwin: streaming on ${server.url} (models from ${defaultModelsDir()})\n`),
+  (server) =>
+    process.stdout.write(`neurotwin: streaming on ${server.url} (models from ${defaultModelsDir()})\n`),
   (err: Error) => {
     process.stderr.write(`neurotwin: server failed to start: ${err.message}\n`);
     process.exit(1);

@@ -47,7 +47,8 @@ export class StreamComparison {
       throw new Error(`${c.source} chunk starts at bin ${c.firstBin}, expected ${expected}`);
     }
     const n = c.voltage.length;
-    if (c.firstBin + n > this.durationMs) throw new Error(`${c.source} chunk runs past bin ${this.durationMs}`);
+    if (c.firstBin + n > this.durationMs)
+      throw new Error(`${c.source} chunk runs past bin ${this.durationMs}`);
     for (let i = 0; i < n; i++) {
       const k = c.firstBin + i;
       if (surrogate) {

@@ -54,11 +54,17 @@ async function run(o: Options): Promise<void> {
   try {
     client = await NeurotwinClient.connect(o.url, { binary: !o.json });
   } catch (err) {
-    throw new Error(`server not reachable at ${o.url} (${(err as Error).message}); start it with 'npx neurotwin serve'`);
+    throw new Error(
+      `server not reachable at ${o.url} (${(err as Error).message}); start it with 'npx neurotwin serve'`,
+    );
   }
   let opened: OpenedMsg;
   try {
-    opened = await client.open({ model: o.model, reference: true, clock: o.clock === 'realtime' ? 'REALTIME' : 'ASAP' });
+    opened = await client.open({
+      model: o.model,
+      reference: true,
+      clock: o.clock === 'realtime' ? 'REALTIME' : 'ASAP',
+    });
   } catch (err) {
     client.disconnect();
     throw err;
@@ -93,7 +99,8 @@ async function run(o: Options): Promise<void> {
   });
 
   const chunk = Math.min(o.chunk, opened.maxBinsPerChunk);
-  for (let k = 0; k < o.duration; k += chunk) client.sendBins(k, inputBins(pattern, k, Math.min(o.duration, k + chunk)));
+  for (let k = 0; k < o.duration; k += chunk)
+    client.sendBins(k, inputBins(pattern, k, Math.min(o.duration, k + chunk)));
   await allSurrogate;
   if (failure) throw failure;
   // close flushes the reference's remaining bins; their chunks arrive before the summary
@@ -111,21 +118,35 @@ async function run(o: Options): Promise<void> {
 
 const program = new Command()
   .name('neurotwin-client')
-  .description('Stream the paper input pattern to a neurotwin server and compare surrogate with reference live')
+  .description(
+    'Stream the paper input pattern to a neurotwin server and compare surrogate with reference live',
+  )
   .requiredOption('--model <id>', 'model id (see GET /models)')
   .option('--duration <ms>', 'simulated milliseconds', positiveInt('--duration'), 10000)
-  .option('--seed <n>', 'input pattern seed', (t) => {
-    const v = Number(t);
-    if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError('--seed must be a non-negative integer');
-    return v;
-  }, 1)
+  .option(
+    '--seed <n>',
+    'input pattern seed',
+    (t) => {
+      const v = Number(t);
+      if (!Number.isInteger(v) || v < 0)
+        throw new InvalidArgumentError('--seed must be a non-negative integer');
+      return v;
+    },
+    1,
+  )
   .option('--url <url>', 'server stream URL', 'ws://localhost:8080/stream')
   .option('--chunk <bins>', 'bins per input chunk', positiveInt('--chunk'), 100)
   .option('--json', 'use JSON text frames instead of protobuf', false)
-  .option('--clock <mode>', 'asap or realtime', (t) => {
-    if (t !== 'asap' && t !== 'realtime') throw new InvalidArgumentError("--clock must be 'asap' or 'realtime'");
-    return t;
-  }, 'asap')
+  .option(
+    '--clock <mode>',
+    'asap or realtime',
+    (t) => {
+      if (t !== 'asap' && t !== 'realtime')
+        throw new InvalidArgumentError("--clock must be 'asap' or 'realtime'");
+      return t;
+    },
+    'asap',
+  )
   .showHelpAfterError();
 
 program

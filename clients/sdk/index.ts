@@ -46,7 +46,10 @@ interface SocketLike {
   readyState: number;
   send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: string, listener: (ev: { data?: unknown; code?: number; reason?: string; message?: string }) => void): void;
+  addEventListener(
+    type: string,
+    listener: (ev: { data?: unknown; code?: number; reason?: string; message?: string }) => void,
+  ): void;
 }
 type SocketCtor = new (url: string) => SocketLike;
 
@@ -84,7 +87,12 @@ export class NeurotwinClient {
   ) {
     socket.addEventListener('message', (ev) => this.onFrame(ev.data));
     socket.addEventListener('close', (ev) =>
-      this.onEnd(new NeurotwinError('CONNECTION_CLOSED', `connection closed (code ${ev.code ?? '?'}${ev.reason ? `, ${ev.reason}` : ''})`)),
+      this.onEnd(
+        new NeurotwinError(
+          'CONNECTION_CLOSED',
+          `connection closed (code ${ev.code ?? '?'}${ev.reason ? `, ${ev.reason}` : ''})`,
+        ),
+      ),
     );
   }
 
@@ -100,9 +108,16 @@ export class NeurotwinClient {
     await new Promise<void>((resolve, reject) => {
       socket.addEventListener('open', () => resolve());
       socket.addEventListener('error', (ev) =>
-        reject(new NeurotwinError('CONNECT_FAILED', `cannot connect to ${url}${ev.message ? `: ${ev.message}` : ''}`)),
+        reject(
+          new NeurotwinError(
+            'CONNECT_FAILED',
+            `cannot connect to ${url}${ev.message ? `: ${ev.message}` : ''}`,
+          ),
+        ),
       );
-      socket.addEventListener('close', () => reject(new NeurotwinError('CONNECT_FAILED', `connection to ${url} closed`)));
+      socket.addEventListener('close', () =>
+        reject(new NeurotwinError('CONNECT_FAILED', `connection to ${url} closed`)),
+      );
     });
     return new NeurotwinClient(socket, opts.binary ?? true);
   }

@@ -6,7 +6,7 @@ import { currentCommand, positiveInt } from '../surrogate/command-line.js';
 import { readTrialFile } from '../surrogate/dataset-files.js';
 import { evaluatePredictions } from '../surrogate/metrics.js';
 import { predictWithOnnx } from '../surrogate/onnx-evaluate.js';
-import { conventionFor, scoredTrials } from '../surrogate/predict.js';
+import { scoredTrials } from '../surrogate/predict.js';
 
 interface EvaluateOpts {
   model: string;
@@ -19,7 +19,9 @@ interface EvaluateOpts {
 export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
-    .description("score a model's sequence.onnx on a test dataset (spec §10: AUC, TPR at 0.1 %/1 % FPR, soma RMSE, explained variance)")
+    .description(
+      "score a model's sequence.onnx on a test dataset (spec §10: AUC, TPR at 0.1 %/1 % FPR, soma RMSE, explained variance)",
+    )
     .requiredOption('--model <dir>', 'model directory (models/<id>)')
     .requiredOption('--data <file>', 'test dataset (HDF5)')
     .option('--batch <n>', 'trials per onnxruntime call', positiveInt('batch'), 8)
@@ -28,15 +30,21 @@ export function registerEvaluate(program: Command): void {
     .action(async (opts: EvaluateOpts) => {
       if (!existsSync(opts.model)) throw new Error(`model directory ${opts.model} does not exist`);
       const manifest = readManifest(opts.model);
-      const trials = await readTrialFile(opts.data);
+      const { header, trials } = await readTrialFile(opts.data);
+      if (header.cell !== manifest.neuron)
+        throw new Error(
+          `${opts.data} holds '${header.cell}' trials; model ${manifest.id} imitates '${manifest.neuron}'`,
+        );
       const preds = await predictWithOnnx(opts.model, manifest, trials, opts.batch);
-      const metrics = evaluatePredictions(scoredTrials(trials, preds, conventionFor(manifest.neuron)));
+      const metrics = evaluatePredictions(scoredTrials(trials, preds, header.labelConvention));
       if (opts.writeCard) {
         const state = hasCheckpoint(opts.model) ? loadCheckpoint(opts.model) : undefined;
         writeMetrics(opts.model, state, { test: metrics, data: opts.data, command: currentCommand() });
       }
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ model: manifest.id, data: opts.data, tprDefinition: 'TPR at the lowest threshold whose FPR <= target', ...metrics })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ model: manifest.id, data: opts.data, tprDefinition: 'highest TPR over thresholds whose FPR <= target', ...metrics })}\n`,
+        );
       } else {
         const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
         process.stdout.write(

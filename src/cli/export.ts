@@ -8,18 +8,28 @@ import { currentCommand } from '../surrogate/command-line.js';
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description("rebuild a model's sequence.onnx, step.onnx, manifest.json and card.md from its training checkpoint")
+    .description(
+      "rebuild a model's sequence.onnx, step.onnx, manifest.json and card.md from its training checkpoint",
+    )
     .requiredOption('--model <dir>', 'model directory holding checkpoint/')
-    .option('--spike-threshold <p>', 'streamed spike flag threshold (default: keep the manifest value, else 0.5)')
+    .option(
+      '--spike-threshold <p>',
+      'streamed spike flag threshold (default: keep the manifest value, else 0.5)',
+    )
     .action((opts: { model: string; spikeThreshold?: string }) => {
       const state = loadCheckpoint(opts.model);
-      const previous = existsSync(path.join(opts.model, FILES.manifest)) ? readManifest(opts.model) : undefined;
+      const previous = existsSync(path.join(opts.model, FILES.manifest))
+        ? readManifest(opts.model)
+        : undefined;
       let spikeThreshold = previous?.spikeThreshold ?? 0.5;
       if (opts.spikeThreshold !== undefined) {
         spikeThreshold = Number(opts.spikeThreshold);
-        if (!(spikeThreshold >= 0 && spikeThreshold <= 1)) throw new Error(`--spike-threshold must be in [0, 1], got '${opts.spikeThreshold}'`);
+        if (!(spikeThreshold >= 0 && spikeThreshold <= 1))
+          throw new Error(`--spike-threshold must be in [0, 1], got '${opts.spikeThreshold}'`);
       }
       const m = exportModel({ outDir: opts.model, state, spikeThreshold, command: currentCommand() });
-      process.stderr.write(`exported ${opts.model}: ${m.architecture.name}, ${m.architecture.parameterCount} parameters, best epoch ${state.bestEpoch}\n`);
+      process.stderr.write(
+        `exported ${opts.model}: ${m.architecture.name}, ${m.architecture.parameterCount} parameters, best epoch ${state.bestEpoch}\n`,
+      );
     });
 }

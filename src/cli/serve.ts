@@ -5,7 +5,8 @@ import { startServer } from '../streaming/server.js';
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got '${text}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535, got '${text}'`);
   return port;
 }
 
@@ -13,11 +14,18 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('Run the streaming server (HTTP /health, /models; WebSocket /stream)')
-    .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, Number(process.env.PORT ?? 8080))
+    .option(
+      '--port <n>',
+      'port to listen on (0 picks a free one)',
+      parsePort,
+      Number(process.env.PORT ?? 8080),
+    )
     .option('--models <dir>', 'models directory', defaultModelsDir())
     .option('--host <addr>', 'address to bind', '0.0.0.0')
     .action(async (opts: { port: number; models: string; host: string }) => {
       const server = await startServer({ port: opts.port, host: opts.host, modelsDir: resolve(opts.models) });
-      process.stdout.write(`neurotwin: streaming on ws://${opts.host}:${server.port}/stream (models from ${resolve(opts.models)})\n`);
+      process.stdout.write(
+        `neurotwin: streaming on ws://${opts.host}:${server.port}/stream (models from ${resolve(opts.models)})\n`,
+      );
     });
 }

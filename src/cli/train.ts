@@ -6,7 +6,7 @@ import { type BackendName, selectBackend } from '../surrogate/backend.js';
 import { currentCommand, nonNegativeInt, positiveInt, positiveNumber } from '../surrogate/command-line.js';
 import { readTrialFile } from '../surrogate/dataset-files.js';
 import { pooledSpikeScores, rocCurve, thresholdAtFpr } from '../surrogate/metrics.js';
-import { conventionFor, predictTrials, scoredTrials } from '../surrogate/predict.js';
+import { predictTrials, scoredTrials } from '../surrogate/predict.js';
 import { trainSurrogate } from '../surrogate/train.js';
 import { prepareTrials } from '../surrogate/windows.js';
 
@@ -19,7 +19,6 @@ interface TrainOpts {
   data: string;
   valid: string;
   out: string;
-  neuron: string;
   epochs: number;
   stepsPerEpoch: number;
   batch: number;
@@ -37,23 +36,43 @@ interface TrainOpts {
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('train a surrogate on a dataset (tfjs), then export sequence/step ONNX graphs, manifest and card')
+    .description(
+      'train a surrogate on a dataset (tfjs), then export sequence/step ONNX graphs, manifest and card',
+    )
     .requiredOption('--arch <name>', `architecture (${architectureNames().join(', ')})`)
-    .option('--arch-params <json>', 'architecture options as JSON, e.g. \'{"kernels":[54,17,17],"width":64}\'', '{}')
+    .option(
+      '--arch-params <json>',
+      'architecture options as JSON, e.g. \'{"kernels":[54,17,17],"width":64}\'',
+      '{}',
+    )
     .requiredOption('--data <file>', 'training dataset (HDF5)')
     .requiredOption('--valid <file>', 'validation dataset (HDF5)')
     .requiredOption('--out <dir>', 'model directory, e.g. models/if-paper (resumes from its checkpoint)')
-    .option('--neuron <id>', "neuron the data came from: 'if' | 'l5pc-nmda' | 'l5pc-ampa'", 'if')
     .option('--epochs <n>', 'maximum epochs', positiveInt('epochs'), 40)
     .option('--steps-per-epoch <n>', 'optimizer steps per epoch', positiveInt('steps-per-epoch'), 200)
     .option('--batch <n>', 'windows per step', positiveInt('batch'), 32)
-    .option('--window <n>', 'output bins per training window (plus receptive-field history)', positiveInt('window'), 400)
+    .option(
+      '--window <n>',
+      'output bins per training window (plus receptive-field history)',
+      positiveInt('window'),
+      400,
+    )
     .option('--valid-windows <n>', 'fixed validation windows', positiveInt('valid-windows'), 256)
     .option('--lr <x>', 'Adam learning rate', positiveNumber('lr'), 0.003)
-    .option('--patience <n>', 'epochs without validation improvement before stopping', positiveInt('patience'), 6)
+    .option(
+      '--patience <n>',
+      'epochs without validation improvement before stopping',
+      positiveInt('patience'),
+      6,
+    )
     .option('--seed <n>', 'seed of initial weights and window draws', nonNegativeInt('seed'), 1)
     .option('--spike-weight <x>', 'weight of the spike BCE loss', positiveNumber('spike-weight', true), 1)
-    .option('--voltage-weight <x>', 'weight of the (normalised) voltage MSE loss', positiveNumber('voltage-weight', true), 0.1)
+    .option(
+      '--voltage-weight <x>',
+      'weight of the (normalised) voltage MSE loss',
+      positiveNumber('voltage-weight', true),
+      0.1,
+    )
     .option('--backend <name>', 'force a tfjs backend: tensorflow | wasm | cpu')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (opts: TrainOpts) => {
@@ -66,14 +85,28 @@ export function registerTrain(program: Command): void {
       const log = (l: string): void => void process.stderr.write(`${l}\n`);
       const backend = await selectBackend(opts.backend, log);
       const command = currentCommand();
-      const [train, valid] = [await readTrialFile(opts.data), await readTrialFile(opts.valid)];
-      log(`data: ${train.length} training trials (${opts.data}), ${valid.length} validation trials (${opts.valid})`);
-      const convention = conventionFor(opts.neuron);
+      const trainSet = await readTrialFile(opts.data);
+      const validSet = await readTrialFile(opts.valid);
+      const { trials: train, header } = trainSet;
+      const valid = validSet.trials;
+      if (
+        validSet.header.cell !== header.cell ||
+        validSet.header.labelConvention !== header.labelConvention
+      ) {
+        throw new Error(
+          `${opts.valid} holds '${validSet.header.cell}' data, ${opts.data} holds '${header.cell}'`,
+        );
+      }
+      log(
+        `data: ${train.length} '${header.cell}' training trials (${opts.data}), ${valid.length} validation trials (${opts.valid})`,
+      );
+      const neuron = header.cell;
+      const convention = header.labelConvention;
       const res = await trainSurrogate({
         config: {
           arch: opts.arch,
           archParams,
-          neuron: opts.neuron,
+          neuron,
           convention,
           epochs: opts.epochs,
           stepsPerEpoch: opts.stepsPerEpoch,
@@ -92,6 +125,7 @@ export function registerTrain(program: Command): void {
         outDir: opts.out,
         backend,
         command,
+        dataSeeds: { train: header.baseSeed, valid: validSet.header.baseSeed },
         log,
       });
       // streamed spike flag: threshold at FPR 0.2 % on the validation trials' scored bins
@@ -112,11 +146,16 @@ export function registerTrain(program: Command): void {
         epochs: res.history.length,
         bestEpoch: res.bestEpoch,
         bestValidLoss: res.bestValid,
-        stepsPerSecond: res.history.length ? res.history.reduce((a, h) => a + h.stepsPerSecond, 0) / res.history.length : null,
+        stepsPerSecond: res.history.length
+          ? res.history.reduce((a, h) => a + h.stepsPerSecond, 0) / res.history.length
+          : null,
         spikeThreshold,
         backend,
       };
       if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-      else log(`exported ${opts.out}: best epoch ${res.bestEpoch}, valid loss ${res.bestValid.toFixed(5)}, spike threshold ${spikeThreshold.toPrecision(4)}`);
+      else
+        log(
+          `exported ${opts.out}: best epoch ${res.bestEpoch}, valid loss ${res.bestValid.toFixed(5)}, spike threshold ${spikeThreshold.toPrecision(4)}`,
+        );
     });
 }

@@ -1,7 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelManifest, ModelMetrics } from '../registry/manifest.js';
-import { type NetworkSpec, foldVoltageTarget, parameterCount, receptiveField } from '../surrogate/architectures/spec.js';
+import {
+  type NetworkSpec,
+  foldVoltageTarget,
+  parameterCount,
+  receptiveField,
+} from '../surrogate/architectures/spec.js';
 import { writeFileAtomic } from '../surrogate/atomic-file.js';
 import type { CheckpointState } from '../surrogate/checkpoint.js';
 import { renderCard } from './card.js';
@@ -22,7 +27,12 @@ export interface ExportOptions {
   command?: string;
 }
 
-export const FILES = { sequence: 'sequence.onnx', step: 'step.onnx', card: 'card.md', manifest: 'manifest.json' } as const;
+export const FILES = {
+  sequence: 'sequence.onnx',
+  step: 'step.onnx',
+  card: 'card.md',
+  manifest: 'manifest.json',
+} as const;
 
 /** Writes sequence.onnx, step.onnx, manifest.json and card.md of a trained checkpoint (best weights). */
 export function exportModel(opts: ExportOptions): ModelManifest {
@@ -37,9 +47,20 @@ export function exportModel(opts: ExportOptions): ModelManifest {
     id,
     neuron: state.config.neuron,
     description: opts.description ?? previous?.description ?? describe(state.spec, state.config.neuron),
-    architecture: { name: state.spec.arch, params: { ...state.spec.params, layers: state.spec.layers, voltageTarget: state.voltageTarget }, parameterCount: parameterCount(state.spec) },
-    inputs: { nExc: state.nExc, nInh: state.spec.nInputs - state.nExc, order: 'excitatory synapse ids 0..nExc-1, then inhibitory ids 0..nInh-1' },
-    outputs: { spikeProb: 'spike_prob: probability of a spike label in the bin (label convention of the neuron)', voltage: 'voltage: soma voltage with spikes clipped (mV)' },
+    architecture: {
+      name: state.spec.arch,
+      params: { ...state.spec.params, layers: state.spec.layers, voltageTarget: state.voltageTarget },
+      parameterCount: parameterCount(state.spec),
+    },
+    inputs: {
+      nExc: state.nExc,
+      nInh: state.spec.nInputs - state.nExc,
+      order: 'excitatory synapse ids 0..nExc-1, then inhibitory ids 0..nInh-1',
+    },
+    outputs: {
+      spikeProb: 'spike_prob: probability of a spike label in the bin (label convention of the neuron)',
+      voltage: 'voltage: soma voltage with spikes clipped (mV)',
+    },
     receptiveField: receptiveField(state.spec),
     spikeThreshold: opts.spikeThreshold,
     step: stepStateSpecs(weights),
@@ -64,7 +85,11 @@ export function exportModel(opts: ExportOptions): ModelManifest {
 }
 
 /** Updates only the metrics of an exported model (manifest + card). */
-export function writeMetrics(outDir: string, state: CheckpointState | undefined, metrics: { test: ModelMetrics; data: string; command: string }): ModelManifest {
+export function writeMetrics(
+  outDir: string,
+  state: CheckpointState | undefined,
+  metrics: { test: ModelMetrics; data: string; command: string },
+): ModelManifest {
   const manifest = readManifest(outDir);
   manifest.metrics = metrics;
   writeFileAtomic(path.join(outDir, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);

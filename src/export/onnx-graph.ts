@@ -31,7 +31,8 @@ export class GraphBuilder {
 
   floatInit(prefix: string, dims: number[], data: Float32Array): string {
     const expected = dims.reduce((a, b) => a * b, 1);
-    if (data.length !== expected) throw new Error(`initializer ${prefix}: ${data.length} values for dims [${dims.join(', ')}]`);
+    if (data.length !== expected)
+      throw new Error(`initializer ${prefix}: ${data.length} values for dims [${dims.join(', ')}]`);
     const name = this.fresh(prefix);
     const raw = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
     this.initializers.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: raw });
@@ -40,7 +41,12 @@ export class GraphBuilder {
 
   int64Init(prefix: string, values: number[]): string {
     const name = this.fresh(prefix);
-    this.initializers.push({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: values });
+    this.initializers.push({
+      name,
+      dims: [values.length],
+      dataType: onnx.TensorProto.DataType.INT64,
+      int64Data: values,
+    });
     return name;
   }
 
@@ -65,7 +71,13 @@ export class GraphBuilder {
           ? { name, type: onnx.AttributeProto.AttributeType.INT, i: v }
           : { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v },
     );
-    this.nodes.push({ opType: op, input: inputs, output: [output], name: `${op}_${this.nodes.length}`, attribute });
+    this.nodes.push({
+      opType: op,
+      input: inputs,
+      output: [output],
+      name: `${op}_${this.nodes.length}`,
+      attribute,
+    });
     return output;
   }
 
@@ -76,7 +88,13 @@ export class GraphBuilder {
       producerName: 'neurotwin',
       producerVersion: '0.1.0',
       docString,
-      graph: { name: this.graphName, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
+      graph: {
+        name: this.graphName,
+        node: this.nodes,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+      },
     });
     return onnx.ModelProto.encode(model).finish();
   }

@@ -12,7 +12,10 @@ export const SPIKE_PROB = 'spike_prob';
 export const VOLTAGE = 'voltage';
 
 /** Names and shapes of the step graph's state: one ring buffer per conv layer with kernel > 1. */
-export function stepStateSpecs(weights: NetworkWeights): { inputs: StateTensorSpec[]; outputs: StateTensorSpec[] } {
+export function stepStateSpecs(weights: NetworkWeights): {
+  inputs: StateTensorSpec[];
+  outputs: StateTensorSpec[];
+} {
   const inputs: StateTensorSpec[] = [];
   const outputs: StateTensorSpec[] = [];
   weights.layers.forEach((l, i) => {
@@ -63,7 +66,12 @@ export function buildStepGraph(weights: NetworkWeights, doc: string): Uint8Array
       const histIn = g.input(state.inputs[s].name, ['batch', l.kernel - 1, l.inChannels]);
       const x3 = g.node('Unsqueeze', [h, g.int64Init('axis1', [1])]);
       const full = g.node('Concat', [histIn, x3], { axis: 1 }); // [B, k, C]
-      g.node('Slice', [full, g.int64Init('starts', [1]), g.int64Init('ends', [l.kernel]), g.int64Init('axes', [1])], {}, state.outputs[s].name);
+      g.node(
+        'Slice',
+        [full, g.int64Init('starts', [1]), g.int64Init('ends', [l.kernel]), g.int64Init('axes', [1])],
+        {},
+        state.outputs[s].name,
+      );
       window = g.node('Reshape', [full, g.int64Init('flat', [0, l.kernel * l.inChannels])]);
       s++;
     }
@@ -74,7 +82,11 @@ export function buildStepGraph(weights: NetworkWeights, doc: string): Uint8Array
   heads(g, weights, h, 1);
   g.output(SPIKE_PROB, ['batch']);
   g.output(VOLTAGE, ['batch']);
-  for (const o of state.outputs) g.output(o.name, o.shape.map((d) => (d === 'batch' ? 'batch' : d)));
+  for (const o of state.outputs)
+    g.output(
+      o.name,
+      o.shape.map((d) => (d === 'batch' ? 'batch' : d)),
+    );
   return g.encode(doc);
 }
 
@@ -83,8 +95,16 @@ function heads(g: GraphBuilder, weights: NetworkWeights, hidden: string, axis: n
   const H = weights.spike.w.length;
   const squeezeAxis = g.int64Init('squeeze_axis', [axis]);
   const affine = (name: string, w: Float32Array, b: number): string =>
-    g.node('Add', [g.node('MatMul', [hidden, g.floatInit(`${name}_w`, [H, 1], w)]), g.floatInit(`${name}_b`, [1], Float32Array.of(b))]);
-  g.node('Squeeze', [g.node('Sigmoid', [affine('spike', weights.spike.w, weights.spike.b)]), squeezeAxis], {}, SPIKE_PROB);
+    g.node('Add', [
+      g.node('MatMul', [hidden, g.floatInit(`${name}_w`, [H, 1], w)]),
+      g.floatInit(`${name}_b`, [1], Float32Array.of(b)),
+    ]);
+  g.node(
+    'Squeeze',
+    [g.node('Sigmoid', [affine('spike', weights.spike.w, weights.spike.b)]), squeezeAxis],
+    {},
+    SPIKE_PROB,
+  );
   g.node('Squeeze', [affine('voltage', weights.voltage.w, weights.voltage.b), squeezeAxis], {}, VOLTAGE);
 }
 
@@ -106,7 +126,8 @@ function convWeight(l: LayerWeights): Float32Array {
   const out = new Float32Array(l.w.length);
   for (let j = 0; j < l.kernel; j++) {
     for (let c = 0; c < l.inChannels; c++) {
-      for (let o = 0; o < l.filters; o++) out[(o * l.inChannels + c) * l.kernel + j] = l.w[(j * l.inChannels + c) * l.filters + o];
+      for (let o = 0; o < l.filters; o++)
+        out[(o * l.inChannels + c) * l.kernel + j] = l.w[(j * l.inChannels + c) * l.filters + o];
     }
   }
   return out;

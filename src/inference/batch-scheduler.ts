@@ -28,6 +28,8 @@ export class SurrogateStream {
   readonly state: Float32Array[];
   readonly queue: Job[] = [];
   binsStepped = 0;
+  /** bins submitted so far: the first bin of the next submission */
+  binsSubmitted = 0;
   closed = false;
 
   constructor(
@@ -87,9 +89,14 @@ export class BatchScheduler {
   /** Queue bins for a stream; resolves with their outputs once all are stepped. */
   submit(stream: SurrogateStream, bins: FlatBins): Promise<SurrogateOutputs> {
     if (stream.closed) return Promise.reject(new Error('surrogate stream closed'));
-    const firstBin = stream.binsStepped + stream.queue.reduce((n, j) => n + j.bins.count, 0);
+    const firstBin = stream.binsSubmitted;
+    stream.binsSubmitted += bins.count;
     return new Promise<SurrogateOutputs>((resolve, reject) => {
-      const out = { firstBin, voltage: new Float32Array(bins.count), spikeProb: new Float32Array(bins.count) };
+      const out = {
+        firstBin,
+        voltage: new Float32Array(bins.count),
+        spikeProb: new Float32Array(bins.count),
+      };
       if (bins.count === 0) return resolve(out);
       stream.queue.push({ bins, firstBin, done: 0, out, resolve, reject });
       if (!this.running) void this.pump();
@@ -175,7 +182,9 @@ export class BatchScheduler {
       if (s.closed) continue;
       for (let i = 0; i < states.length; i++) {
         const size = states[i].rowSize;
-        s.state[i].set((results[states[i].outputName].data as Float32Array).subarray(b * size, (b + 1) * size));
+        s.state[i].set(
+          (results[states[i].outputName].data as Float32Array).subarray(b * size, (b + 1) * size),
+        );
       }
       const job = s.queue[0];
       job.out.voltage[job.done] = voltage[b];

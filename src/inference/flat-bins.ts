@@ -15,7 +15,10 @@ export interface SparseBin {
   inh?: ArrayLike<number>;
 }
 
-function flattenSide(bins: readonly SparseBin[], side: 'exc' | 'inh'): { offsets: Uint32Array; ids: Uint32Array } {
+function flattenSide(
+  bins: readonly SparseBin[],
+  side: 'exc' | 'inh',
+): { offsets: Uint32Array; ids: Uint32Array } {
   const offsets = new Uint32Array(bins.length + 1);
   let total = 0;
   for (let i = 0; i < bins.length; i++) {
@@ -33,7 +36,13 @@ function flattenSide(bins: readonly SparseBin[], side: 'exc' | 'inh'): { offsets
 export function flattenBins(bins: readonly SparseBin[]): FlatBins {
   const exc = flattenSide(bins, 'exc');
   const inh = flattenSide(bins, 'inh');
-  return { count: bins.length, excOffsets: exc.offsets, excIds: exc.ids, inhOffsets: inh.offsets, inhIds: inh.ids };
+  return {
+    count: bins.length,
+    excOffsets: exc.offsets,
+    excIds: exc.ids,
+    inhOffsets: inh.offsets,
+    inhIds: inh.ids,
+  };
 }
 
 /** Empty bins (no input spikes), e.g. to flush a neuron with an output delay. */
@@ -51,13 +60,19 @@ export function emptyBins(count: number): FlatBins {
  * First bin holding a synapse id outside [0, nExc) / [0, nInh), as a description, or null when all
  * ids are valid.
  */
-export function findBadSynapse(bins: FlatBins, nExc: number, nInh: number): { bin: number; text: string } | null {
+export function findBadSynapse(
+  bins: FlatBins,
+  nExc: number,
+  nInh: number,
+): { bin: number; text: string } | null {
   for (let i = 0; i < bins.count; i++) {
     for (let j = bins.excOffsets[i]; j < bins.excOffsets[i + 1]; j++) {
-      if (bins.excIds[j] >= nExc) return { bin: i, text: `excitatory id ${bins.excIds[j]} is not in [0, ${nExc})` };
+      if (bins.excIds[j] >= nExc)
+        return { bin: i, text: `excitatory id ${bins.excIds[j]} is not in [0, ${nExc})` };
     }
     for (let j = bins.inhOffsets[i]; j < bins.inhOffsets[i + 1]; j++) {
-      if (bins.inhIds[j] >= nInh) return { bin: i, text: `inhibitory id ${bins.inhIds[j]} is not in [0, ${nInh})` };
+      if (bins.inhIds[j] >= nInh)
+        return { bin: i, text: `inhibitory id ${bins.inhIds[j]} is not in [0, ${nInh})` };
     }
   }
   return null;

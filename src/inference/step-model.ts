@@ -36,12 +36,16 @@ export class StepModel {
     const wantOut = ['spike_prob', 'voltage', ...states.map((s) => s.outputName)];
     for (const name of wantIn) {
       if (!session.inputNames.includes(name)) {
-        throw new Error(`${stepPath}: graph has no input '${name}' (inputs: ${session.inputNames.join(', ')})`);
+        throw new Error(
+          `${stepPath}: graph has no input '${name}' (inputs: ${session.inputNames.join(', ')})`,
+        );
       }
     }
     for (const name of wantOut) {
       if (!session.outputNames.includes(name)) {
-        throw new Error(`${stepPath}: graph has no output '${name}' (outputs: ${session.outputNames.join(', ')})`);
+        throw new Error(
+          `${stepPath}: graph has no output '${name}' (outputs: ${session.outputNames.join(', ')})`,
+        );
       }
     }
     return new StepModel(manifest, session, states);
@@ -59,12 +63,19 @@ function layoutStates(inputs: StateTensorSpec[], outputs: StateTensorSpec[]): St
   return inputs.map((spec, i) => {
     const out = outputs[i];
     if (spec.shape[0] !== 'batch' || spec.shape.slice(1).some((d) => typeof d !== 'number' || d <= 0)) {
-      throw new Error(`state '${spec.name}': shape must be ['batch', positive dims...], got ${JSON.stringify(spec.shape)}`);
+      throw new Error(
+        `state '${spec.name}': shape must be ['batch', positive dims...], got ${JSON.stringify(spec.shape)}`,
+      );
     }
     if (JSON.stringify(out.shape) !== JSON.stringify(spec.shape)) {
       throw new Error(`state '${spec.name}' and '${out.name}' have different shapes`);
     }
     const rowShape = spec.shape.slice(1) as number[];
-    return { inputName: spec.name, outputName: out.name, rowShape, rowSize: rowShape.reduce((a, b) => a * b, 1) };
+    return {
+      inputName: spec.name,
+      outputName: out.name,
+      rowShape,
+      rowSize: rowShape.reduce((a, b) => a * b, 1),
+    };
   });
 }

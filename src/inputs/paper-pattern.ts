@@ -1,7 +1,7 @@
 import type { SparseSpikes } from '../dataset/trial.js';
 import { GrowableInt32 } from './growable.js';
 import { Rng } from './rng.js';
-import { gaussianWindow, SameSizeSmoother } from './smoothing.js';
+import { gaussianWindow, SameSizeSmoother, StepSmoother } from './smoothing.js';
 
 /**
  * The paper's input-pattern generator (spec §8, and its I&F variant in §7), generic over the
@@ -16,8 +16,11 @@ import { gaussianWindow, SameSizeSmoother } from './smoothing.js';
  *     the inhibitory synapses (§8.3);
  *  4. coarse rate of synapse k in group g: r = count/(100·S_g)·u·w_k spikes/ms, with S_g the sum of
  *     the group's weights; expanded to 1-ms bins and smoothed with a Gaussian (§8.4);
- *  5. per bin, in time order, excitatory then inhibitory synapses: a spike with probability
- *     q = ρ(1 − e^{−1/ρ}) (§8.5; the exponential-then-uniform draw of the reference, collapsed).
+ *  5. per excitatory synapse in id order, then per inhibitory synapse, per bin: a spike with
+ *     probability q = ρ(1 − e^{−1/ρ}) (§8.5; the reference's exponential-then-uniform draw,
+ *     collapsed into one Bernoulli draw).
+ * The smoothing is exact either way; the method (FFT or step-sum, see ./smoothing.ts) is chosen
+ * per trial from H and σ alone, so a seed always gives the same spikes.
  */
 export interface SynapseGroup {
   name: string;
@@ -177,23 +180,32 @@ function layoutOf(config: PatternGeneratorConfig, kind: 'exc' | 'inh'): SynapseL
   return { group, relWeight };
 }
 
+/** Smooths the interval rates of one or two synapses into per-bin rates, by whichever method is cheaper. */
+interface RateSmoother {
+  smooth(
+    ratesA: Float64Array,
+    ratesB: Float64Array | null,
+    outA: Float64Array,
+    outB: Float64Array | null,
+  ): void;
+}
+
 /**
- * Draws input patterns for one config and trial length, reusing its large buffers across trials
- * (one instance per worker).
+ * Draws input patterns for one config and trial length, reusing its buffers across trials (one
+ * instance per worker). Rows are smoothed and sampled synapse by synapse (no [T × n] matrix is
+ * held), then the spikes are put in time order by a counting sort.
  */
 export class PatternGenerator {
   readonly config: PatternGeneratorConfig;
   readonly durationMs: number;
   private readonly excLayout: SynapseLayout;
   private readonly inhLayout: SynapseLayout;
-  /** spike probabilities, time-major [T, n] so that sampling reads them in order */
-  private readonly qExc: Float64Array;
-  private readonly qInh: Float64Array;
   private readonly rowA: Float64Array;
   private readonly rowB: Float64Array;
   private readonly outA: Float64Array;
   private readonly outB: Float64Array;
-  private readonly smoothers = new Map<number, SameSizeSmoother>();
+  private readonly fftSmoothers = new Map<number, SameSizeSmoother>();
+  private readonly windows = new Map<number, Float64Array>();
 
   constructor(config: PatternGeneratorConfig, durationMs: number) {
     validatePatternConfig(config);
@@ -206,8 +218,6 @@ export class PatternGenerator {
     this.durationMs = durationMs;
     this.excLayout = layoutOf(config, 'exc');
     this.inhLayout = layoutOf(config, 'inh');
-    this.qExc = new Float64Array(durationMs * config.nExc);
-    this.qInh = new Float64Array(durationMs * config.nInh);
     this.rowA = new Float64Array(durationMs);
     this.rowB = new Float64Array(durationMs);
     this.outA = new Float64Array(durationMs);
@@ -217,24 +227,43 @@ export class PatternGenerator {
   /** One trial's pattern from its seed. */
   generate(seed: number): InputPattern {
     const rng = new Rng(seed);
-    const T = this.durationMs;
-    const params = drawPatternParams(this.config, T, rng);
+    const params = drawPatternParams(this.config, this.durationMs, rng);
     const excNoise = this.drawNoise(rng, this.config.nExc, params.nIntervals);
     const inhNoise = this.drawNoise(rng, this.config.nInh, params.nIntervals);
-    const smoother = this.smootherFor(params.sigmaMs);
-    this.fillProbabilities(params, params.excCounts, excNoise, this.excLayout, this.qExc, smoother);
-    this.fillProbabilities(params, params.inhCounts, inhNoise, this.inhLayout, this.qInh, smoother);
-    return this.sample(rng, params);
+    const smoother = this.smootherFor(params);
+    const exc = new SpikeCollector();
+    const inh = new SpikeCollector();
+    this.forEachSmoothedRow(params, params.excCounts, excNoise, this.excLayout, smoother, (k, rho) =>
+      exc.sampleRow(rng, k, rho),
+    );
+    this.forEachSmoothedRow(params, params.inhCounts, inhNoise, this.inhLayout, smoother, (k, rho) =>
+      inh.sampleRow(rng, k, rho),
+    );
+    const excSorted = exc.byTime(this.durationMs);
+    const inhSorted = inh.byTime(this.durationMs);
+    return {
+      durationMs: this.durationMs,
+      nExc: this.config.nExc,
+      nInh: this.config.nInh,
+      exc: excSorted.spikes,
+      inh: inhSorted.spikes,
+      excOffsets: excSorted.offsets,
+      inhOffsets: inhSorted.offsets,
+      params,
+    };
   }
 
   /** Smoothed rate ρ̂ (spikes/ms) of every synapse, as [n, T] rows; for statistics and tests. */
-  expectedRates(seed: number): { exc: Float64Array; inh: Float64Array; params: PatternParams } {
+  expectedRates(
+    seed: number,
+    method?: 'fft' | 'step',
+  ): { exc: Float64Array; inh: Float64Array; params: PatternParams } {
     const rng = new Rng(seed);
     const T = this.durationMs;
     const params = drawPatternParams(this.config, T, rng);
     const excNoise = this.drawNoise(rng, this.config.nExc, params.nIntervals);
     const inhNoise = this.drawNoise(rng, this.config.nInh, params.nIntervals);
-    const smoother = this.smootherFor(params.sigmaMs);
+    const smoother = this.smootherFor(params, method);
     const rows = (
       counts: Float64Array,
       noise: Float64Array,
@@ -242,11 +271,7 @@ export class PatternGenerator {
       n: number,
     ): Float64Array => {
       const out = new Float64Array(n * T);
-      for (let k = 0; k < n; k++) {
-        this.coarseRow(params, counts, noise, layout, k, this.rowA);
-        smoother.smoothPair(this.rowA, null, this.outA, null);
-        out.set(this.outA, k * T);
-      }
+      this.forEachSmoothedRow(params, counts, noise, layout, smoother, (k, rho) => out.set(rho, k * T));
       return out;
     };
     return {
@@ -263,95 +288,120 @@ export class PatternGenerator {
     return noise;
   }
 
-  private smootherFor(sigmaMs: number): SameSizeSmoother {
-    let s = this.smoothers.get(sigmaMs);
-    if (!s) {
-      s = new SameSizeSmoother(this.durationMs, gaussianWindow(sigmaMs));
-      this.smoothers.set(sigmaMs, s);
+  private windowFor(sigmaMs: number): Float64Array {
+    let w = this.windows.get(sigmaMs);
+    if (!w) {
+      w = gaussianWindow(sigmaMs);
+      this.windows.set(sigmaMs, w);
     }
-    return s;
+    return w;
   }
 
-  /** Piecewise-constant rate of synapse k (spikes/ms): count/(100·S)·u·w over each interval. */
-  private coarseRow(
+  /** The cheaper exact method for this trial's σ and hold interval (or the one asked for). */
+  private smootherFor(params: PatternParams, method?: 'fft' | 'step'): RateSmoother {
+    const T = this.durationMs;
+    const window = this.windowFor(params.sigmaMs);
+    const useStep = method
+      ? method === 'step'
+      : StepSmoother.cost(T, window.length, params.holdMs) <= SameSizeSmoother.cost(T, window.length);
+    if (useStep) {
+      const step = new StepSmoother(T, window, params.holdMs);
+      return {
+        smooth: (ra, rb, oa, ob) => {
+          step.smooth(ra, oa);
+          if (rb && ob) step.smooth(rb, ob);
+        },
+      };
+    }
+    let fft = this.fftSmoothers.get(params.sigmaMs);
+    if (!fft) {
+      fft = new SameSizeSmoother(T, window);
+      this.fftSmoothers.set(params.sigmaMs, fft);
+    }
+    const smoother = fft;
+    const H = params.holdMs;
+    const expand = (rates: Float64Array, row: Float64Array): void => {
+      for (let t = 0; t < T; t++) row[t] = rates[(t / H) | 0];
+    };
+    return {
+      smooth: (ra, rb, oa, ob) => {
+        expand(ra, this.rowA);
+        if (rb) expand(rb, this.rowB);
+        smoother.smoothPair(this.rowA, rb ? this.rowB : null, oa, ob);
+      },
+    };
+  }
+
+  /** Interval rates of synapse k (spikes/ms): count/(100·S)·u·w, into `rates` (length M). */
+  private intervalRates(
     params: PatternParams,
     counts: Float64Array,
     noise: Float64Array,
     layout: SynapseLayout,
     k: number,
-    row: Float64Array,
+    rates: Float64Array,
   ): void {
     const nGroups = this.config.groups.length;
     const g = layout.group[k];
     const scale = layout.relWeight[k] / COUNT_WINDOW_MS;
-    const T = this.durationMs;
-    const H = params.holdMs;
-    for (let m = 0; m < params.nIntervals; m++) {
-      const rate = counts[m * nGroups + g] * scale * noise[k * params.nIntervals + m];
-      const end = Math.min(T, (m + 1) * H);
-      for (let t = m * H; t < end; t++) row[t] = rate;
-    }
+    const M = params.nIntervals;
+    for (let m = 0; m < M; m++) rates[m] = counts[m * nGroups + g] * scale * noise[k * M + m];
   }
 
-  private fillProbabilities(
+  private forEachSmoothedRow(
     params: PatternParams,
     counts: Float64Array,
     noise: Float64Array,
     layout: SynapseLayout,
-    q: Float64Array,
-    smoother: SameSizeSmoother,
+    smoother: RateSmoother,
+    visit: (k: number, rho: Float64Array) => void,
   ): void {
     const n = layout.group.length;
-    const T = this.durationMs;
+    const ratesA = new Float64Array(params.nIntervals);
+    const ratesB = new Float64Array(params.nIntervals);
     for (let k = 0; k < n; k += 2) {
       const pair = k + 1 < n;
-      this.coarseRow(params, counts, noise, layout, k, this.rowA);
-      if (pair) this.coarseRow(params, counts, noise, layout, k + 1, this.rowB);
-      smoother.smoothPair(this.rowA, pair ? this.rowB : null, this.outA, pair ? this.outB : null);
-      for (let t = 0; t < T; t++) q[t * n + k] = spikeProbability(this.outA[t]);
-      if (pair) for (let t = 0; t < T; t++) q[t * n + k + 1] = spikeProbability(this.outB[t]);
+      this.intervalRates(params, counts, noise, layout, k, ratesA);
+      if (pair) this.intervalRates(params, counts, noise, layout, k + 1, ratesB);
+      smoother.smooth(ratesA, pair ? ratesB : null, this.outA, pair ? this.outB : null);
+      visit(k, this.outA);
+      if (pair) visit(k + 1, this.outB);
+    }
+  }
+}
+
+/** Spikes sampled synapse by synapse, then ordered by time (ids ascending within a bin). */
+class SpikeCollector {
+  private readonly times = new GrowableInt32(4096);
+  private readonly ids = new GrowableInt32(4096);
+
+  /** One Bernoulli draw per bin with q = ρ(1 − e^{−1/ρ}) (§8.5). */
+  sampleRow(rng: Rng, id: number, rho: Float64Array): void {
+    for (let t = 0; t < rho.length; t++) {
+      if (rng.bernoulli(spikeProbability(rho[t]))) {
+        this.times.push(t);
+        this.ids.push(id);
+      }
     }
   }
 
-  private sample(rng: Rng, params: PatternParams): InputPattern {
-    const T = this.durationMs;
-    const { nExc, nInh } = this.config;
-    const excTimes = new GrowableInt32(4096);
-    const excIds = new GrowableInt32(4096);
-    const inhTimes = new GrowableInt32(4096);
-    const inhIds = new GrowableInt32(4096);
-    const excOffsets = new Int32Array(T + 1);
-    const inhOffsets = new Int32Array(T + 1);
-    const qExc = this.qExc;
-    const qInh = this.qInh;
-    for (let t = 0; t < T; t++) {
-      const be = t * nExc;
-      for (let k = 0; k < nExc; k++) {
-        if (rng.bernoulli(qExc[be + k])) {
-          excTimes.push(t);
-          excIds.push(k);
-        }
-      }
-      const bi = t * nInh;
-      for (let k = 0; k < nInh; k++) {
-        if (rng.bernoulli(qInh[bi + k])) {
-          inhTimes.push(t);
-          inhIds.push(k);
-        }
-      }
-      excOffsets[t + 1] = excTimes.length;
-      inhOffsets[t + 1] = inhTimes.length;
+  byTime(durationMs: number): { spikes: SparseSpikes; offsets: Int32Array } {
+    const n = this.times.length;
+    const times = this.times.toArray();
+    const ids = this.ids.toArray();
+    const offsets = new Int32Array(durationMs + 1);
+    for (let i = 0; i < n; i++) offsets[times[i] + 1]++;
+    for (let t = 0; t < durationMs; t++) offsets[t + 1] += offsets[t];
+    const next = offsets.slice(0, durationMs);
+    const sortedTimes = new Int32Array(n);
+    const sortedIds = new Int32Array(n);
+    // rows were visited in ascending id, so a stable placement keeps ids ascending within a bin
+    for (let i = 0; i < n; i++) {
+      const at = next[times[i]]++;
+      sortedTimes[at] = times[i];
+      sortedIds[at] = ids[i];
     }
-    return {
-      durationMs: T,
-      nExc,
-      nInh,
-      exc: { times: excTimes.toArray(), ids: excIds.toArray() },
-      inh: { times: inhTimes.toArray(), ids: inhIds.toArray() },
-      excOffsets,
-      inhOffsets,
-      params,
-    };
+    return { spikes: { times: sortedTimes, ids: sortedIds }, offsets };
   }
 }
 

@@ -42,12 +42,14 @@ function stateSpecs(v: unknown, field: string): void {
 export function validateManifest(raw: unknown, dirName?: string): ModelManifest {
   const m = obj(raw, '(root)');
   const id = str(m.id, 'id');
-  if (dirName !== undefined && id !== dirName) fail('id', `is '${id}' but the model directory is '${dirName}'`);
+  if (dirName !== undefined && id !== dirName)
+    fail('id', `is '${id}' but the model directory is '${dirName}'`);
   str(m.neuron, 'neuron');
   const inputs = obj(m.inputs, 'inputs');
   count(inputs.nExc, 'inputs.nExc', 0);
   count(inputs.nInh, 'inputs.nInh', 0);
-  if ((inputs.nExc as number) + (inputs.nInh as number) === 0) fail('inputs', 'must declare at least one synapse');
+  if ((inputs.nExc as number) + (inputs.nInh as number) === 0)
+    fail('inputs', 'must declare at least one synapse');
   count(m.receptiveField, 'receptiveField', 1);
   const thr = m.spikeThreshold;
   if (typeof thr !== 'number' || !(thr > 0 && thr < 1)) fail('spikeThreshold', 'must be a number in (0, 1)');

@@ -8,7 +8,12 @@ export class HttpController {
   constructor(@Inject(SessionHub) private readonly hub: SessionHub) {}
 
   @Get('health')
-  health(): { status: 'ok'; models: number; sessions: number; modelProblems: { dir: string; error: string }[] } {
+  health(): {
+    status: 'ok';
+    models: number;
+    sessions: number;
+    modelProblems: { dir: string; error: string }[];
+  } {
     return {
       status: 'ok',
       models: this.hub.registry.ids().length,

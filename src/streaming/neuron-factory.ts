@@ -13,8 +13,11 @@ export async function loadNeuronFactory(): Promise<NeuronFactory> {
   try {
     mod = (await import(CELL_REGISTRY)) as { createNeuron?: NeuronFactory };
   } catch (err) {
-    throw new Error(`reference neurons unavailable: cannot load the cell registry (${(err as Error).message})`);
+    throw new Error(
+      `reference neurons unavailable: cannot load the cell registry (${(err as Error).message})`,
+    );
   }
-  if (typeof mod.createNeuron !== 'function') throw new Error('the cell registry exports no createNeuron(cell)');
+  if (typeof mod.createNeuron !== 'function')
+    throw new Error('the cell registry exports no createNeuron(cell)');
   return mod.createNeuron;
 }

@@ -20,7 +20,10 @@ try {
   port.on('message', (msg: { type: 'bins'; bins: FlatBins } | { type: 'flush' }) => {
     try {
       const out = msg.type === 'bins' ? stepper.step(msg.bins) : stepper.flush();
-      port.postMessage({ type: 'out', out }, [out.voltage.buffer as ArrayBuffer, out.spike.buffer as ArrayBuffer]);
+      port.postMessage({ type: 'out', out }, [
+        out.voltage.buffer as ArrayBuffer,
+        out.spike.buffer as ArrayBuffer,
+      ]);
       if (msg.type === 'flush') port.postMessage({ type: 'flushed' });
     } catch (err) {
       port.postMessage({ type: 'error', message: (err as Error).message });

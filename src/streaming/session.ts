@@ -97,7 +97,9 @@ export class Session {
     // chunks behind it); handlers only wait for admission, not for outputs
     this.subscription = this.inbox
       .pipe(concatMap(({ msg, binary }) => from(this.handle(msg, binary))))
-      .subscribe({ error: (err: unknown) => this.fail(new ProtocolError('INTERNAL', String(err)), this.binary) });
+      .subscribe({
+        error: (err: unknown) => this.fail(new ProtocolError('INTERNAL', String(err)), this.binary),
+      });
   }
 
   get isOpen(): boolean {
@@ -112,7 +114,10 @@ export class Session {
   /** Report a problem to the client (the session stays usable). */
   fail(err: ProtocolError, binary: boolean): void {
     if (this.disposed) return;
-    this.send({ error: { code: err.code, message: err.message, ...(err.bin !== undefined ? { bin: err.bin } : {}) } }, binary);
+    this.send(
+      { error: { code: err.code, message: err.message, ...(err.bin !== undefined ? { bin: err.bin } : {}) } },
+      binary,
+    );
   }
 
   /** The socket went away: stop everything without replying. */
@@ -134,7 +139,8 @@ export class Session {
   }
 
   private async open(o: OpenMsg, binary: boolean): Promise<void> {
-    if (this.state) throw new ProtocolError('ALREADY_OPEN', `session ${this.id} is already open; send close first`);
+    if (this.state)
+      throw new ProtocolError('ALREADY_OPEN', `session ${this.id} is already open; send close first`);
     const model = this.deps.registry.get(o.model);
     const pending = this.deps.pool.scheduler(o.model);
     if (!model || !pending) {
@@ -168,7 +174,8 @@ export class Session {
         referenceSpikes: 0,
         startedAt: performance.now(),
       };
-      if (clock === 'REALTIME') state.pacer = new RealtimePacer((c) => this.emitSurrogate(state, c as SurrogateChunk));
+      if (clock === 'REALTIME')
+        state.pacer = new RealtimePacer((c) => this.emitSurrogate(state, c as SurrogateChunk));
       this.state = state;
       this.binary = binary;
     } catch (err) {
@@ -221,7 +228,10 @@ export class Session {
       return runner;
     } catch (err) {
       await runner.stop();
-      throw new ProtocolError('REFERENCE_FAILED', `cannot start the reference neuron: ${(err as Error).message}`);
+      throw new ProtocolError(
+        'REFERENCE_FAILED',
+        `cannot start the reference neuron: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -245,13 +255,19 @@ export class Session {
     }
     const flat = flattenBins(chunk.bins);
     const bad = findBadSynapse(flat, s.manifest.inputs.nExc, s.manifest.inputs.nInh);
-    if (bad) throw new ProtocolError('BAD_SYNAPSE', `bin ${chunk.firstBin + bad.bin}: ${bad.text}`, chunk.firstBin + bad.bin);
+    if (bad)
+      throw new ProtocolError(
+        'BAD_SYNAPSE',
+        `bin ${chunk.firstBin + bad.bin}: ${bad.text}`,
+        chunk.firstBin + bad.bin,
+      );
     if (n === 0) return;
     s.nextBin += n;
     const done = s.scheduler.submit(s.stream, flat);
     s.surrogateTail = s.surrogateTail.then(() => done.then((out) => this.surrogateReady(s, out)));
     s.surrogateTail = s.surrogateTail.catch((err: Error) => {
-      if (this.state === s) this.fail(new ProtocolError('INTERNAL', `surrogate failed: ${err.message}`), this.binary);
+      if (this.state === s)
+        this.fail(new ProtocolError('INTERNAL', `surrogate failed: ${err.message}`), this.binary);
     });
     // the worker receives a structured clone; the inline runner only reads the bins
     s.reference?.push(flat);

@@ -40,7 +40,9 @@ export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   handleDisconnect(client: WebSocket): void {
     const session = this.sessions.get(client);
     this.sessions.delete(client);
-    void session?.dispose().catch((err: Error) => this.logger.error(`session cleanup failed: ${err.message}`));
+    void session
+      ?.dispose()
+      .catch((err: Error) => this.logger.error(`session cleanup failed: ${err.message}`));
   }
 
   @SubscribeMessage(FRAME_EVENT)
@@ -51,7 +53,10 @@ export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     const size = binary ? frame.byteLength : Buffer.byteLength(frame);
     if (size > this.config.maxFrameBytes) {
       session.fail(
-        new ProtocolError('FRAME_TOO_LARGE', `frame of ${size} bytes exceeds the limit of ${this.config.maxFrameBytes}`),
+        new ProtocolError(
+          'FRAME_TOO_LARGE',
+          `frame of ${size} bytes exceeds the limit of ${this.config.maxFrameBytes}`,
+        ),
         binary,
       );
       return;

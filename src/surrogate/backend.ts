@@ -36,7 +36,10 @@ async function tryBackend(name: BackendName): Promise<boolean> {
     } else if (name === 'wasm') {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       const require = createRequire(import.meta.url);
-      const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+      const dist = path.join(
+        path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')),
+        'dist',
+      );
       wasm.setWasmPaths(dist + path.sep);
     }
     const ok = await tf.setBackend(name);

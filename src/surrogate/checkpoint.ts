@@ -81,13 +81,25 @@ export function saveCheckpoint(outDir: string, state: CheckpointState): void {
       return `${prefix}/${name}`;
     };
     return {
-      layers: w.layers.map((l, i) => ({ kernel: l.kernel, inChannels: l.inChannels, filters: l.filters, activation: l.activation, w: put(`conv${i}/w`, l.w), b: put(`conv${i}/b`, l.b) })),
+      layers: w.layers.map((l, i) => ({
+        kernel: l.kernel,
+        inChannels: l.inChannels,
+        filters: l.filters,
+        activation: l.activation,
+        w: put(`conv${i}/w`, l.w),
+        b: put(`conv${i}/b`, l.b),
+      })),
       spike: { w: put('spike/w', w.spike.w), b: w.spike.b },
       voltage: { w: put('voltage/w', w.voltage.w), b: w.voltage.b },
     };
   };
   const { current, best, ...rest } = state;
-  const header = JSON.stringify({ ...rest, current: pack('current', current), best: pack('best', best), tensors: entries });
+  const header = JSON.stringify({
+    ...rest,
+    current: pack('current', current),
+    best: pack('best', best),
+    tensors: entries,
+  });
   const headerBytes = Buffer.from(header, 'utf8');
   const total = MAGIC.length + 4 + headerBytes.length + arrays.reduce((n, a) => n + a.byteLength, 0);
   const buf = Buffer.alloc(total);
@@ -111,9 +123,13 @@ export function loadCheckpoint(outDir: string): CheckpointState {
   const file = checkpointPath(outDir);
   if (!existsSync(file)) throw new Error(`no checkpoint at ${file}`);
   const buf = readFileSync(file);
-  if (buf.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error(`${file} is not a neurotwin checkpoint`);
+  if (buf.toString('latin1', 0, MAGIC.length) !== MAGIC)
+    throw new Error(`${file} is not a neurotwin checkpoint`);
   const hLen = buf.readUInt32LE(MAGIC.length);
-  const header = JSON.parse(buf.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + hLen)) as Record<string, unknown> & { tensors: TensorEntry[] };
+  const header = JSON.parse(buf.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + hLen)) as Record<
+    string,
+    unknown
+  > & { tensors: TensorEntry[] };
   const tensors = new Map<string, Float32Array>();
   let o = MAGIC.length + 4 + hLen;
   for (const e of header.tensors) {
@@ -128,7 +144,18 @@ export function loadCheckpoint(outDir: string): CheckpointState {
     if (!a) throw new Error(`${file}: tensor '${name}' missing`);
     return a;
   };
-  type Packed = { layers: { kernel: number; inChannels: number; filters: number; activation: NetworkWeights['layers'][number]['activation']; w: string; b: string }[]; spike: { w: string; b: number }; voltage: { w: string; b: number } };
+  type Packed = {
+    layers: {
+      kernel: number;
+      inChannels: number;
+      filters: number;
+      activation: NetworkWeights['layers'][number]['activation'];
+      w: string;
+      b: string;
+    }[];
+    spike: { w: string; b: number };
+    voltage: { w: string; b: number };
+  };
   const unpack = (p: Packed): NetworkWeights => ({
     layers: p.layers.map((l) => ({ ...l, w: get(l.w), b: get(l.b) })),
     spike: { w: get(p.spike.w), b: p.spike.b },
@@ -136,5 +163,9 @@ export function loadCheckpoint(outDir: string): CheckpointState {
   });
   const { tensors: _t, current, best, ...rest } = header;
   void _t;
-  return { ...(rest as unknown as Omit<CheckpointState, 'current' | 'best'>), current: unpack(current as Packed), best: unpack(best as Packed) };
+  return {
+    ...(rest as unknown as Omit<CheckpointState, 'current' | 'best'>),
+    current: unpack(current as Packed),
+    best: unpack(best as Packed),
+  };
 }

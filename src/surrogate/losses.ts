@@ -11,7 +11,12 @@ export interface LossWeights {
  * every bin of the batch. BCE from logits in the overflow-free form
  *   max(z, 0) - z*y + log(1 + exp(-|z|)).
  */
-export function surrogateLoss(out: NetworkOutputs, spikes: tf.Tensor2D, voltage: tf.Tensor2D, weights: LossWeights): tf.Scalar {
+export function surrogateLoss(
+  out: NetworkOutputs,
+  spikes: tf.Tensor2D,
+  voltage: tf.Tensor2D,
+  weights: LossWeights,
+): tf.Scalar {
   return tf.tidy(() => {
     const z = out.spikeLogit;
     const bce = tf.mean(tf.add(tf.sub(tf.relu(z), tf.mul(z, spikes)), tf.log1p(tf.exp(tf.neg(tf.abs(z))))));

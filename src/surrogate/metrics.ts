@@ -23,7 +23,8 @@ export function rocCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): 
     pos += labels[i];
   }
   const neg = n - pos;
-  if (pos === 0 || neg === 0) throw new Error(`ROC needs both classes (got ${pos} positive and ${neg} negative bins)`);
+  if (pos === 0 || neg === 0)
+    throw new Error(`ROC needs both classes (got ${pos} positive and ${neg} negative bins)`);
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => scores[b] - scores[a]);
@@ -32,7 +33,7 @@ export function rocCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): 
   const thr = [Infinity];
   let tp = 0;
   let fp = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const s = scores[order[i]];
     while (i < n && scores[order[i]] === s) {
       if (labels[order[i]] === 1) tp++;
@@ -49,7 +50,8 @@ export function rocCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): 
 /** Area under the ROC by the trapezoid rule over its points (ties give a diagonal segment). */
 export function rocAuc(roc: RocPoints): number {
   let area = 0;
-  for (let i = 1; i < roc.fpr.length; i++) area += ((roc.fpr[i] - roc.fpr[i - 1]) * (roc.tpr[i] + roc.tpr[i - 1])) / 2;
+  for (let i = 1; i < roc.fpr.length; i++)
+    area += ((roc.fpr[i] - roc.fpr[i - 1]) * (roc.tpr[i] + roc.tpr[i - 1])) / 2;
   return area;
 }
 
@@ -98,7 +100,10 @@ export interface ScoringOptions {
  * prediction is moment-matched to the target with means/stds over all trials and all bins (before
  * the filtering), then RMSE and explained variance 1 - Var(residual)/Var(target) over scored bins.
  */
-export function evaluatePredictions(trials: readonly ScoredTrial[], opts: ScoringOptions = {}): EvaluationMetrics {
+export function evaluatePredictions(
+  trials: readonly ScoredTrial[],
+  opts: ScoringOptions = {},
+): EvaluationMetrics {
   const firstBin = opts.firstBin ?? FIRST_SCORED_BIN;
   const minSpikes = opts.minSpikes ?? 0;
   const maxSpikes = opts.maxSpikes ?? 24;
@@ -108,7 +113,8 @@ export function evaluatePredictions(trials: readonly ScoredTrial[], opts: Scorin
   const truth = new Moments();
   for (const [i, t] of trials.entries()) {
     const n = t.labels.length;
-    if (t.spikeScore.length !== n || t.voltage.length !== n || t.voltageTarget.length !== n) throw new Error(`trial ${i}: prediction and target lengths differ`);
+    if (t.spikeScore.length !== n || t.voltage.length !== n || t.voltageTarget.length !== n)
+      throw new Error(`trial ${i}: prediction and target lengths differ`);
     for (let k = 0; k < n; k++) {
       pred.add(t.voltage[k]);
       truth.add(t.voltageTarget[k]);
@@ -123,7 +129,10 @@ export function evaluatePredictions(trials: readonly ScoredTrial[], opts: Scorin
   });
   let bins = 0;
   for (const t of selected) bins += Math.max(t.labels.length - firstBin, 0);
-  if (bins === 0) throw new Error(`no scored bins: ${selected.length} of ${trials.length} trials have ${minSpikes}..${maxSpikes} spikes and bins >= ${firstBin}`);
+  if (bins === 0)
+    throw new Error(
+      `no scored bins: ${selected.length} of ${trials.length} trials have ${minSpikes}..${maxSpikes} spikes and bins >= ${firstBin}`,
+    );
 
   const scores = new Float64Array(bins);
   const labels = new Uint8Array(bins);
@@ -190,7 +199,10 @@ export function thresholdAtFpr(roc: RocPoints, target: number): number {
 }
 
 /** Pools the scored bins of trials (same filter as evaluatePredictions) into scores/labels. */
-export function pooledSpikeScores(trials: readonly ScoredTrial[], opts: ScoringOptions = {}): { scores: Float64Array; labels: Uint8Array } {
+export function pooledSpikeScores(
+  trials: readonly ScoredTrial[],
+  opts: ScoringOptions = {},
+): { scores: Float64Array; labels: Uint8Array } {
   const firstBin = opts.firstBin ?? FIRST_SCORED_BIN;
   const scores: number[] = [];
   const labels: number[] = [];

@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { CausalConvLayer } from './architectures/causal-conv.js';
-import { type NetworkSpec, type NetworkWeights, hiddenSize, receptiveField, validateSpec } from './architectures/spec.js';
+import {
+  type NetworkSpec,
+  type NetworkWeights,
+  hiddenSize,
+  receptiveField,
+  validateSpec,
+} from './architectures/spec.js';
 import type { Rng } from './rng.js';
 
 export interface NetworkOutputs {
@@ -47,18 +53,38 @@ export class TfNetwork {
       // in its history, exactly the step graph's initial state.
       let h: tf.Tensor3D = x;
       for (const layer of this.layers) {
-        h = layer.apply(history === 'zeros' && layer.kernel > 1 ? tf.pad(h, [[0, 0], [layer.kernel - 1, 0], [0, 0]]) : h);
+        h = layer.apply(
+          history === 'zeros' && layer.kernel > 1
+            ? tf.pad(h, [
+                [0, 0],
+                [layer.kernel - 1, 0],
+                [0, 0],
+              ])
+            : h,
+        );
       }
       const [batch, len, hidden] = h.shape;
       const flat = tf.reshape(h, [batch * len, hidden]) as tf.Tensor2D;
-      const spikeLogit = tf.reshape(tf.add(tf.matMul(flat, this.spikeW), this.spikeB), [batch, len]) as tf.Tensor2D;
-      const voltage = tf.reshape(tf.add(tf.matMul(flat, this.voltageW), this.voltageB), [batch, len]) as tf.Tensor2D;
+      const spikeLogit = tf.reshape(tf.add(tf.matMul(flat, this.spikeW), this.spikeB), [
+        batch,
+        len,
+      ]) as tf.Tensor2D;
+      const voltage = tf.reshape(tf.add(tf.matMul(flat, this.voltageW), this.voltageB), [
+        batch,
+        len,
+      ]) as tf.Tensor2D;
       return { spikeLogit, voltage };
     });
   }
 
   variables(): tf.Variable[] {
-    return [...this.layers.flatMap((l) => [l.w, l.b]), this.spikeW, this.spikeB, this.voltageW, this.voltageB];
+    return [
+      ...this.layers.flatMap((l) => [l.w, l.b]),
+      this.spikeW,
+      this.spikeB,
+      this.voltageW,
+      this.voltageB,
+    ];
   }
 
   read(): NetworkWeights {
@@ -96,7 +122,14 @@ export function initialWeights(spec: NetworkSpec, rng: Rng, spikeRate: number): 
     const std = Math.sqrt((l.activation === 'relu' ? 2 : 1) / fanIn);
     const w = new Float32Array(l.kernel * inC * l.filters);
     for (let i = 0; i < w.length; i++) w[i] = std * rng.normal();
-    const layer = { kernel: l.kernel, inChannels: inC, filters: l.filters, activation: l.activation, w, b: new Float32Array(l.filters) };
+    const layer = {
+      kernel: l.kernel,
+      inChannels: inC,
+      filters: l.filters,
+      activation: l.activation,
+      w,
+      b: new Float32Array(l.filters),
+    };
     inC = l.filters;
     return layer;
   });
@@ -111,16 +144,27 @@ export function initialWeights(spec: NetworkSpec, rng: Rng, spikeRate: number): 
 
 export function checkWeights(spec: NetworkSpec, weights: NetworkWeights): void {
   if (weights.layers.length !== spec.layers.length) {
-    throw new Error(`weights have ${weights.layers.length} layers, architecture '${spec.arch}' has ${spec.layers.length}`);
+    throw new Error(
+      `weights have ${weights.layers.length} layers, architecture '${spec.arch}' has ${spec.layers.length}`,
+    );
   }
   let inC = spec.nInputs;
   weights.layers.forEach((l, i) => {
     const s = spec.layers[i];
-    if (l.kernel !== s.kernel || l.filters !== s.filters || l.inChannels !== inC || l.activation !== s.activation) {
-      throw new Error(`layer ${i}: weights (${l.kernel}x${l.inChannels}->${l.filters}, ${l.activation}) do not match the architecture (${s.kernel}x${inC}->${s.filters}, ${s.activation})`);
+    if (
+      l.kernel !== s.kernel ||
+      l.filters !== s.filters ||
+      l.inChannels !== inC ||
+      l.activation !== s.activation
+    ) {
+      throw new Error(
+        `layer ${i}: weights (${l.kernel}x${l.inChannels}->${l.filters}, ${l.activation}) do not match the architecture (${s.kernel}x${inC}->${s.filters}, ${s.activation})`,
+      );
     }
-    if (l.w.length !== l.kernel * l.inChannels * l.filters || l.b.length !== l.filters) throw new Error(`layer ${i}: weight array sizes are wrong`);
+    if (l.w.length !== l.kernel * l.inChannels * l.filters || l.b.length !== l.filters)
+      throw new Error(`layer ${i}: weight array sizes are wrong`);
     inC = s.filters;
   });
-  if (weights.spike.w.length !== inC || weights.voltage.w.length !== inC) throw new Error(`head weights must have ${inC} entries`);
+  if (weights.spike.w.length !== inC || weights.voltage.w.length !== inC)
+    throw new Error(`head weights must have ${inC} entries`);
 }

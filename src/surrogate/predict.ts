@@ -19,7 +19,11 @@ export function conventionFor(neuron: string): LabelConvention {
 }
 
 /** Runs the network causally over whole trials from rest (zero history), one trial at a time. */
-export function predictTrials(spec: NetworkSpec, weights: NetworkWeights, trials: readonly PreparedTrial[]): TrialPrediction[] {
+export function predictTrials(
+  spec: NetworkSpec,
+  weights: NetworkWeights,
+  trials: readonly PreparedTrial[],
+): TrialPrediction[] {
   const net = new TfNetwork(spec, weights);
   try {
     return trials.map((t) => {
@@ -40,11 +44,21 @@ export function predictTrials(spec: NetworkSpec, weights: NetworkWeights, trials
 }
 
 /** Pairs predictions with the trials' targets (clipped soma in mV) for scoring. */
-export function scoredTrials(trials: readonly Trial[], predictions: readonly TrialPrediction[], convention: LabelConvention): ScoredTrial[] {
-  if (trials.length !== predictions.length) throw new Error(`${predictions.length} predictions for ${trials.length} trials`);
+export function scoredTrials(
+  trials: readonly Trial[],
+  predictions: readonly TrialPrediction[],
+  convention: LabelConvention,
+): ScoredTrial[] {
+  if (trials.length !== predictions.length)
+    throw new Error(`${predictions.length} predictions for ${trials.length} trials`);
   return trials.map((t, i) => {
     const target = new Float32Array(t.durationMs);
     for (let k = 0; k < t.durationMs; k++) target[k] = clippedSoma(t.somaVoltage[k], convention);
-    return { spikeScore: predictions[i].spikeProb, voltage: predictions[i].voltage, labels: t.spikeLabels, voltageTarget: target };
+    return {
+      spikeScore: predictions[i].spikeProb,
+      voltage: predictions[i].voltage,
+      labels: t.spikeLabels,
+      voltageTarget: target,
+    };
   });
 }

@@ -12,7 +12,8 @@ export class Rng {
   private spareNormal: number | null = null;
 
   constructor(seed: number) {
-    if (!Number.isInteger(seed) || seed < 0) throw new Error(`seed must be a non-negative integer, got ${seed}`);
+    if (!Number.isInteger(seed) || seed < 0)
+      throw new Error(`seed must be a non-negative integer, got ${seed}`);
     // splitmix32 expands the seed into the 128-bit state
     let x = seed >>> 0;
     for (let i = 0; i < 4; i++) {

@@ -1,12 +1,31 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Trial } from '../dataset/trial.js';
 import { buildArchitecture } from './architectures/registry.js';
-import { type NetworkSpec, type NetworkWeights, type VoltageTarget, receptiveField } from './architectures/spec.js';
-import { type CheckpointState, type EpochRecord, type TrainConfig, hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import {
+  type NetworkSpec,
+  type NetworkWeights,
+  type VoltageTarget,
+  receptiveField,
+} from './architectures/spec.js';
+import {
+  type CheckpointState,
+  type EpochRecord,
+  type TrainConfig,
+  hasCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+} from './checkpoint.js';
 import { surrogateLoss } from './losses.js';
 import { TfNetwork, initialWeights } from './network.js';
 import { Rng } from './rng.js';
-import { WindowBatcher, type WindowRef, fitVoltageTarget, nInputsOf, prepareTrials, spikeRate } from './windows.js';
+import {
+  WindowBatcher,
+  type WindowRef,
+  fitVoltageTarget,
+  nInputsOf,
+  prepareTrials,
+  spikeRate,
+} from './windows.js';
 
 export interface TrainInput {
   config: TrainConfig;
@@ -46,14 +65,17 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
   validateConfig(config);
   const { nExc, nInh } = nInputsOf(input.train);
   const nv = nInputsOf(input.valid);
-  if (nv.nExc !== nExc || nv.nInh !== nInh) throw new Error(`validation trials have ${nv.nExc}/${nv.nInh} synapses, training trials ${nExc}/${nInh}`);
+  if (nv.nExc !== nExc || nv.nInh !== nInh)
+    throw new Error(`validation trials have ${nv.nExc}/${nv.nInh} synapses, training trials ${nExc}/${nInh}`);
   const nInputs = nExc + nInh;
 
   let state: CheckpointState;
   if (hasCheckpoint(outDir)) {
     state = loadCheckpoint(outDir);
     assertSameRun(state.config, config);
-    log(`resuming from checkpoint: ${state.epoch} epochs done, best valid ${state.bestValid.toFixed(5)} (epoch ${state.bestEpoch})`);
+    log(
+      `resuming from checkpoint: ${state.epoch} epochs done, best valid ${state.bestValid.toFixed(5)} (epoch ${state.bestEpoch})`,
+    );
     if (input.command) state.commands.push(input.command);
   } else {
     const spec = buildArchitecture(config.arch, nInputs, config.archParams);
@@ -63,7 +85,10 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
       config,
       spec,
       nExc,
-      dataSeeds: input.dataSeeds ?? { trainFirstTrial: input.train[0].seed, validFirstTrial: input.valid[0].seed },
+      dataSeeds: input.dataSeeds ?? {
+        trainFirstTrial: input.train[0].seed,
+        validFirstTrial: input.valid[0].seed,
+      },
       voltageTarget: fitVoltageTarget(input.train, config.convention),
       backend: input.backend,
       epoch: 0,
@@ -112,13 +137,18 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
           const x = tf.tensor3d(batcher.x, xShape);
           const ys = tf.tensor2d(batcher.spikes, yShape);
           const yv = tf.tensor2d(batcher.voltage, yShape);
-          const c = optimizer.minimize(() => surrogateLoss(net.forward(x, 'included'), ys, yv, config.lossWeights), true, vars);
+          const c = optimizer.minimize(
+            () => surrogateLoss(net.forward(x, 'included'), ys, yv, config.lossWeights),
+            true,
+            vars,
+          );
           if (!c) throw new Error('optimizer returned no loss');
           return c;
         });
         const c = (await cost.data())[0];
         cost.dispose();
-        if (!Number.isFinite(c)) throw new Error(`training loss became ${c} at epoch ${state.epoch + 1}, step ${s + 1}; lower --lr`);
+        if (!Number.isFinite(c))
+          throw new Error(`training loss became ${c} at epoch ${state.epoch + 1}, step ${s + 1}; lower --lr`);
         trainSum += c;
       }
       const trainSeconds = (performance.now() - t0) / 1000;
@@ -152,7 +182,8 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
         `epoch ${state.epoch}/${config.epochs}  train ${record.trainLoss.toFixed(5)}  valid ${validLoss.toFixed(5)}` +
           `${state.bestEpoch === state.epoch ? ' *' : ''}  ${seconds.toFixed(1)} s  ${record.stepsPerSecond.toFixed(2)} steps/s  ETA ${formatSeconds(eta)}`,
       );
-      if (stopEarly) log(`early stop: no improvement for ${config.patience} epochs (best epoch ${state.bestEpoch})`);
+      if (stopEarly)
+        log(`early stop: no improvement for ${config.patience} epochs (best epoch ${state.bestEpoch})`);
     }
   } finally {
     optimizer.dispose();
@@ -179,7 +210,12 @@ function fixedValidationWindows(batcher: WindowBatcher, config: TrainConfig): Wi
   return Array.from({ length: batches }, () => batcher.draw(rng));
 }
 
-async function meanLoss(net: TfNetwork, batcher: WindowBatcher, refs: WindowRef[][], config: TrainConfig): Promise<number> {
+async function meanLoss(
+  net: TfNetwork,
+  batcher: WindowBatcher,
+  refs: WindowRef[][],
+  config: TrainConfig,
+): Promise<number> {
   let sum = 0;
   for (const batch of refs) {
     batcher.fill(batch);
@@ -196,22 +232,46 @@ async function meanLoss(net: TfNetwork, batcher: WindowBatcher, refs: WindowRef[
 }
 
 function validateConfig(c: TrainConfig): void {
-  const positiveInts: (keyof TrainConfig)[] = ['epochs', 'stepsPerEpoch', 'batch', 'windowBins', 'validWindows', 'patience'];
+  const positiveInts: (keyof TrainConfig)[] = [
+    'epochs',
+    'stepsPerEpoch',
+    'batch',
+    'windowBins',
+    'validWindows',
+    'patience',
+  ];
   for (const k of positiveInts) {
     const v = c[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+      throw new Error(`${k} must be a positive integer, got ${String(v)}`);
   }
   if (!(c.lr > 0) || !Number.isFinite(c.lr)) throw new Error(`lr must be a positive number, got ${c.lr}`);
-  if (!Number.isInteger(c.seed) || c.seed < 0) throw new Error(`seed must be a non-negative integer, got ${c.seed}`);
-  if (!(c.lossWeights.spike >= 0) || !(c.lossWeights.voltage >= 0)) throw new Error('loss weights must be non-negative');
+  if (!Number.isInteger(c.seed) || c.seed < 0)
+    throw new Error(`seed must be a non-negative integer, got ${c.seed}`);
+  if (!(c.lossWeights.spike >= 0) || !(c.lossWeights.voltage >= 0))
+    throw new Error('loss weights must be non-negative');
 }
 
 /** A resumed run may extend epochs/patience, but must otherwise be the run that was checkpointed. */
 function assertSameRun(saved: TrainConfig, now: TrainConfig): void {
-  const keys: (keyof TrainConfig)[] = ['arch', 'archParams', 'neuron', 'convention', 'stepsPerEpoch', 'batch', 'windowBins', 'validWindows', 'lr', 'seed', 'lossWeights'];
+  const keys: (keyof TrainConfig)[] = [
+    'arch',
+    'archParams',
+    'neuron',
+    'convention',
+    'stepsPerEpoch',
+    'batch',
+    'windowBins',
+    'validWindows',
+    'lr',
+    'seed',
+    'lossWeights',
+  ];
   for (const k of keys) {
     if (JSON.stringify(saved[k]) !== JSON.stringify(now[k])) {
-      throw new Error(`the checkpoint was made with ${k}=${JSON.stringify(saved[k])}, this run asks for ${JSON.stringify(now[k])}; use another --out or the same settings`);
+      throw new Error(
+        `the checkpoint was made with ${k}=${JSON.stringify(saved[k])}, this run asks for ${JSON.stringify(now[k])}; use another --out or the same settings`,
+      );
     }
   }
 }

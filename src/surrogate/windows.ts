@@ -19,7 +19,8 @@ export function nInputsOf(trials: readonly Trial[]): { nExc: number; nInh: numbe
   if (trials.length === 0) throw new Error('dataset holds no trials');
   const { nExc, nInh } = trials[0];
   for (const t of trials) {
-    if (t.nExc !== nExc || t.nInh !== nInh) throw new Error(`trials disagree on synapse counts (${nExc}/${nInh} vs ${t.nExc}/${t.nInh})`);
+    if (t.nExc !== nExc || t.nInh !== nInh)
+      throw new Error(`trials disagree on synapse counts (${nExc}/${nInh} vs ${t.nExc}/${t.nInh})`);
   }
   return { nExc, nInh };
 }
@@ -53,7 +54,11 @@ export function spikeRate(trials: readonly Trial[]): number {
   return bins > 0 ? spikes / bins : 0;
 }
 
-export function prepareTrials(trials: readonly Trial[], convention: LabelConvention, target: VoltageTarget): PreparedTrial[] {
+export function prepareTrials(
+  trials: readonly Trial[],
+  convention: LabelConvention,
+  target: VoltageTarget,
+): PreparedTrial[] {
   const { nExc, nInh } = nInputsOf(trials);
   return trials.map((t, i) => {
     if (t.somaVoltage.length !== t.durationMs || t.spikeLabels.length !== t.durationMs) {
@@ -61,12 +66,18 @@ export function prepareTrials(trials: readonly Trial[], convention: LabelConvent
     }
     const { times, channels } = mergeEvents(t, nExc, nInh, i);
     const voltage = new Float32Array(t.durationMs);
-    for (let k = 0; k < t.durationMs; k++) voltage[k] = (clippedSoma(t.somaVoltage[k], convention) - target.offset) / target.scale;
+    for (let k = 0; k < t.durationMs; k++)
+      voltage[k] = (clippedSoma(t.somaVoltage[k], convention) - target.offset) / target.scale;
     return { durationMs: t.durationMs, times, channels, labels: t.spikeLabels, voltage };
   });
 }
 
-function mergeEvents(t: Trial, nExc: number, nInh: number, index: number): { times: Int32Array; channels: Int32Array } {
+function mergeEvents(
+  t: Trial,
+  nExc: number,
+  nInh: number,
+  index: number,
+): { times: Int32Array; channels: Int32Array } {
   const ne = t.exc.times.length;
   const ni = t.inh.times.length;
   const times = new Int32Array(ne + ni);
@@ -78,8 +89,12 @@ function mergeEvents(t: Trial, nExc: number, nInh: number, index: number): { tim
     const time = takeExc ? t.exc.times[a] : t.inh.times[b];
     const id = takeExc ? t.exc.ids[a] : t.inh.ids[b];
     const limit = takeExc ? nExc : nInh;
-    if (id < 0 || id >= limit || !Number.isInteger(id)) throw new Error(`trial ${index}: ${takeExc ? 'excitatory' : 'inhibitory'} synapse id ${id} out of range [0, ${limit})`);
-    if (time < 0 || time >= t.durationMs) throw new Error(`trial ${index}: input spike at ${time} ms outside [0, ${t.durationMs})`);
+    if (id < 0 || id >= limit || !Number.isInteger(id))
+      throw new Error(
+        `trial ${index}: ${takeExc ? 'excitatory' : 'inhibitory'} synapse id ${id} out of range [0, ${limit})`,
+      );
+    if (time < 0 || time >= t.durationMs)
+      throw new Error(`trial ${index}: input spike at ${time} ms outside [0, ${t.durationMs})`);
     if (o > 0 && time < times[o - 1]) throw new Error(`trial ${index}: input spike times are not sorted`);
     times[o] = time;
     channels[o] = takeExc ? id : nExc + id;
@@ -90,7 +105,11 @@ function mergeEvents(t: Trial, nExc: number, nInh: number, index: number): { tim
 }
 
 /** Dense [durationMs, nInputs] 0/1 input of a whole trial. */
-export function denseInput(trial: PreparedTrial, nInputs: number, out = new Float32Array(trial.durationMs * nInputs)): Float32Array {
+export function denseInput(
+  trial: PreparedTrial,
+  nInputs: number,
+  out = new Float32Array(trial.durationMs * nInputs),
+): Float32Array {
   out.fill(0);
   for (let e = 0; e < trial.times.length; e++) out[trial.times[e] * nInputs + trial.channels[e]] = 1;
   return out;
@@ -127,7 +146,10 @@ export class WindowBatcher {
     this.voltage = new Float32Array(batch * outputBins);
     this.minEnd = Math.max(500, outputBins - 1);
     for (const t of trials) {
-      if (t.durationMs <= this.minEnd) throw new Error(`trial of ${t.durationMs} ms is too short for windows ending at >= ${this.minEnd} ms`);
+      if (t.durationMs <= this.minEnd)
+        throw new Error(
+          `trial of ${t.durationMs} ms is too short for windows ending at >= ${this.minEnd} ms`,
+        );
     }
   }
 

@@ -70,7 +70,8 @@ export class IntegrateAndFireNeuron implements Neuron {
     const stamp = this.stamp;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      if (!Number.isInteger(id) || id < 0 || id >= seen.length) {
+      // (id | 0) === id: integer test without a builtin call in the per-spike loop
+      if (!(id >= 0 && id < seen.length && (id | 0) === id)) {
         throw new NeuronInputError(
           `I&F neuron: ${kind} synapse id ${String(id)} is not an integer in [0, ${seen.length})`,
         );

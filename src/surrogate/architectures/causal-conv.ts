@@ -1,11 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation, LayerWeights } from './spec.js';
 
+/** How a layer computes its taps; 'auto' picks by the channel counts (see apply). */
+export type ConvStrategy = 'auto' | 'input-slices' | 'output-skew';
+
+/** The skew form copies k*filters values per input bin, the slice form k*inChannels; margin for its extra passes. */
+const SKEW_RATIO = 4;
+
 /**
- * A causal 1-D convolution as a sum of shifted slices times per-tap weight matrices:
+ * A causal 1-D convolution from shifted slices and matMuls:
  *   y[b, t, f] = act( bias[f] + sum_j sum_c x[b, t + j, c] * w[j, c, f] ),  j = 0..kernel-1
  * over an input that already holds kernel-1 bins of history before the first output bin. This is
- * the form the step graph computes one bin at a time, and it needs no Conv2DBackpropFilter (which
+ * the sum the step graph computes one bin at a time, and it needs no Conv2DBackpropFilter (which
  * the wasm backend lacks).
  */
 export class CausalConvLayer {
@@ -25,21 +31,65 @@ export class CausalConvLayer {
   }
 
   /** x: [B, L, C] with L >= kernel; returns [B, L - kernel + 1, filters] ("valid" causal output). */
-  apply(x: tf.Tensor3D): tf.Tensor3D {
+  apply(x: tf.Tensor3D, strategy: ConvStrategy = 'auto'): tf.Tensor3D {
     return tf.tidy(() => {
       const [batch, len, channels] = x.shape;
       const outLen = len - this.kernel + 1;
-      if (outLen < 1) throw new Error(`causal conv: input of ${len} bins is shorter than the kernel (${this.kernel})`);
-      let acc: tf.Tensor2D | null = null;
-      for (let j = 0; j < this.kernel; j++) {
-        const xs = tf.reshape(tf.slice(x, [0, j, 0], [batch, outLen, channels]), [batch * outLen, channels]) as tf.Tensor2D;
-        const wj = tf.reshape(tf.slice(this.w, [j, 0, 0], [1, channels, this.filters]), [channels, this.filters]) as tf.Tensor2D;
-        const term: tf.Tensor2D = tf.matMul(xs, wj);
-        acc = acc === null ? term : (tf.add(acc, term) as tf.Tensor2D);
-      }
-      const pre = tf.add(acc as tf.Tensor2D, this.b);
-      return tf.reshape(activate(pre, this.activation), [batch, outLen, this.filters]) as tf.Tensor3D;
+      if (outLen < 1)
+        throw new Error(`causal conv: input of ${len} bins is shorter than the kernel (${this.kernel})`);
+      if (channels !== this.inChannels)
+        throw new Error(`causal conv: input has ${channels} channels, layer expects ${this.inChannels}`);
+      const useSkew =
+        strategy === 'output-skew' ||
+        (strategy === 'auto' && this.kernel > 1 && SKEW_RATIO * this.filters < channels);
+      const pre = useSkew ? this.skewed(x, outLen) : this.sliced(x, outLen);
+      return tf.reshape(activate(tf.add(pre, this.b), this.activation), [
+        batch,
+        outLen,
+        this.filters,
+      ]) as tf.Tensor3D;
     });
+  }
+
+  /** Sum over taps of slice(x, j) · w_j: k slices of the input (cheap when inChannels is small). */
+  private sliced(x: tf.Tensor3D, outLen: number): tf.Tensor2D {
+    const [batch, , channels] = x.shape;
+    let acc: tf.Tensor2D | null = null;
+    for (let j = 0; j < this.kernel; j++) {
+      const xs = tf.reshape(tf.slice(x, [0, j, 0], [batch, outLen, channels]), [
+        batch * outLen,
+        channels,
+      ]) as tf.Tensor2D;
+      const wj = tf.reshape(tf.slice(this.w, [j, 0, 0], [1, channels, this.filters]), [
+        channels,
+        this.filters,
+      ]) as tf.Tensor2D;
+      const term: tf.Tensor2D = tf.matMul(xs, wj);
+      acc = acc === null ? term : (tf.add(acc, term) as tf.Tensor2D);
+    }
+    return acc as tf.Tensor2D;
+  }
+
+  /**
+   * One matMul for all taps, Y[b, s, j, f] = sum_c x[b, s, c] w[j, c, f], then the diagonal sum
+   * out[b, t, f] = sum_j Y[b, t + j, j, f]. The diagonal is read with the skew trick: a row-major
+   * [k, L] block padded to [k, L + 1] puts element (j, t + j) at (j, t). Far fewer copies than k
+   * input slices when inChannels >> filters (the I&F net; the L5PC's first layer).
+   */
+  private skewed(x: tf.Tensor3D, outLen: number): tf.Tensor2D {
+    const [batch, len, channels] = x.shape;
+    const k = this.kernel;
+    const F = this.filters;
+    const wAll = tf.reshape(tf.transpose(this.w, [1, 0, 2]), [channels, k * F]);
+    const y = tf.matMul(tf.reshape(x, [batch * len, channels]) as tf.Tensor2D, wAll as tf.Tensor2D); // [B*L, k*F]
+    const byFilter = tf.transpose(tf.reshape(y, [batch, len, k, F]), [0, 3, 2, 1]); // [B, F, k, L]
+    const flat = tf.pad(tf.reshape(byFilter, [batch * F, k * len]), [
+      [0, 0],
+      [0, k],
+    ]);
+    const diag = tf.slice(tf.reshape(flat, [batch * F, k, len + 1]), [0, 0, 0], [batch * F, k, outLen]);
+    const out = tf.transpose(tf.reshape(tf.sum(diag, 1), [batch, F, outLen]), [0, 2, 1]); // [B, T, F]
+    return tf.reshape(out, [batch * outLen, F]) as tf.Tensor2D;
   }
 
   read(): LayerWeights {

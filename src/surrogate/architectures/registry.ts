@@ -15,11 +15,17 @@ export interface ArchitectureDef {
  */
 const ifPaper: ArchitectureDef = {
   name: 'if-paper',
-  description: '1 hidden linear unit, causal temporal convolution over all inputs (80 ms), sigmoid spike head, linear voltage head',
+  description:
+    '1 hidden linear unit, causal temporal convolution over all inputs (80 ms), sigmoid spike head, linear voltage head',
   build(nInputs, options) {
     const kernel = intOption(options, 'kernel', 80);
     const activation = activationOption(options, 'activation', 'linear');
-    return checked({ arch: 'if-paper', params: { kernel, activation }, nInputs, layers: [{ kernel, filters: 1, activation }] });
+    return checked({
+      arch: 'if-paper',
+      params: { kernel, activation },
+      nInputs,
+      layers: [{ kernel, filters: 1, activation }],
+    });
   },
 };
 
@@ -29,7 +35,8 @@ const ifPaper: ArchitectureDef = {
  */
 const tcn: ArchitectureDef = {
   name: 'tcn',
-  description: 'stack of causal temporal convolutions with nonlinearity, sigmoid spike head, linear voltage head',
+  description:
+    'stack of causal temporal convolutions with nonlinearity, sigmoid spike head, linear voltage head',
   build(nInputs, options) {
     const depth = intOption(options, 'layers', 7);
     const width = intOption(options, 'width', 128);
@@ -37,7 +44,9 @@ const tcn: ArchitectureDef = {
     let kernels: number[];
     if (options.kernels !== undefined) {
       if (!Array.isArray(options.kernels) || !options.kernels.every((k) => Number.isInteger(k) && k >= 1)) {
-        throw new Error(`tcn: 'kernels' must be an array of positive integers, got ${JSON.stringify(options.kernels)}`);
+        throw new Error(
+          `tcn: 'kernels' must be an array of positive integers, got ${JSON.stringify(options.kernels)}`,
+        );
       }
       kernels = options.kernels as number[];
     } else {
@@ -47,7 +56,9 @@ const tcn: ArchitectureDef = {
     }
     const widths = options.widths !== undefined ? (options.widths as number[]) : kernels.map(() => width);
     if (!Array.isArray(widths) || widths.length !== kernels.length) {
-      throw new Error(`tcn: 'widths' must have one entry per layer (${kernels.length}), got ${JSON.stringify(options.widths)}`);
+      throw new Error(
+        `tcn: 'widths' must have one entry per layer (${kernels.length}), got ${JSON.stringify(options.widths)}`,
+      );
     }
     return checked({
       arch: 'tcn',
@@ -64,7 +75,11 @@ export function architectureNames(): string[] {
   return [...REGISTRY.keys()];
 }
 
-export function buildArchitecture(name: string, nInputs: number, options: Record<string, unknown> = {}): NetworkSpec {
+export function buildArchitecture(
+  name: string,
+  nInputs: number,
+  options: Record<string, unknown> = {},
+): NetworkSpec {
   const def = REGISTRY.get(name);
   if (!def) throw new Error(`unknown architecture '${name}' (known: ${architectureNames().join(', ')})`);
   return def.build(nInputs, options);
@@ -77,7 +92,8 @@ function checked(spec: NetworkSpec): NetworkSpec {
 
 function intOption(options: Record<string, unknown>, key: string, fallback: number): number {
   const v = options[key] ?? fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`option '${key}' must be a positive integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw new Error(`option '${key}' must be a positive integer, got ${JSON.stringify(v)}`);
   return v;
 }
 

@@ -83,11 +83,17 @@ export function foldVoltageTarget(weights: NetworkWeights, target: VoltageTarget
 }
 
 export function validateSpec(spec: NetworkSpec): void {
-  if (!Number.isInteger(spec.nInputs) || spec.nInputs < 1) throw new Error(`nInputs must be a positive integer, got ${spec.nInputs}`);
+  if (!Number.isInteger(spec.nInputs) || spec.nInputs < 1)
+    throw new Error(`nInputs must be a positive integer, got ${spec.nInputs}`);
   if (spec.layers.length === 0) throw new Error(`architecture '${spec.arch}' has no layers`);
   spec.layers.forEach((l, i) => {
-    if (!Number.isInteger(l.kernel) || l.kernel < 1) throw new Error(`layer ${i}: kernel must be a positive integer, got ${l.kernel}`);
-    if (!Number.isInteger(l.filters) || l.filters < 1) throw new Error(`layer ${i}: filters must be a positive integer, got ${l.filters}`);
-    if (!ACTIVATIONS.includes(l.activation)) throw new Error(`layer ${i}: unknown activation '${String(l.activation)}' (one of ${ACTIVATIONS.join(', ')})`);
+    if (!Number.isInteger(l.kernel) || l.kernel < 1)
+      throw new Error(`layer ${i}: kernel must be a positive integer, got ${l.kernel}`);
+    if (!Number.isInteger(l.filters) || l.filters < 1)
+      throw new Error(`layer ${i}: filters must be a positive integer, got ${l.filters}`);
+    if (!ACTIVATIONS.includes(l.activation))
+      throw new Error(
+        `layer ${i}: unknown activation '${String(l.activation)}' (one of ${ACTIVATIONS.join(', ')})`,
+      );
   });
 }

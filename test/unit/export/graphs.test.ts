@@ -8,7 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { buildSequenceGraph, buildStepGraph, stepStateSpecs } from '../../../src/export/surrogate-graphs.js';
 import { buildArchitecture } from '../../../src/surrogate/architectures/registry.js';
-import { type NetworkSpec, type NetworkWeights, foldVoltageTarget } from '../../../src/surrogate/architectures/spec.js';
+import {
+  type NetworkSpec,
+  type NetworkWeights,
+  foldVoltageTarget,
+} from '../../../src/surrogate/architectures/spec.js';
 import { selectBackend } from '../../../src/surrogate/backend.js';
 import { TfNetwork, initialWeights } from '../../../src/surrogate/network.js';
 import { Rng } from '../../../src/surrogate/rng.js';
@@ -32,7 +36,11 @@ function randomInput(seed: number): Float32Array {
   return x;
 }
 
-function tfForward(spec: NetworkSpec, weights: NetworkWeights, x: Float32Array): { p: Float32Array; v: Float32Array } {
+function tfForward(
+  spec: NetworkSpec,
+  weights: NetworkWeights,
+  x: Float32Array,
+): { p: Float32Array; v: Float32Array } {
   const net = new TfNetwork(spec, weights);
   const out = net.forward(tf.tensor3d(x, [BATCH, T, N_INPUTS]), 'zeros');
   const p = new Float32Array(tf.sigmoid(out.spikeLogit).dataSync());
@@ -41,7 +49,10 @@ function tfForward(spec: NetworkSpec, weights: NetworkWeights, x: Float32Array):
   return { p, v };
 }
 
-async function runSequence(model: Uint8Array, x: Float32Array): Promise<{ p: Float32Array; v: Float32Array }> {
+async function runSequence(
+  model: Uint8Array,
+  x: Float32Array,
+): Promise<{ p: Float32Array; v: Float32Array }> {
   const s = await ort.InferenceSession.create(model);
   const r = await s.run({ input: new ort.Tensor('float32', x, [BATCH, T, N_INPUTS]) });
   await s.release();
@@ -51,7 +62,11 @@ async function runSequence(model: Uint8Array, x: Float32Array): Promise<{ p: Flo
 }
 
 /** Steps step.onnx through the input one bin at a time, feeding each state output back. */
-async function runSteps(model: Uint8Array, weights: NetworkWeights, x: Float32Array): Promise<{ p: Float32Array; v: Float32Array }> {
+async function runSteps(
+  model: Uint8Array,
+  weights: NetworkWeights,
+  x: Float32Array,
+): Promise<{ p: Float32Array; v: Float32Array }> {
   const s = await ort.InferenceSession.create(model);
   const specs = stepStateSpecs(weights);
   let state: Record<string, ort.Tensor> = {};
@@ -63,7 +78,8 @@ async function runSteps(model: Uint8Array, weights: NetworkWeights, x: Float32Ar
   const v = new Float32Array(BATCH * T);
   const bin = new Float32Array(BATCH * N_INPUTS);
   for (let t = 0; t < T; t++) {
-    for (let b = 0; b < BATCH; b++) bin.set(x.subarray((b * T + t) * N_INPUTS, (b * T + t + 1) * N_INPUTS), b * N_INPUTS);
+    for (let b = 0; b < BATCH; b++)
+      bin.set(x.subarray((b * T + t) * N_INPUTS, (b * T + t + 1) * N_INPUTS), b * N_INPUTS);
     const r = await s.run({ input: new ort.Tensor('float32', bin.slice(), [BATCH, N_INPUTS]), ...state });
     const next: Record<string, ort.Tensor> = {};
     specs.inputs.forEach((st, i) => (next[st.name] = r[specs.outputs[i].name]));
@@ -86,8 +102,14 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 
 const cases: [string, NetworkSpec][] = [
   ['if-paper (k=80, linear unit)', buildArchitecture('if-paper', N_INPUTS)],
-  ['tcn (3 layers, relu, a kernel-1 layer)', buildArchitecture('tcn', N_INPUTS, { kernels: [9, 1, 4], widths: [5, 3, 4], activation: 'relu' })],
-  ['tcn (2 layers, tanh)', buildArchitecture('tcn', N_INPUTS, { kernels: [6, 3], width: 3, activation: 'tanh' })],
+  [
+    'tcn (3 layers, relu, a kernel-1 layer)',
+    buildArchitecture('tcn', N_INPUTS, { kernels: [9, 1, 4], widths: [5, 3, 4], activation: 'relu' }),
+  ],
+  [
+    'tcn (2 layers, tanh)',
+    buildArchitecture('tcn', N_INPUTS, { kernels: [6, 3], width: 3, activation: 'tanh' }),
+  ],
 ];
 
 describe('ONNX export of causal-conv surrogates', () => {
@@ -114,7 +136,9 @@ describe('ONNX export of causal-conv surrogates', () => {
   it('both graphs pass onnx.checker.check_model (Debian python3-onnx)', () => {
     const probe = spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { encoding: 'utf8' });
     if (probe.status !== 0) {
-      console.warn(`SKIPPED onnx checker: /usr/bin/python3 cannot import onnx (${probe.stderr?.trim() ?? probe.error?.message})`);
+      console.warn(
+        `SKIPPED onnx checker: /usr/bin/python3 cannot import onnx (${probe.stderr?.trim() ?? probe.error?.message})`,
+      );
       return;
     }
     const dir = mkdtempSync(path.join(os.tmpdir(), 'neurotwin-onnx-'));
@@ -122,8 +146,13 @@ describe('ONNX export of causal-conv surrogates', () => {
       const weights = randomWeights(cases[1][1], 3);
       writeFileSync(path.join(dir, 'sequence.onnx'), buildSequenceGraph(weights, 'test'));
       writeFileSync(path.join(dir, 'step.onnx'), buildStepGraph(weights, 'test'));
-      const script = 'import onnx,sys\nfor f in sys.argv[1:]:\n    m=onnx.load(f); onnx.checker.check_model(m, full_check=True); print(f, m.ir_version, m.opset_import[0].version)';
-      const r = spawnSync('/usr/bin/python3', ['-c', script, path.join(dir, 'sequence.onnx'), path.join(dir, 'step.onnx')], { encoding: 'utf8' });
+      const script =
+        'import onnx,sys\nfor f in sys.argv[1:]:\n    m=onnx.load(f); onnx.checker.check_model(m, full_check=True); print(f, m.ir_version, m.opset_import[0].version)';
+      const r = spawnSync(
+        '/usr/bin/python3',
+        ['-c', script, path.join(dir, 'sequence.onnx'), path.join(dir, 'step.onnx')],
+        { encoding: 'utf8' },
+      );
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('sequence.onnx 8 13');

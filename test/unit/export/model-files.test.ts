@@ -53,7 +53,13 @@ describe('model directory export', () => {
   it('writes graphs, a complete manifest and a card; onnxruntime on sequence.onnx reproduces tfjs', async () => {
     const state = loadCheckpoint(dir);
     const m = exportModel({ outDir: dir, state, spikeThreshold: 0.3 });
-    expect(readdirSync(dir).sort()).toEqual(['card.md', 'checkpoint', 'manifest.json', 'sequence.onnx', 'step.onnx']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'card.md',
+      'checkpoint',
+      'manifest.json',
+      'sequence.onnx',
+      'step.onnx',
+    ]);
     const onDisk = readManifest(dir);
     expect(onDisk).toEqual(JSON.parse(JSON.stringify(m)));
     expect(m.id).toBe('tcn-test');
@@ -66,21 +72,37 @@ describe('model directory export', () => {
       { name: 'conv1_history_in', shape: ['batch', 2, 4] },
     ]);
     expect(m.step.outputs.map((s) => s.name)).toEqual(['conv0_history_out', 'conv1_history_out']);
-    expect(m.training).toMatchObject({ seed: 3, epochs: 1, commands: ['npx neurotwin train --arch tcn ...'] });
+    expect(m.training).toMatchObject({
+      seed: 3,
+      epochs: 1,
+      commands: ['npx neurotwin train --arch tcn ...'],
+    });
     expect(readFileSync(path.join(dir, 'card.md'), 'utf8')).toMatch(/266 parameters/);
 
     const onnx = await predictWithOnnx(dir, m, test, 2);
-    const tfjs = predictTrials(state.spec, foldVoltageTarget(state.best, state.voltageTarget), prepareTrials(test, 'spike-bin', state.voltageTarget));
+    const tfjs = predictTrials(
+      state.spec,
+      foldVoltageTarget(state.best, state.voltageTarget),
+      prepareTrials(test, 'spike-bin', state.voltageTarget),
+    );
     let maxDiff = 0;
     onnx.forEach((p, i) => {
       for (let k = 0; k < p.voltage.length; k++) {
-        maxDiff = Math.max(maxDiff, Math.abs(p.voltage[k] - tfjs[i].voltage[k]), Math.abs(p.spikeProb[k] - tfjs[i].spikeProb[k]));
+        maxDiff = Math.max(
+          maxDiff,
+          Math.abs(p.voltage[k] - tfjs[i].voltage[k]),
+          Math.abs(p.spikeProb[k] - tfjs[i].spikeProb[k]),
+        );
       }
     });
     expect(maxDiff).toBeLessThan(1e-4);
 
     const metrics = evaluatePredictions(scoredTrials(test, onnx, 'spike-bin'), { maxSpikes: 1000 });
-    writeMetrics(dir, state, { test: metrics, data: 'synthetic-test', command: 'npx neurotwin evaluate ...' });
+    writeMetrics(dir, state, {
+      test: metrics,
+      data: 'synthetic-test',
+      command: 'npx neurotwin evaluate ...',
+    });
     expect(readManifest(dir).metrics?.test.spikeAuc).toBe(metrics.spikeAuc);
     expect(readFileSync(path.join(dir, 'card.md'), 'utf8')).toContain(metrics.spikeAuc.toFixed(4));
   });

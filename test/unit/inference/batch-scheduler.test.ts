@@ -55,7 +55,10 @@ describe('BatchScheduler on a hand-built step graph', () => {
     // each stream gets its bins in two chunks, submitted interleaved
     const pending = streams.flatMap((s, i) => {
       const half = Math.floor(inputs[i].length / 2);
-      return [sched.submit(s, flattenBins(inputs[i].slice(0, half))), sched.submit(s, flattenBins(inputs[i].slice(half)))];
+      return [
+        sched.submit(s, flattenBins(inputs[i].slice(0, half))),
+        sched.submit(s, flattenBins(inputs[i].slice(half))),
+      ];
     });
     const outs = await Promise.all(pending);
     streams.forEach((_, i) => {
@@ -67,6 +70,19 @@ describe('BatchScheduler on a hand-built step graph', () => {
       got.forEach((v, k) => expect(v).toBeCloseTo(want[k], 3));
     });
     expect(sched.runs).toBeLessThan(sched.rowsStepped); // some runs carried several streams
+  });
+
+  it('numbers bins correctly when a chunk is submitted while an earlier one is being stepped', async () => {
+    const sched = new BatchScheduler(model, 2);
+    const s = sched.open();
+    const bins = randomBins(5, 60, 8, 4);
+    const first = sched.submit(s, flattenBins(bins.slice(0, 40)));
+    await new Promise((r) => setTimeout(r, 1)); // let a few runs happen
+    const second = await sched.submit(s, flattenBins(bins.slice(40)));
+    expect((await first).firstBin).toBe(0);
+    expect(second.firstBin).toBe(40);
+    const want = tinyModelReference(bins).voltage.slice(40);
+    Array.from(second.voltage).forEach((v, i) => expect(v).toBeCloseTo(want[i], 3));
   });
 
   it('finds out-of-range synapse ids', () => {

@@ -83,6 +83,18 @@ describe('paper input generator', () => {
     expect(observed / (30 * T)).toBeLessThan(0.3);
   });
 
+  it('gives the same smoothed rates by FFT and by step sums', () => {
+    const gen = new PatternGenerator(ifPaperInputs(), 1000);
+    for (const seed of [1, 2, 3]) {
+      const a = gen.expectedRates(seed, 'fft');
+      const b = gen.expectedRates(seed, 'step');
+      let worst = 0;
+      for (let i = 0; i < a.exc.length; i++) worst = Math.max(worst, Math.abs(a.exc[i] - b.exc[i]));
+      for (let i = 0; i < a.inh.length; i++) worst = Math.max(worst, Math.abs(a.inh[i] - b.inh[i]));
+      expect(worst).toBeLessThan(1e-15);
+    }
+  });
+
   it('builds the L5PC preset with length + 10 µm weights per tree and its count table', () => {
     const lengths = Array.from({ length: 12 }, (_, i) => i * 3);
     const cfg = l5pcPaperInputs(lengths, 5, 7, 'ampa');

@@ -1,6 +1,11 @@
 import { describe, it, expect } from '@jest/globals';
 import { Rng } from '../../../src/inputs/rng.js';
-import { convolveSameDirect, gaussianWindow, SameSizeSmoother } from '../../../src/inputs/smoothing.js';
+import {
+  convolveSameDirect,
+  gaussianWindow,
+  SameSizeSmoother,
+  StepSmoother,
+} from '../../../src/inputs/smoothing.js';
 
 describe('Gaussian smoothing', () => {
   it('uses a normalised symmetric window of 1 + 7σ samples', () => {
@@ -53,5 +58,27 @@ describe('Gaussian smoothing', () => {
     expect(out[0]).toBeCloseTo(2 * inside, 12);
     expect(out[0]).toBeLessThan(1.1);
     expect(out[length - 1]).toBeLessThan(1.1);
+  });
+
+  it('step-sum smoothing of a piecewise-constant row equals the direct convolution', () => {
+    const rng = new Rng(8);
+    for (const [length, sigma, hold] of [
+      [700, 30, 25],
+      [700, 5, 100],
+      [500, 100, 7],
+      [300, 119, 450],
+      [301, 1, 1],
+    ]) {
+      const g = gaussianWindow(sigma);
+      const M = Math.ceil(length / hold);
+      const rates = Float64Array.from({ length: M }, () => rng.uniform() * 0.01);
+      const row = Float64Array.from({ length }, (_, t) => rates[Math.floor(t / hold)]);
+      const out = new Float64Array(length);
+      new StepSmoother(length, g, hold).smooth(rates, out);
+      const ref = convolveSameDirect(row, g);
+      let worst = 0;
+      for (let t = 0; t < length; t++) worst = Math.max(worst, Math.abs(out[t] - ref[t]));
+      expect(worst).toBeLessThan(1e-15);
+    }
   });
 });

@@ -78,7 +78,10 @@ async function collect(client: NeurotwinClient, surrogateBins: number, reference
   return { sur, ref };
 }
 
-function concat(chunks: OutputChunkMsg[], key: 'voltage' | 'spikeProb'): { first: number[]; values: number[] } {
+function concat(
+  chunks: OutputChunkMsg[],
+  key: 'voltage' | 'spikeProb',
+): { first: number[]; values: number[] } {
   return { first: chunks.map((c) => c.firstBin), values: chunks.flatMap((c) => Array.from(c[key])) };
 }
 
@@ -109,7 +112,10 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
     const base = `http://127.0.0.1:${server.port}`;
     const health = (await (await fetch(`${base}/health`)).json()) as { status: string; models: number };
     expect(health).toMatchObject({ status: 'ok', models: 1 });
-    const models = (await (await fetch(`${base}/models`)).json()) as { id: string; inputs: { nExc: number } }[];
+    const models = (await (await fetch(`${base}/models`)).json()) as {
+      id: string;
+      inputs: { nExc: number };
+    }[];
     expect(models.map((m) => m.id)).toEqual(['tiny']);
     expect(models[0].inputs.nExc).toBe(N_EXC);
   });
@@ -183,12 +189,18 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
     expect(await s.nextError()).toMatchObject({ code: 'BIN_ORDER', bin: 5 });
     s.send(JSON.stringify({ inputChunk: { firstBin: 0, bins: Array.from({ length: 201 }, () => ({})) } }));
     expect((await s.nextError()).code).toBe('CHUNK_TOO_LARGE');
-    s.send(encodeClientBinary({ inputChunk: { firstBin: 0, bins: [{ exc: Array.from({ length: 5000 }, () => 1) }] } }));
+    s.send(
+      encodeClientBinary({
+        inputChunk: { firstBin: 0, bins: [{ exc: Array.from({ length: 5000 }, () => 1) }] },
+      }),
+    );
     expect((await s.nextError()).code).toBe('FRAME_TOO_LARGE');
     // after all that, the session still streams from bin 0
     s.send(JSON.stringify({ inputChunk: { firstBin: 0, bins: [{ exc: [1, 2] }, {}] } }));
     const out = await s.next();
-    expect('outputChunk' in out && out.outputChunk.firstBin === 0 && out.outputChunk.voltage.length === 2).toBe(true);
+    expect(
+      'outputChunk' in out && out.outputChunk.firstBin === 0 && out.outputChunk.voltage.length === 2,
+    ).toBe(true);
     s.send(JSON.stringify({ inputChunk: { firstBin: 1, bins: [{}] } }));
     expect((await s.nextError()).code).toBe('BIN_ORDER');
     s.send(JSON.stringify({ close: {} }));

@@ -1,5 +1,12 @@
 import { describe, it, expect } from '@jest/globals';
-import { evaluatePredictions, rocAuc, rocCurve, thresholdAtFpr, tprAtFpr, type ScoredTrial } from '../../../src/surrogate/metrics.js';
+import {
+  evaluatePredictions,
+  rocAuc,
+  rocCurve,
+  thresholdAtFpr,
+  tprAtFpr,
+  type ScoredTrial,
+} from '../../../src/surrogate/metrics.js';
 import { Rng } from '../../../src/surrogate/rng.js';
 
 /** Mann–Whitney form of the AUC: P(score_pos > score_neg) + 0.5 P(equal), over all pairs. */
@@ -26,7 +33,8 @@ function slowTprAtFpr(scores: number[], labels: number[], target: number): numbe
     let tp = 0;
     let fp = 0;
     scores.forEach((s, i) => {
-      if (s >= thr) labels[i] === 1 ? tp++ : fp++;
+      if (s >= thr && labels[i] === 1) tp++;
+      else if (s >= thr) fp++;
     });
     if (fp / neg <= target) best = Math.max(best, tp / pos);
   }
@@ -69,7 +77,8 @@ describe('ROC metrics', () => {
       const { scores, labels } = randomCase(seed, 400);
       const roc = rocCurve(scores, labels);
       expect(rocAuc(roc)).toBeCloseTo(slowAuc(scores, labels), 10);
-      for (const target of [0.001, 0.01, 0.05, 0.2]) expect(tprAtFpr(roc, target)).toBeCloseTo(slowTprAtFpr(scores, labels, target), 12);
+      for (const target of [0.001, 0.01, 0.05, 0.2])
+        expect(tprAtFpr(roc, target)).toBeCloseTo(slowTprAtFpr(scores, labels, target), 12);
     }
   });
 
@@ -82,7 +91,14 @@ describe('ROC metrics', () => {
 });
 
 describe('evaluatePredictions (spec §10)', () => {
-  function trial(rng: Rng, T: number, spikes: number[], gain: number, offset: number, noise: number): ScoredTrial {
+  function trial(
+    rng: Rng,
+    T: number,
+    spikes: number[],
+    gain: number,
+    offset: number,
+    noise: number,
+  ): ScoredTrial {
     const labels = new Uint8Array(T);
     for (const s of spikes) labels[s] = 1;
     const target = new Float64Array(T);
@@ -109,7 +125,11 @@ describe('evaluatePredictions (spec §10)', () => {
   it('filters trials by spike count and bins before 500, moments over everything (slow check)', () => {
     const rng = new Rng(9);
     const many = Array.from({ length: 30 }, (_, i) => 520 + 10 * i); // 30 spikes: dropped
-    const trials = [trial(rng, 1000, [100, 650, 900], 0.5, -30, 0.8), trial(rng, 1000, many, 0.5, -30, 0.8), trial(rng, 1000, [510], 0.5, -30, 0.8)];
+    const trials = [
+      trial(rng, 1000, [100, 650, 900], 0.5, -30, 0.8),
+      trial(rng, 1000, many, 0.5, -30, 0.8),
+      trial(rng, 1000, [510], 0.5, -30, 0.8),
+    ];
     const m = evaluatePredictions(trials);
 
     // independent computation with plain arrays

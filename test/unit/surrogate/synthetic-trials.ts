@@ -6,7 +6,18 @@ import { Rng } from '../../../src/surrogate/rng.js';
  * (weight_j * exp(-n/tau), n < kernel) plus a resting level, and a spike label wherever the filtered
  * voltage crosses a threshold (no reset). A linear causal conv with a sigmoid head can fit it.
  */
-export function syntheticTrials(count: number, seed: number, opts: { nExc?: number; nInh?: number; durationMs?: number; rate?: number; tau?: number; kernel?: number } = {}): Trial[] {
+export function syntheticTrials(
+  count: number,
+  seed: number,
+  opts: {
+    nExc?: number;
+    nInh?: number;
+    durationMs?: number;
+    rate?: number;
+    tau?: number;
+    kernel?: number;
+  } = {},
+): Trial[] {
   const nExc = opts.nExc ?? 8;
   const nInh = opts.nInh ?? 2;
   const T = opts.durationMs ?? 1200;
@@ -22,8 +33,18 @@ export function syntheticTrials(count: number, seed: number, opts: { nExc?: numb
     const inhI: number[] = [];
     const drive = new Float64Array(T);
     for (let t = 0; t < T; t++) {
-      for (let j = 0; j < nExc; j++) if (rng.uniform() < rate) { excT.push(t); excI.push(j); drive[t] += 1; }
-      for (let j = 0; j < nInh; j++) if (rng.uniform() < rate) { inhT.push(t); inhI.push(j); drive[t] -= 1.5; }
+      for (let j = 0; j < nExc; j++)
+        if (rng.uniform() < rate) {
+          excT.push(t);
+          excI.push(j);
+          drive[t] += 1;
+        }
+      for (let j = 0; j < nInh; j++)
+        if (rng.uniform() < rate) {
+          inhT.push(t);
+          inhI.push(j);
+          drive[t] -= 1.5;
+        }
     }
     const v = new Float32Array(T);
     const labels = new Uint8Array(T);
@@ -32,7 +53,10 @@ export function syntheticTrials(count: number, seed: number, opts: { nExc?: numb
       let s = -70;
       for (let k = 0; k < K && k <= t; k++) s += 2 * Math.exp(-k / tau) * drive[t - k];
       v[t] = s;
-      if (s > -66) { labels[t] = 1; spikes.push(t); }
+      if (s > -66) {
+        labels[t] = 1;
+        spikes.push(t);
+      }
     }
     trials.push({
       seed: seed * 1000 + n,

@@ -62,7 +62,11 @@ describe('surrogate training on synthetic linear-threshold data', () => {
     expect(readdirSync(path.dirname(checkpointPath(out))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
     // the target is a linear filter of the inputs: a trained linear unit should explain most of it
-    const preds = predictTrials(res.spec, foldVoltageTarget(res.best, res.voltageTarget), prepareTrials(test, 'spike-bin', res.voltageTarget));
+    const preds = predictTrials(
+      res.spec,
+      foldVoltageTarget(res.best, res.voltageTarget),
+      prepareTrials(test, 'spike-bin', res.voltageTarget),
+    );
     const m = evaluatePredictions(scoredTrials(test, preds, 'spike-bin'), { maxSpikes: 1000 });
     expect(m.spikeAuc).toBeGreaterThan(0.9);
     expect(m.explainedVariance).toBeGreaterThan(0.6);
@@ -71,8 +75,22 @@ describe('surrogate training on synthetic linear-threshold data', () => {
   it('is reproducible for a seed and resumes from the checkpoint', async () => {
     const a = tmp();
     const b = tmp();
-    const runA = await trainSurrogate({ config: config({ epochs: 2 }), train, valid, outDir: a, backend, log: quiet });
-    const runB = await trainSurrogate({ config: config({ epochs: 2 }), train, valid, outDir: b, backend, log: quiet });
+    const runA = await trainSurrogate({
+      config: config({ epochs: 2 }),
+      train,
+      valid,
+      outDir: a,
+      backend,
+      log: quiet,
+    });
+    const runB = await trainSurrogate({
+      config: config({ epochs: 2 }),
+      train,
+      valid,
+      outDir: b,
+      backend,
+      log: quiet,
+    });
     expect(Array.from(runB.best.layers[0].w)).toEqual(Array.from(runA.best.layers[0].w));
     expect(runB.history.map((h) => h.trainLoss)).toEqual(runA.history.map((h) => h.trainLoss));
 
@@ -81,24 +99,51 @@ describe('surrogate training on synthetic linear-threshold data', () => {
     expect(Array.from(saved.current.layers[0].w)).toEqual(Array.from(runA.state.current.layers[0].w));
 
     const lines: string[] = [];
-    const resumed = await trainSurrogate({ config: config({ epochs: 4 }), train, valid, outDir: a, backend, log: (l) => lines.push(l) });
+    const resumed = await trainSurrogate({
+      config: config({ epochs: 4 }),
+      train,
+      valid,
+      outDir: a,
+      backend,
+      log: (l) => lines.push(l),
+    });
     expect(lines[0]).toMatch(/resuming from checkpoint: 2 epochs done/);
     expect(resumed.history).toHaveLength(4);
     expect(resumed.history.slice(0, 2)).toEqual(runA.history);
     expect(loadCheckpoint(a).epoch).toBe(4);
 
-    await expect(trainSurrogate({ config: config({ epochs: 4, lr: 0.5 }), train, valid, outDir: a, backend, log: quiet })).rejects.toThrow(/lr=0.02/);
+    await expect(
+      trainSurrogate({
+        config: config({ epochs: 4, lr: 0.5 }),
+        train,
+        valid,
+        outDir: a,
+        backend,
+        log: quiet,
+      }),
+    ).rejects.toThrow(/lr=0.02/);
   });
 
   it('stops early when validation does not improve for `patience` epochs', async () => {
-    const res = await trainSurrogate({ config: config({ epochs: 50, patience: 1, lr: 1e-7, stepsPerEpoch: 2 }), train, valid, outDir: tmp(), backend, log: quiet });
+    const res = await trainSurrogate({
+      config: config({ epochs: 50, patience: 1, lr: 1e-7, stepsPerEpoch: 2 }),
+      train,
+      valid,
+      outDir: tmp(),
+      backend,
+      log: quiet,
+    });
     expect(res.history.length).toBeLessThan(50);
     expect(res.state.finished).toBe(true);
     expect(res.state.epochsSinceBest).toBe(1);
   });
 
   it('rejects bad settings with a clear message', async () => {
-    await expect(trainSurrogate({ config: config({ batch: 0 }), train, valid, outDir: tmp(), backend, log: quiet })).rejects.toThrow(/batch must be a positive integer/);
-    await expect(trainSurrogate({ config: config({ arch: 'nope' }), train, valid, outDir: tmp(), backend, log: quiet })).rejects.toThrow(/unknown architecture 'nope'/);
+    await expect(
+      trainSurrogate({ config: config({ batch: 0 }), train, valid, outDir: tmp(), backend, log: quiet }),
+    ).rejects.toThrow(/batch must be a positive integer/);
+    await expect(
+      trainSurrogate({ config: config({ arch: 'nope' }), train, valid, outDir: tmp(), backend, log: quiet }),
+    ).rejects.toThrow(/unknown architecture 'nope'/);
   });
 });

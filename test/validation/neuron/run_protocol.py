@@ -268,12 +268,14 @@ def run(h, cell, protocol):
         except (AttributeError, NameError) as exc:
             raise InputError(f'record "{r.get("name")}": no variable "{var}" at that site') from exc
         vec = h.Vector()
-        vec.record(ref, every)
+        # every step, subsampled afterwards: Vector.record(ref, Dt) accumulates Dt in floating point
+        # and can drop the final sample
+        vec.record(ref)
         recs.append((r['name'], vec))
     spike_ratio = SPIKE_SAMPLE_MS / dt
     spike_every = SPIKE_SAMPLE_MS if abs(spike_ratio - round(spike_ratio)) < 1e-9 else dt
     soma_vec = h.Vector()
-    soma_vec.record(secs[0](0.5)._ref_v, spike_every)
+    soma_vec.record(secs[0](0.5)._ref_v)
 
     h.dt = dt
     h.steps_per_ms = 1.0 / dt
@@ -284,12 +286,16 @@ def run(h, cell, protocol):
     wall = time.perf_counter() - start
 
     n = int(round(tstop / every)) + 1
-    traces = {name: list(vec)[:n] for name, vec in recs}
+    stride = int(round(ratio))
+    traces = {name: list(vec)[::stride][:n] for name, vec in recs}
+    for name, values in traces.items():
+        if len(values) != n:
+            raise InputError(f'record "{name}": NEURON produced {len(values)} samples, expected {n}')
     del handler
     return {
         't': [i * every for i in range(n)],
         'traces': traces,
-        'spikeTimes': detect_peaks(list(soma_vec), 0.0, spike_every),
+        'spikeTimes': detect_peaks(list(soma_vec)[::int(round(spike_every / dt))], 0.0, spike_every),
         'wallSeconds': wall,
         'tEnd': h.t,
     }
