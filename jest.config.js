@@ -1,6 +1,6 @@
 /** Jest in ESM mode: sources are transformed by swc (decorators + metadata for Nest). */
 export default {
-  testEnvironment: 'node',
+  testEnvironment: './test/fixtures/ort-test-environment.mjs',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

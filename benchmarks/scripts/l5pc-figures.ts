@@ -62,7 +62,7 @@ const cpu0 = process.cpuUsage();
 const rest = settleToRest(eng, restMs, [0.5, 10, 100, 500, 1000], sites);
 out('\n## Rest (no input, from v_init = −76 mV)');
 out(rest.soma.map(([t, v]) => `${t} ms: ${f(v)} mV`).join(', '));
-out(`resting soma potential (${restMs} ms): ${f(eng.model.vInit === 0 ? NaN : rest.soma[rest.soma.length - 1][1])} mV; soma [Ca]i ${rest.somaCai.toExponential(2)} mM`);
+out(`resting soma potential (${restMs} ms): ${f(rest.soma[rest.soma.length - 1][1])} mV; soma [Ca]i ${rest.somaCai.toExponential(2)} mM`);
 out(`rest at ${sites.map((s, k) => `${s.distance} µm ${f(rest.sites[k])}`).join(', ')} mV`);
 
 out('\n## Input resistance at the soma (1-s step from rest)');

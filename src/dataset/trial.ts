@@ -27,4 +27,9 @@ export interface Trial {
   spikeLabels: Uint8Array;
   /** the generator parameters drawn for this trial (JSON-serialisable) */
   generator: Record<string, unknown>;
+  /**
+   * optional: voltage of every dendritic compartment per bin, mV, sampled at t = k like the soma;
+   * time-major [durationMs × nCompartments] with compartments in synapse order (basal, then apical)
+   */
+  dendriticVoltage?: Float32Array;
 }

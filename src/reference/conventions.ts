@@ -17,7 +17,11 @@ export function labelBin(t: number, convention: LabelConvention): number {
 }
 
 /** Fill a 0/1 label array (length = number of bins) from exact spike times. */
-export function spikeLabels(spikeTimes: ArrayLike<number>, durationMs: number, convention: LabelConvention): Uint8Array {
+export function spikeLabels(
+  spikeTimes: ArrayLike<number>,
+  durationMs: number,
+  convention: LabelConvention,
+): Uint8Array {
   const labels = new Uint8Array(durationMs);
   for (let i = 0; i < spikeTimes.length; i++) {
     const k = labelBin(spikeTimes[i], convention);

@@ -3,7 +3,13 @@ import type { Region } from '../morphology/types.js';
 /** Region codes per node; junction nodes (zero area, at branch points) have their own code. */
 export const REGION_CODE = { soma: 0, axon: 1, basal: 2, apical: 3, junction: 4 } as const;
 export type RegionCode = (typeof REGION_CODE)[keyof typeof REGION_CODE];
-export const REGION_OF_CODE: readonly (Region | 'junction')[] = ['soma', 'axon', 'basal', 'apical', 'junction'];
+export const REGION_OF_CODE: readonly (Region | 'junction')[] = [
+  'soma',
+  'axon',
+  'basal',
+  'apical',
+  'junction',
+];
 
 /**
  * A morphology cut into compartments by the nseg rule and wired as NEURON does (spec §1.3–§1.4):

@@ -4,6 +4,8 @@ import { IntegrateAndFireNeuron } from '../integrate-and-fire/if-neuron.js';
 import { IF_N_EXC, IF_N_INH } from '../integrate-and-fire/parameters.js';
 import type { PatternGeneratorConfig } from '../../inputs/paper-pattern.js';
 import { ifPaperInputs, l5pcPaperInputs } from '../../inputs/presets.js';
+import { readMorphologyFile } from '../morphology/read.js';
+import type { Morphology } from '../morphology/types.js';
 import { createL5pc, l5pcTree, type L5pcCellOptions } from './l5pc.js';
 
 /**
@@ -12,6 +14,14 @@ import { createL5pc, l5pcTree, type L5pcCellOptions } from './l5pc.js';
  * nApical, 'nmda')) and a factory.
  */
 export type CellOptions = Record<string, unknown>;
+
+/**
+ * Cell options every compartmental cell understands besides its own: `morphologyFile`, the path of
+ * a .swc/.asc morphology (plain JSON, so it can travel to worker threads and into run records).
+ */
+export interface MorphologyFileOption {
+  morphologyFile?: string;
+}
 
 export interface CellInfo {
   cell: string;
@@ -37,7 +47,10 @@ const CELLS: Record<string, CellEntry> = {
       labelConvention: 'spike-bin',
       defaultInputs: () => ifPaperInputs(),
     },
-    create: () => new IntegrateAndFireNeuron(),
+    create: (options) => {
+      rejectMorphology('if', options);
+      return new IntegrateAndFireNeuron();
+    },
   },
   'l5pc-nmda': l5pcEntry('l5pc-nmda', 'nmda', 'AMPA+NMDA'),
   'l5pc-ampa': l5pcEntry('l5pc-ampa', 'ampa', 'AMPA-only'),
@@ -52,13 +65,38 @@ function l5pcEntry(id: 'l5pc-nmda' | 'l5pc-ampa', dataset: 'nmda' | 'ampa', syna
       nInh: 639,
       labelConvention: 'half-bin-offset',
       defaultInputs: (options = {}) => {
-        const tree = l5pcTree(options as L5pcCellOptions);
+        const tree = l5pcTree(withMorphology(options));
         const lengths = Array.from(tree.dendriticNodes, (i) => tree.length[i]);
         return l5pcPaperInputs(lengths, tree.nBasal, tree.nApical, dataset);
       },
     },
-    create: (options) => createL5pc(id, options as L5pcCellOptions),
+    create: (options) => createL5pc(id, withMorphology(options)),
   };
+}
+
+function rejectMorphology(cell: string, options: CellOptions): void {
+  if (options.morphology !== undefined || options.morphologyFile !== undefined) {
+    throw new RangeError(`cell '${cell}' is a point neuron and takes no morphology`);
+  }
+}
+
+/** Morphologies read per path, so that the inputs and the cell of one run share one reading. */
+const morphologyCache = new Map<string, Morphology>();
+
+/** The L5PC options with `morphologyFile` (if any) read into `morphology`. */
+function withMorphology(options: CellOptions): L5pcCellOptions {
+  const { morphologyFile, ...rest } = options as L5pcCellOptions & MorphologyFileOption;
+  if (morphologyFile === undefined) return rest;
+  if (typeof morphologyFile !== 'string' || morphologyFile === '') {
+    throw new RangeError(`morphologyFile must be a file path, got ${JSON.stringify(morphologyFile)}`);
+  }
+  if (rest.morphology || rest.tree) throw new RangeError('give either morphologyFile or morphology/tree, not both');
+  let morphology = morphologyCache.get(morphologyFile);
+  if (!morphology) {
+    morphology = readMorphologyFile(morphologyFile);
+    morphologyCache.set(morphologyFile, morphology);
+  }
+  return { ...rest, morphology };
 }
 
 export function knownCells(): string[] {

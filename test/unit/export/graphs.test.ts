@@ -1,4 +1,3 @@
-/** @jest-environment ./test/unit/export/ort-environment.cjs */
 import { describe, it, expect, beforeAll } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

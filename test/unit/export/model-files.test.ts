@@ -1,4 +1,3 @@
-/** @jest-environment ./test/unit/export/ort-environment.cjs */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
