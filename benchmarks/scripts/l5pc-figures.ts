@@ -36,7 +36,8 @@ const { values: args } = parseArgs({
 
 function positive(name: string, text: string | undefined): number {
   const x = Number(text);
-  if (!(x > 0) || !Number.isFinite(x)) throw new RangeError(`--${name} must be a positive number, got '${text}'`);
+  if (!(x > 0) || !Number.isFinite(x))
+    throw new RangeError(`--${name} must be a positive number, got '${text}'`);
   return x;
 }
 
@@ -50,7 +51,9 @@ const f = (x: number, d = 2): string => x.toFixed(d);
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
 out(`# l5pc-nmda figures — morphology: ${args.morphology ?? 'procedural (spec §2.5)'}`);
-out(`dt ${dt} ms, backward Euler; ${tree.nNodes} nodes (${tree.nBasal} basal + ${tree.nApical} apical compartments)`);
+out(
+  `dt ${dt} ms, backward Euler; ${tree.nNodes} nodes (${tree.nBasal} basal + ${tree.nApical} apical compartments)`,
+);
 
 const DISTANCES = [200, 400, 620, 800];
 const sites = DISTANCES.map((d) => apicalSiteAt(morphology, tree, d));
@@ -62,7 +65,9 @@ const cpu0 = process.cpuUsage();
 const rest = settleToRest(eng, restMs, [0.5, 10, 100, 500, 1000], sites);
 out('\n## Rest (no input, from v_init = −76 mV)');
 out(rest.soma.map(([t, v]) => `${t} ms: ${f(v)} mV`).join(', '));
-out(`resting soma potential (${restMs} ms): ${f(rest.soma[rest.soma.length - 1][1])} mV; soma [Ca]i ${rest.somaCai.toExponential(2)} mM`);
+out(
+  `resting soma potential (${restMs} ms): ${f(rest.soma[rest.soma.length - 1][1])} mV; soma [Ca]i ${rest.somaCai.toExponential(2)} mM`,
+);
 out(`rest at ${sites.map((s, k) => `${s.distance} µm ${f(rest.sites[k])}`).join(', ')} mV`);
 
 out('\n## Input resistance at the soma (1-s step from rest)');
@@ -75,10 +80,14 @@ for (const amp of [-0.1, 0.1]) {
 
 out('\n## Back-propagating AP (3 nA × 2 ms somatic pulse)');
 const bap = backPropagatingAp(eng, rest.state, sites);
-out(`soma: ${bap.somaSpikes.length} spike(s) at ${bap.somaSpikes.map((t) => f(t, 3)).join(', ')} ms; peak ${f(bap.somaPeak)} mV, amplitude ${f(bap.somaPeak - rest.soma[rest.soma.length - 1][1], 1)} mV from rest`);
+out(
+  `soma: ${bap.somaSpikes.length} spike(s) at ${bap.somaSpikes.map((t) => f(t, 3)).join(', ')} ms; peak ${f(bap.somaPeak)} mV, amplitude ${f(bap.somaPeak - rest.soma[rest.soma.length - 1][1], 1)} mV from rest`,
+);
 out('site     amplitude above local rest   delay after somatic peak');
 sites.forEach((s, k) =>
-  out(`${String(s.distance).padStart(4)} µm  ${f(bap.sites[k].amplitude, 1).padStart(8)} mV ${' '.repeat(17)}${f(bap.sites[k].delay, 2).padStart(6)} ms`),
+  out(
+    `${String(s.distance).padStart(4)} µm  ${f(bap.sites[k].amplitude, 1).padStart(8)} mV ${' '.repeat(17)}${f(bap.sites[k].delay, 2).padStart(6)} ms`,
+  ),
 );
 const sub = backPropagatingAp(eng, rest.state, sites, 2, 2);
 out(`2 nA × 2 ms: ${sub.somaSpikes.length} spike(s), soma peak ${f(sub.somaPeak)} mV`);
@@ -91,11 +100,15 @@ const conditions: BacCondition[] = [
   { name: 'dendritic current only, 1.0 nA', somaAmp: 0, dendAmp: 1.0 },
   { name: 'dendritic current only, 1.5 nA', somaAmp: 0, dendAmp: 1.5 },
 ];
-out('condition                        somatic APs (ms after t0)     620 µm peak  800 µm peak  620 µm > −40 mV');
+out(
+  'condition                        somatic APs (ms after t0)     620 µm peak  800 µm peak  620 µm > −40 mV',
+);
 for (const c of conditions) {
   const r = bacFiring(eng, rest.state, sites[2], sites[3], c);
   const aps = `${r.somaSpikes.length} (${r.somaSpikes.map((t) => f(t, 1)).join(', ')})`;
-  out(`${c.name.padEnd(32)} ${aps.padEnd(29)} ${f(r.peak620, 1).padStart(8)} mV ${f(r.peak800, 1).padStart(8)} mV ${f(r.above40At620, 1).padStart(8)} ms`);
+  out(
+    `${c.name.padEnd(32)} ${aps.padEnd(29)} ${f(r.peak620, 1).padStart(8)} mV ${f(r.peak800, 1).padStart(8)} mV ${f(r.above40At620, 1).padStart(8)} ms`,
+  );
 }
 const cpu = process.cpuUsage(cpu0);
 out(`\n(cell protocols: ${f((cpu.user + cpu.system) / 1e6, 1)} CPU s)`);
@@ -104,7 +117,9 @@ if (!args['no-rate']) {
   const durationMs = positive('rate-duration', args['rate-duration']);
   const workers = Math.round(positive('workers', args.workers));
   const budget = positive('rate-budget', args['rate-budget']);
-  out(`\n## Output rate under the paper's NMDA input statistics (${durationMs / 1000}-s trials, seeds 1, 2, ...; ${workers} worker threads, ${budget} s budget)`);
+  out(
+    `\n## Output rate under the paper's NMDA input statistics (${durationMs / 1000}-s trials, seeds 1, 2, ...; ${workers} worker threads, ${budget} s budget)`,
+  );
   const rate = await measureOutputRate({
     cell: 'l5pc-nmda',
     morphology: args.morphology,
@@ -118,6 +133,8 @@ if (!args['no-rate']) {
   out(
     `output rate ${f(rate.meanHz)} ± ${f(rate.semHz)} Hz (mean ± s.e., ${rate.trials.length} trials, ${rate.totalSpikes} spikes; median ${rate.medianSpikes} spikes per trial)`,
   );
-  out(`mean soma potential for t ≥ 500 ms: raw ${f(rate.meanSoma)} mV, clipped at −55 mV ${f(rate.meanClippedSoma)} mV`);
+  out(
+    `mean soma potential for t ≥ 500 ms: raw ${f(rate.meanSoma)} mV, clipped at −55 mV ${f(rate.meanClippedSoma)} mV`,
+  );
   out(`(${f(rate.wallSeconds, 0)} s wall)`);
 }

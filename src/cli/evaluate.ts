@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readManifest, writeMetrics } from '../export/model-files.js';
 import { hasCheckpoint, loadCheckpoint } from '../surrogate/checkpoint.js';
-import { currentCommand, positiveInt } from '../surrogate/command-line.js';
+import { currentCommand, positiveInt } from './command-line.js';
 import { readTrialFile } from '../surrogate/dataset-files.js';
 import { evaluatePredictions } from '../surrogate/metrics.js';
 import { predictWithOnnx } from '../surrogate/onnx-evaluate.js';
@@ -39,7 +39,12 @@ export function registerEvaluate(program: Command): void {
       const metrics = evaluatePredictions(scoredTrials(trials, preds, header.labelConvention));
       if (opts.writeCard) {
         const state = hasCheckpoint(opts.model) ? loadCheckpoint(opts.model) : undefined;
-        writeMetrics(opts.model, state, { test: metrics, data: opts.data, command: currentCommand() });
+        writeMetrics(opts.model, state, {
+          test: metrics,
+          data: opts.data,
+          ...(header.commandLine ? { dataCommand: header.commandLine } : {}),
+          command: currentCommand(),
+        });
       }
       if (opts.json) {
         process.stdout.write(

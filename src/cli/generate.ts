@@ -6,6 +6,7 @@ import {
   validateGenerateOptions,
   type GenerateOptions,
 } from '../dataset/generate.js';
+import { currentCommand } from './command-line.js';
 import { parseInteger } from './options.js';
 
 interface GenerateFlags {
@@ -15,6 +16,8 @@ interface GenerateFlags {
   seed: number;
   out: string;
   workers?: number;
+  morphology?: string;
+  dendrites?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -34,6 +37,11 @@ export function registerGenerate(program: Command): void {
       0,
     )
     .requiredOption('--out <file>', 'output HDF5 file')
+    .option(
+      '--morphology <file>',
+      'morphology of a compartmental cell (.swc or .asc; default: procedural L5PC)',
+    )
+    .option('--dendrites', 'also store every dendritic compartment per bin (/outputs/dendritic_voltage)')
     .option(
       '--workers <k>',
       'worker threads (default: all cores; 0 = main thread)',
@@ -63,7 +71,9 @@ export function registerGenerate(program: Command): void {
         baseSeed: flags.seed,
         out: flags.out,
         workers: flags.workers,
-        commandLine: process.argv.slice(1).join(' '),
+        morphology: flags.morphology,
+        dendrites: flags.dendrites,
+        commandLine: currentCommand(),
         signal: controller.signal,
         onProgress: (done, total) => {
           if (!bar) return;

@@ -3,7 +3,7 @@ import { exportModel } from '../export/model-files.js';
 import { architectureNames } from '../surrogate/architectures/registry.js';
 import { foldVoltageTarget } from '../surrogate/architectures/spec.js';
 import { type BackendName, selectBackend } from '../surrogate/backend.js';
-import { currentCommand, nonNegativeInt, positiveInt, positiveNumber } from '../surrogate/command-line.js';
+import { currentCommand, nonNegativeInt, positiveInt, positiveNumber } from './command-line.js';
 import { readTrialFile } from '../surrogate/dataset-files.js';
 import { pooledSpikeScores, rocCurve, thresholdAtFpr } from '../surrogate/metrics.js';
 import { predictTrials, scoredTrials } from '../surrogate/predict.js';
@@ -125,6 +125,7 @@ export function registerTrain(program: Command): void {
         outDir: opts.out,
         backend,
         command,
+        dataCommands: [header.commandLine, validSet.header.commandLine].filter((c) => c.length > 0),
         dataSeeds: { train: header.baseSeed, valid: validSet.header.baseSeed },
         log,
       });

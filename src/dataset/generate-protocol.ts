@@ -3,6 +3,8 @@ export interface WorkerInit {
   cell: string;
   durationMs: number;
   neuronOptions?: Record<string, unknown>;
+  /** record every dendritic compartment's voltage per bin */
+  recordDendrites?: boolean;
 }
 
 export interface TrialJob {

@@ -14,7 +14,10 @@ if (!port) throw new Error('generate-worker must run in a worker thread');
 let runner: TrialRunner | null = null;
 port.on('message', (job: TrialJob) => {
   try {
-    runner ??= new TrialRunner(init.cell, init.durationMs, { neuronOptions: init.neuronOptions });
+    runner ??= new TrialRunner(init.cell, init.durationMs, {
+      neuronOptions: init.neuronOptions,
+      recordDendrites: init.recordDendrites,
+    });
     const start = performance.now();
     writeTrialPart(job.path, runner.run(job.seed));
     const reply: WorkerReply = { index: job.index, ms: performance.now() - start };

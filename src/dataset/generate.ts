@@ -34,6 +34,10 @@ export interface GenerateOptions {
   /** worker threads; default: number of CPU cores; 0 = in this thread */
   workers?: number;
   neuronOptions?: Record<string, unknown>;
+  /** morphology file (.swc/.asc) of a compartmental cell; default: the cell's procedural morphology */
+  morphology?: string;
+  /** also store every dendritic compartment's voltage per bin (/outputs/dendritic_voltage) */
+  dendrites?: boolean;
   commandLine?: string;
   onProgress?: (done: number, total: number) => void;
   /** stops dispatching and rejects; finished trials stay on disk for a resume */
@@ -60,7 +64,16 @@ export function partsDirOf(out: string): string {
 }
 
 export function validateGenerateOptions(o: GenerateOptions): void {
-  cellInfo(o.cell);
+  const info = cellInfo(o.cell);
+  if (o.morphology !== undefined) {
+    if (!info.compartmental)
+      throw new RangeError(`cell '${o.cell}' is a point neuron and takes no morphology`);
+    if (!existsSync(o.morphology)) throw new RangeError(`morphology file ${o.morphology} does not exist`);
+  }
+  if (o.dendrites && !info.compartmental)
+    throw new RangeError(
+      `cell '${o.cell}' has no dendrites to record (--dendrites needs a compartmental cell)`,
+    );
   if (!Number.isInteger(o.trials) || o.trials <= 0)
     throw new RangeError(`trials must be a positive integer, got ${String(o.trials)}`);
   if (!Number.isInteger(o.durationMs) || o.durationMs <= 0) {
@@ -89,11 +102,25 @@ export function workerScriptPath(): string {
   return compiled;
 }
 
+/** The neuron options a run passes to every TrialRunner: the caller's, plus the morphology file. */
+function runNeuronOptions(options: GenerateOptions): Record<string, unknown> {
+  const neuronOptions = { ...(options.neuronOptions ?? {}) };
+  if (options.morphology !== undefined) neuronOptions.morphologyFile = resolve(options.morphology);
+  return neuronOptions;
+}
+
+/** What the file's `morphology` attribute says: the file used, or the cell's built-in morphology. */
+function morphologyName(options: GenerateOptions): string | undefined {
+  if (!cellInfo(options.cell).compartmental) return undefined;
+  return options.morphology !== undefined ? resolve(options.morphology) : 'procedural';
+}
+
 export async function generateDataset(options: GenerateOptions): Promise<GenerateResult> {
   validateGenerateOptions(options);
   const started = performance.now();
   const info = cellInfo(options.cell);
-  const inputs = info.defaultInputs(options.neuronOptions);
+  const neuronOptions = runNeuronOptions(options);
+  const inputs = info.defaultInputs(neuronOptions);
   const partsDir = partsDirOf(options.out);
   mkdirSync(partsDir, { recursive: true });
   checkRunFile(partsDir, {
@@ -103,7 +130,9 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     durationMs: options.durationMs,
     baseSeed: options.baseSeed,
     preset: inputs.preset,
-    neuronOptions: options.neuronOptions ?? {},
+    neuronOptions,
+    // only when set, so that the run records of earlier runs (without the option) still match
+    ...(options.dendrites ? { dendrites: true } : {}),
   });
   const present = new Set<number>();
   for (const name of readdirSync(partsDir)) {
@@ -126,13 +155,15 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     seed: trialSeed(options.baseSeed, index),
     path: join(partsDir, partName(index)),
   }));
-  if (workers === 0 || options.workers === 0) runInThisThread(options, jobs, onDone);
-  else await runOnWorkers(options, jobs, workers, onDone);
+  if (workers === 0 || options.workers === 0) runInThisThread(options, neuronOptions, jobs, onDone);
+  else await runOnWorkers(options, neuronOptions, jobs, workers, onDone);
 
+  const first = readTrialPart(join(partsDir, partName(0)));
   const header: DatasetHeader = {
     cell: options.cell,
-    nExc: info.nExc,
-    nInh: info.nInh,
+    // counts of the morphology actually used (the registry's are those of the default cell)
+    nExc: inputs.nExc,
+    nInh: inputs.nInh,
     durationMs: options.durationMs,
     labelConvention: info.labelConvention,
     generatorPreset: inputs.preset,
@@ -140,6 +171,8 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     groups: inputs.groups.map((g) => g.name),
     baseSeed: options.baseSeed,
     commandLine: options.commandLine ?? '',
+    morphology: morphologyName(options),
+    dendriticCompartments: first.dendriticVoltage ? first.dendriticVoltage.length / options.durationMs : 0,
   };
   await h5Ready();
   const writer = new DatasetWriter(options.out, header);
@@ -182,9 +215,17 @@ function abortError(): Error {
   return err;
 }
 
-function runInThisThread(options: GenerateOptions, jobs: TrialJob[], onDone: (r: WorkerReply) => void): void {
+function runInThisThread(
+  options: GenerateOptions,
+  neuronOptions: Record<string, unknown>,
+  jobs: TrialJob[],
+  onDone: (r: WorkerReply) => void,
+): void {
   if (jobs.length === 0) return;
-  const runner = new TrialRunner(options.cell, options.durationMs, { neuronOptions: options.neuronOptions });
+  const runner = new TrialRunner(options.cell, options.durationMs, {
+    neuronOptions,
+    recordDendrites: options.dendrites,
+  });
   for (const job of jobs) {
     if (options.signal?.aborted) throw abortError();
     const start = performance.now();
@@ -195,6 +236,7 @@ function runInThisThread(options: GenerateOptions, jobs: TrialJob[], onDone: (r:
 
 function runOnWorkers(
   options: GenerateOptions,
+  neuronOptions: Record<string, unknown>,
   jobs: TrialJob[],
   count: number,
   onDone: (r: WorkerReply) => void,
@@ -203,7 +245,8 @@ function runOnWorkers(
   const init: WorkerInit = {
     cell: options.cell,
     durationMs: options.durationMs,
-    neuronOptions: options.neuronOptions,
+    neuronOptions,
+    recordDendrites: options.dendrites,
   };
   return new Promise<void>((resolvePromise, reject) => {
     const pool: Worker[] = [];

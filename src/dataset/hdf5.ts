@@ -20,6 +20,10 @@
  *   /generator/interval_offsets     int64   [N+1]    into the count tables (cumulative n_intervals)
  *   /generator/exc_counts           float64 [ΣM, G]  spikes per 100 ms per interval and group
  *   /generator/inh_counts           float64 [ΣM, G]  (G groups, names in attribute /generator.groups)
+ *   /outputs/dendritic_voltage      float32 [N, T, D] optional: every dendritic compartment per bin, mV
+ *                                   (root attributes morphology, n_dendritic_compartments = D)
+ *
+ * Trials on given (not generated) inputs have hold_ms = sigma_ms = -1 and no count rows.
  *
  * Ragged per-trial data (spikes, counts) is stored concatenated with offsets (the CSR idea):
  * plain numeric arrays that h5py slices directly, no variable-length types. Large arrays are
@@ -46,6 +50,10 @@ export interface DatasetHeader {
   groups: string[];
   baseSeed: number;
   commandLine: string;
+  /** compartmental cells: the morphology the cell was built on ('procedural' or a file name) */
+  morphology?: string;
+  /** when > 0, every trial carries dendriticVoltage of this many compartments per bin */
+  dendriticCompartments?: number;
 }
 
 type H5File = InstanceType<typeof h5wasm.File>;
@@ -56,6 +64,23 @@ export async function h5Ready(): Promise<void> {
 }
 
 const CHUNK_1D = 1 << 16;
+
+/** An extendible [N, T, D] dataset appended one [T, D] block (one trial) at a time. */
+class AppendableBlocks {
+  blocks = 0;
+  constructor(
+    private readonly ds: H5Dataset,
+    private readonly rows: number,
+    private readonly width: number,
+  ) {}
+  append(block: ArrayLike<number> & { length: number }): void {
+    if (block.length !== this.rows * this.width)
+      throw new RangeError(`block of ${block.length} values is not ${this.rows} × ${this.width}`);
+    this.ds.resize([this.blocks + 1, this.rows, this.width]);
+    this.ds.write_slice([[this.blocks, this.blocks + 1], [], []], block);
+    this.blocks++;
+  }
+}
 
 /** An extendible 1-D dataset appended to chunk by chunk. */
 class Appendable1D {
@@ -124,6 +149,7 @@ export class DatasetWriter {
   private readonly inhCounts: AppendableRows;
   private readonly voltage: AppendableRows;
   private readonly labels: AppendableRows;
+  private readonly dendrites: AppendableBlocks | null = null;
   private readonly seeds: number[] = [];
   private readonly hold: number[] = [];
   private readonly sigma: number[] = [];
@@ -170,6 +196,24 @@ export class DatasetWriter {
     this.labels = rows('outputs/spike_labels', T, '<B', 1);
     this.excCounts = rows('generator/exc_counts', G, '<d', 1024);
     this.inhCounts = rows('generator/inh_counts', G, '<d', 1024);
+    const D = header.dendriticCompartments ?? 0;
+    if (D > 0) {
+      const ds = f.create_dataset({
+        name: 'outputs/dendritic_voltage',
+        data: new Float32Array(0),
+        shape: [0, T, D],
+        maxshape: [null, T, D],
+        chunks: [1, T, D],
+        dtype: '<f',
+      });
+      ds.create_attribute('units', 'mV');
+      ds.create_attribute(
+        'sampling',
+        'bin k sampled at t = k ms, before the inputs of bin k act (as the soma)',
+      );
+      ds.create_attribute('order', 'dendritic compartments in synapse order: basal sections, then apical');
+      this.dendrites = new AppendableBlocks(ds, T, D);
+    }
   }
 
   get trials(): number {
@@ -189,17 +233,28 @@ export class DatasetWriter {
       inhCounts?: number[];
     };
     const G = h.groups.length;
-    const M = gen.nIntervals;
+    // given (not generated) inputs carry none of the generator parameters
+    const given =
+      gen.holdMs === undefined &&
+      gen.sigmaMs === undefined &&
+      gen.nIntervals === undefined &&
+      gen.excCounts === undefined &&
+      gen.inhCounts === undefined;
+    const M = given ? 0 : (gen.nIntervals ?? NaN);
     if (
-      typeof gen.holdMs !== 'number' ||
-      typeof gen.sigmaMs !== 'number' ||
-      typeof M !== 'number' ||
-      gen.excCounts?.length !== M * G ||
-      gen.inhCounts?.length !== M * G
+      !given &&
+      (typeof gen.holdMs !== 'number' ||
+        typeof gen.sigmaMs !== 'number' ||
+        !Number.isInteger(M) ||
+        gen.excCounts?.length !== M * G ||
+        gen.inhCounts?.length !== M * G)
     ) {
       throw new RangeError(
         `trial (seed ${trial.seed}) lacks the generator parameters holdMs, sigmaMs, nIntervals, excCounts, inhCounts`,
       );
+    }
+    if (this.dendrites && !trial.dendriticVoltage) {
+      throw new RangeError(`trial (seed ${trial.seed}) has no dendritic voltages, the dataset records them`);
     }
     this.excTimes.append(trial.exc.times);
     this.excIds.append(trial.exc.ids);
@@ -208,11 +263,12 @@ export class DatasetWriter {
     this.spikeTimes.append(trial.spikeTimes);
     this.voltage.append(trial.somaVoltage);
     this.labels.append(trial.spikeLabels);
-    this.excCounts.append(Float64Array.from(gen.excCounts));
-    this.inhCounts.append(Float64Array.from(gen.inhCounts));
+    if (this.dendrites && trial.dendriticVoltage) this.dendrites.append(trial.dendriticVoltage);
+    this.excCounts.append(Float64Array.from(gen.excCounts ?? []));
+    this.inhCounts.append(Float64Array.from(gen.inhCounts ?? []));
     this.seeds.push(trial.seed);
-    this.hold.push(gen.holdMs);
-    this.sigma.push(gen.sigmaMs);
+    this.hold.push(gen.holdMs ?? -1);
+    this.sigma.push(gen.sigmaMs ?? -1);
     this.nIntervals.push(M);
     this.excOffsets.push(BigInt(this.excTimes.length));
     this.inhOffsets.push(BigInt(this.inhTimes.length));
@@ -256,6 +312,8 @@ export class DatasetWriter {
     int('base_seed', h.baseSeed, '<I');
     str('command_line', h.commandLine);
     str('created_by', 'neurotwin');
+    if (h.morphology !== undefined) str('morphology', h.morphology);
+    if ((h.dendriticCompartments ?? 0) > 0) int('n_dendritic_compartments', h.dendriticCompartments ?? 0);
     f.close();
     this.closed = true;
     renameSync(this.tempPath, this.path);
@@ -337,6 +395,11 @@ export class DatasetReader {
       baseSeed: Number(attr('base_seed')),
       commandLine: String(attr('command_line')),
     };
+    const optional = (name: string): unknown => file.attrs[name]?.value;
+    if (optional('morphology') !== undefined) this.header.morphology = String(optional('morphology'));
+    if (optional('n_dendritic_compartments') !== undefined) {
+      this.header.dendriticCompartments = Number(optional('n_dendritic_compartments'));
+    }
     this.nTrials = Number(attr('n_trials'));
     const all = (name: string): number[] => toNumbers(this.dataset(name).value);
     this.excOffsets = all('inputs/exc/offsets');
@@ -364,10 +427,28 @@ export class DatasetReader {
     return this.dataset(name).slice([[start, end]]) as T;
   }
 
-  /** Trial i (0-based). */
-  readTrial(i: number): Trial {
+  /** Whether the file holds /outputs/dendritic_voltage. */
+  get hasDendriticVoltage(): boolean {
+    return (this.header.dendriticCompartments ?? 0) > 0;
+  }
+
+  /** Dendritic voltages of trial i, time-major [T × D] (see Trial.dendriticVoltage). */
+  readDendriticVoltage(i: number): Float32Array {
+    this.checkIndex(i);
+    if (!this.hasDendriticVoltage) throw new Error(`${this.file.filename}: no dendritic voltages recorded`);
+    return this.dataset('outputs/dendritic_voltage').slice([[i, i + 1], [], []]) as Float32Array;
+  }
+
+  private checkIndex(i: number): void {
     if (!Number.isInteger(i) || i < 0 || i >= this.nTrials)
       throw new RangeError(`trial index ${i} outside [0, ${this.nTrials})`);
+  }
+
+  /**
+   * Trial i (0-based). Dendritic voltages (large) are read only with `{ dendrites: true }`.
+   */
+  readTrial(i: number, options: { dendrites?: boolean } = {}): Trial {
+    this.checkIndex(i);
     const h = this.header;
     const [ea, eb] = [this.excOffsets[i], this.excOffsets[i + 1]];
     const [ia, ib] = [this.inhOffsets[i], this.inhOffsets[i + 1]];
@@ -375,7 +456,8 @@ export class DatasetReader {
     const [ma, mb] = [this.intervalOffsets[i], this.intervalOffsets[i + 1]];
     const counts = (name: string): number[] =>
       mb > ma ? Array.from(this.dataset(name).slice([[ma, mb], []]) as Float64Array) : [];
-    return {
+    const given = this.hold[i] < 0;
+    const trial: Trial = {
       seed: this.seeds[i],
       durationMs: h.durationMs,
       nExc: h.nExc,
@@ -391,16 +473,20 @@ export class DatasetReader {
       somaVoltage: this.dataset('outputs/soma_voltage').slice([[i, i + 1], []]) as Float32Array,
       spikeTimes: this.range('outputs/spike_times', sa, sb, new Float64Array(0)),
       spikeLabels: this.dataset('outputs/spike_labels').slice([[i, i + 1], []]) as Uint8Array,
-      generator: {
-        preset: h.generatorPreset,
-        groups: h.groups,
-        holdMs: this.hold[i],
-        sigmaMs: this.sigma[i],
-        nIntervals: mb - ma,
-        excCounts: counts('generator/exc_counts'),
-        inhCounts: counts('generator/inh_counts'),
-      },
+      generator: given
+        ? { preset: 'given' }
+        : {
+            preset: h.generatorPreset,
+            groups: h.groups,
+            holdMs: this.hold[i],
+            sigmaMs: this.sigma[i],
+            nIntervals: mb - ma,
+            excCounts: counts('generator/exc_counts'),
+            inhCounts: counts('generator/inh_counts'),
+          },
     };
+    if (options.dendrites && this.hasDendriticVoltage) trial.dendriticVoltage = this.readDendriticVoltage(i);
+    return trial;
   }
 
   /** Trials start..end−1, one at a time (streaming over large files). */

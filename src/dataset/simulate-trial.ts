@@ -1,74 +1,159 @@
-import { paramsRecord, PatternGenerator, type PatternGeneratorConfig } from '../inputs/paper-pattern.js';
+import {
+  binOffsets,
+  paramsRecord,
+  PatternGenerator,
+  type PatternGeneratorConfig,
+} from '../inputs/paper-pattern.js';
+import { CompartmentalNeuron } from '../reference/cells/compartmental-neuron.js';
 import { spikeLabels, type LabelConvention } from '../reference/conventions.js';
 import { cellInfo, createNeuron, type CellOptions } from '../reference/cells/registry.js';
 import type { BinOutput, Neuron } from '../reference/neuron.js';
-import type { Trial } from './trial.js';
+import type { SparseSpikes, Trial } from './trial.js';
 
 export interface TrialRunnerOptions {
-  /** input statistics; default: the cell's paper preset */
+  /** input statistics; default: the cell's paper preset (for its morphology) */
   inputs?: PatternGeneratorConfig;
   neuronOptions?: CellOptions;
+  /** also record the voltage of every dendritic compartment at 1 ms (compartmental cells only) */
+  recordDendrites?: boolean;
+}
+
+/** Input spikes given from outside (a file) instead of drawn by the generator. */
+export interface GivenInputs {
+  /** sorted by time */
+  exc: SparseSpikes;
+  inh: SparseSpikes;
+  /** recorded as the trial's seed (0 when the inputs have none) */
+  seed: number;
+  /** recorded as the trial's generator record */
+  generator: Record<string, unknown>;
 }
 
 const NO_SPIKES = new Int32Array(0);
 
 /**
- * Simulates trials of one cell and length: draws the input pattern from the trial seed, steps the
- * reference neuron bin by bin (plus `outputDelay` empty bins so that every bin's outputs arrive),
- * and records the soma voltage, the spike times and the labels. Reuses its neuron and generator
- * buffers, so one runner per worker.
+ * Simulates trials of one cell and length: draws the input pattern from the trial seed (or takes
+ * given inputs), steps the reference neuron bin by bin (plus `outputDelay` empty bins so that every
+ * bin's outputs arrive), and records the soma voltage, the spike times, the labels and optionally
+ * the dendritic voltages. Reuses its neuron and generator buffers, so one runner per worker.
  */
 export class TrialRunner {
   readonly cell: string;
   readonly durationMs: number;
   readonly inputs: PatternGeneratorConfig;
   readonly labelConvention: LabelConvention;
+  /** synapse counts of the neuron actually built (they depend on the morphology) */
+  readonly nExc: number;
+  readonly nInh: number;
+  /** dendritic compartments recorded per bin (0 unless recordDendrites) */
+  readonly nDendrites: number;
   private readonly neuron: Neuron;
   private readonly generator: PatternGenerator;
+  /** membrane voltage per node of a compartmental neuron, and the dendritic nodes in synapse order */
+  private readonly nodeVoltage: Float64Array | null = null;
+  private readonly dendriteNodes: Int32Array | null = null;
 
   constructor(cell: string, durationMs: number, options: TrialRunnerOptions = {}) {
     const info = cellInfo(cell);
     this.cell = cell;
     this.durationMs = durationMs;
     this.labelConvention = info.labelConvention;
+    this.neuron = createNeuron(cell, options.neuronOptions);
+    this.nExc = this.neuron.nExc;
+    this.nInh = this.neuron.nInh;
     this.inputs = options.inputs ?? info.defaultInputs(options.neuronOptions);
-    if (this.inputs.nExc !== info.nExc || this.inputs.nInh !== info.nInh) {
+    if (this.inputs.nExc !== this.nExc || this.inputs.nInh !== this.nInh) {
       throw new RangeError(
-        `input generator '${this.inputs.preset}' has ${this.inputs.nExc}/${this.inputs.nInh} synapses, cell '${cell}' has ${info.nExc}/${info.nInh}`,
+        `input generator '${this.inputs.preset}' has ${this.inputs.nExc}/${this.inputs.nInh} synapses, cell '${cell}' has ${this.nExc}/${this.nInh}`,
       );
     }
     this.generator = new PatternGenerator(this.inputs, durationMs);
-    this.neuron = createNeuron(cell, options.neuronOptions);
+    if (options.recordDendrites) {
+      if (!(this.neuron instanceof CompartmentalNeuron)) {
+        throw new RangeError(`cell '${cell}' has no dendritic compartments to record`);
+      }
+      this.nodeVoltage = this.neuron.engine.v;
+      this.dendriteNodes = this.neuron.engine.model.synapses.excNodes;
+    }
+    this.nDendrites = this.dendriteNodes?.length ?? 0;
   }
 
+  /** A trial on the input pattern drawn from `seed`. */
   run(seed: number): Trial {
-    const T = this.durationMs;
     const pattern = this.generator.generate(seed);
+    return this.simulate(
+      seed,
+      pattern.exc,
+      pattern.excOffsets,
+      pattern.inh,
+      pattern.inhOffsets,
+      paramsRecord(this.inputs, pattern.params),
+    );
+  }
+
+  /** A trial on given input spikes (time-sorted, ids within the cell's synapse counts). */
+  runGiven(given: GivenInputs): Trial {
+    checkIds(given.exc.ids, this.nExc, 'excitatory', this.cell);
+    checkIds(given.inh.ids, this.nInh, 'inhibitory', this.cell);
+    const excOffsets = binOffsets(given.exc, this.durationMs);
+    const inhOffsets = binOffsets(given.inh, this.durationMs);
+    return this.simulate(given.seed, given.exc, excOffsets, given.inh, inhOffsets, given.generator);
+  }
+
+  private simulate(
+    seed: number,
+    excSpikes: SparseSpikes,
+    excOffsets: Int32Array,
+    inhSpikes: SparseSpikes,
+    inhOffsets: Int32Array,
+    generator: Record<string, unknown>,
+  ): Trial {
+    const T = this.durationMs;
     const neuron = this.neuron;
     neuron.reset();
     const somaVoltage = new Float32Array(T);
+    const D = this.nDendrites;
+    const dendritic = D > 0 ? new Float32Array(T * D) : undefined;
+    const nodes = this.dendriteNodes;
+    const v = this.nodeVoltage;
     const out: BinOutput = { bin: 0, voltage: 0, spike: false };
-    const { excOffsets, inhOffsets } = pattern;
-    const excIds = pattern.exc.ids;
-    const inhIds = pattern.inh.ids;
+    const excIds = excSpikes.ids;
+    const inhIds = inhSpikes.ids;
     for (let t = 0; t < T + neuron.outputDelay; t++) {
+      // dendrites are sampled like the soma: at t = k, before the inputs of bin k act (spec §6.3)
+      if (dendritic && nodes && v && t < T) {
+        const row = t * D;
+        for (let j = 0; j < D; j++) dendritic[row + j] = v[nodes[j]];
+      }
       const exc = t < T ? excIds.subarray(excOffsets[t], excOffsets[t + 1]) : NO_SPIKES;
       const inh = t < T ? inhIds.subarray(inhOffsets[t], inhOffsets[t + 1]) : NO_SPIKES;
       if (neuron.step(exc, inh, out) && out.bin < T) somaVoltage[out.bin] = out.voltage;
     }
     const spikeTimes = Float64Array.from(trialSpikeTimes(neuron.spikeTimes(), T, this.labelConvention));
-    return {
+    const trial: Trial = {
       seed,
       durationMs: T,
-      nExc: pattern.nExc,
-      nInh: pattern.nInh,
-      exc: pattern.exc,
-      inh: pattern.inh,
+      nExc: this.nExc,
+      nInh: this.nInh,
+      exc: excSpikes,
+      inh: inhSpikes,
       somaVoltage,
       spikeTimes,
       spikeLabels: spikeLabels(spikeTimes, T, this.labelConvention),
-      generator: paramsRecord(this.inputs, pattern.params),
+      generator,
     };
+    if (dendritic) trial.dendriticVoltage = dendritic;
+    return trial;
+  }
+}
+
+function checkIds(ids: Int32Array, n: number, what: string, cell: string): void {
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i] < 0 || ids[i] >= n) {
+      throw new RangeError(
+        `${what} input spike ${i}: synapse id ${ids[i]} is outside [0, ${n}) for cell '${cell}' on this morphology`,
+      );
+    }
   }
 }
 

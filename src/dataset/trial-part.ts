@@ -9,7 +9,15 @@ import type { Trial } from './trial.js';
  */
 const MAGIC = 'NTPART01';
 
-type ArrayName = 'excTimes' | 'excIds' | 'inhTimes' | 'inhIds' | 'somaVoltage' | 'spikeTimes' | 'spikeLabels';
+type ArrayName =
+  | 'excTimes'
+  | 'excIds'
+  | 'inhTimes'
+  | 'inhIds'
+  | 'somaVoltage'
+  | 'spikeTimes'
+  | 'spikeLabels'
+  | 'dendriticVoltage';
 const KINDS: Record<ArrayName, 'i32' | 'f32' | 'f64' | 'u8'> = {
   excTimes: 'i32',
   excIds: 'i32',
@@ -18,12 +26,13 @@ const KINDS: Record<ArrayName, 'i32' | 'f32' | 'f64' | 'u8'> = {
   somaVoltage: 'f32',
   spikeTimes: 'f64',
   spikeLabels: 'u8',
+  dendriticVoltage: 'f32',
 };
 
 const pad8 = (n: number): number => (n + 7) & ~7;
 
 export function encodeTrial(trial: Trial): Buffer {
-  const arrays: Record<ArrayName, ArrayBufferView> = {
+  const arrays: Partial<Record<ArrayName, ArrayBufferView>> = {
     excTimes: trial.exc.times,
     excIds: trial.exc.ids,
     inhTimes: trial.inh.times,
@@ -32,6 +41,8 @@ export function encodeTrial(trial: Trial): Buffer {
     spikeTimes: trial.spikeTimes,
     spikeLabels: trial.spikeLabels,
   };
+  // optional arrays come last, so that parts without them keep the original layout
+  if (trial.dendriticVoltage) arrays.dendriticVoltage = trial.dendriticVoltage;
   const lengths = Object.fromEntries(
     Object.entries(arrays).map(([k, a]) => [k, (a as unknown as ArrayLike<number>).length]),
   );
@@ -71,11 +82,12 @@ export function decodeTrial(buf: Buffer, source = 'trial part'): Trial {
     nExc: number;
     nInh: number;
     generator: Record<string, unknown>;
-    lengths: Record<ArrayName, number>;
+    lengths: Partial<Record<ArrayName, number>>;
   };
   let offset = pad8(MAGIC.length + 4 + headerLength);
   const take = (name: ArrayName): ArrayBufferView => {
     const n = header.lengths[name];
+    if (n === undefined) throw new Error(`${source}: no array '${name}'`);
     const kind = KINDS[name];
     const bytes = n * (kind === 'f64' ? 8 : kind === 'u8' ? 1 : 4);
     if (offset + bytes > buf.length) throw new Error(`${source}: truncated at '${name}'`);
@@ -92,7 +104,7 @@ export function decodeTrial(buf: Buffer, source = 'trial part'): Trial {
   const excIds = take('excIds') as Int32Array;
   const inhTimes = take('inhTimes') as Int32Array;
   const inhIds = take('inhIds') as Int32Array;
-  return {
+  const trial: Trial = {
     seed: header.seed,
     durationMs: header.durationMs,
     nExc: header.nExc,
@@ -104,6 +116,10 @@ export function decodeTrial(buf: Buffer, source = 'trial part'): Trial {
     spikeLabels: take('spikeLabels') as Uint8Array,
     generator: header.generator,
   };
+  if (header.lengths.dendriticVoltage !== undefined) {
+    trial.dendriticVoltage = take('dendriticVoltage') as Float32Array;
+  }
+  return trial;
 }
 
 /** Atomic write: temp name in the same folder, then rename. */

@@ -60,6 +60,7 @@ export function renderCard(m: ModelManifest, state?: CheckpointState, thresholdN
     '',
     '```sh',
     ...m.training.commands,
+    ...(m.metrics?.dataCommand ? [m.metrics.dataCommand] : []),
     ...(m.metrics ? [m.metrics.command] : []),
     '```',
     '',

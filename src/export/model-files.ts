@@ -88,7 +88,7 @@ export function exportModel(opts: ExportOptions): ModelManifest {
 export function writeMetrics(
   outDir: string,
   state: CheckpointState | undefined,
-  metrics: { test: ModelMetrics; data: string; command: string },
+  metrics: NonNullable<ModelManifest['metrics']>,
 ): ModelManifest {
   const manifest = readManifest(outDir);
   manifest.metrics = metrics;

@@ -52,6 +52,7 @@ export interface ModelManifest {
     commands: string[];
     dataSeeds: Record<string, number>;
   };
-  metrics?: { test: ModelMetrics; data: string; command: string };
+  /** `dataCommand` generated the test data, `command` scored the model on it */
+  metrics?: { test: ModelMetrics; data: string; dataCommand?: string; command: string };
   createdAt: string;
 }

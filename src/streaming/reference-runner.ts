@@ -1,10 +1,12 @@
 /**
- * Runs one session's reference neuron off the request path: in a worker thread when the compiled
- * worker script is present (dist/), otherwise (running from TypeScript sources, e.g. under Jest) in
- * this thread, one chunk per macrotask. Outputs arrive in bin order through the callbacks.
+ * Runs one session's reference neuron off the request path: in a worker thread running the compiled
+ * worker script (next to this module in dist/, or dist/ of the project root when this module runs
+ * from TypeScript sources, e.g. under Jest), otherwise in this thread, one chunk per macrotask.
+ * Outputs arrive in bin order through the callbacks.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FlatBins } from '../inference/flat-bins.js';
 import { ReferenceStepper, type ReferenceOutputs } from './reference-stepper.js';
@@ -141,7 +143,18 @@ class InlineReferenceRunner implements ReferenceRunner {
   }
 }
 
-const WORKER_SCRIPT = new URL('./reference-worker.js', import.meta.url);
+/** The compiled reference worker script, or null when there is none (dist/ not built). */
+export function referenceWorkerScript(): URL | null {
+  if (!import.meta.url.startsWith('file:')) return null;
+  const here = fileURLToPath(import.meta.url);
+  const sibling = join(dirname(here), 'reference-worker.js');
+  if (here.endsWith('.js') && existsSync(sibling)) return pathToFileURL(sibling);
+  const marker = `${sep}src${sep}streaming${sep}`;
+  const at = here.lastIndexOf(marker);
+  if (at < 0) return null;
+  const compiled = join(here.slice(0, at), 'dist', 'src', 'streaming', 'reference-worker.js');
+  return existsSync(compiled) ? pathToFileURL(compiled) : null;
+}
 
 export function startReferenceRunner(
   cell: string,
@@ -149,8 +162,7 @@ export function startReferenceRunner(
   cb: ReferenceCallbacks,
   preferWorker = true,
 ): ReferenceRunner {
-  if (preferWorker && WORKER_SCRIPT.protocol === 'file:' && existsSync(fileURLToPath(WORKER_SCRIPT))) {
-    return new WorkerReferenceRunner(cell, WORKER_SCRIPT, cb);
-  }
+  const script = preferWorker ? referenceWorkerScript() : null;
+  if (script) return new WorkerReferenceRunner(cell, script, cb);
   return new InlineReferenceRunner(cell, factory, cb);
 }

@@ -36,6 +36,8 @@ export interface TrainInput {
   backend: string;
   /** the command line that started this run (recorded) */
   command?: string;
+  /** the commands that generated the training and validation data (recorded before `command`) */
+  dataCommands?: string[];
   /** seeds identifying the datasets, recorded in the manifest (default: first trial seeds) */
   dataSeeds?: Record<string, number>;
   log?: (line: string) => void;
@@ -98,7 +100,7 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
       finished: false,
       rng: rng.getState(),
       history: [],
-      commands: input.command ? [input.command] : [],
+      commands: [...(input.dataCommands ?? []), ...(input.command ? [input.command] : [])],
       current: weights,
       best: weights,
     };

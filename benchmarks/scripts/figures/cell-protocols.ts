@@ -14,7 +14,12 @@ const SPIKE_SAMPLE_MS = 0.125;
 type Injector = (t: number, injection: Float64Array) => void;
 
 /** Voltage of the given nodes after every substep (index 0: the starting state). */
-function simulate(eng: CompartmentEngine, ms: number, nodes: readonly number[], inject?: Injector): Float64Array[] {
+function simulate(
+  eng: CompartmentEngine,
+  ms: number,
+  nodes: readonly number[],
+  inject?: Injector,
+): Float64Array[] {
   const steps = Math.round(ms / eng.dt);
   const traces = nodes.map(() => new Float64Array(steps + 1));
   nodes.forEach((node, q) => (traces[q][0] = eng.v[node]));
@@ -90,7 +95,12 @@ export interface InputResistance {
 }
 
 /** Somatic step of `amp` nA (negative: hyperpolarising) for `ms` from rest. */
-export function inputResistance(eng: CompartmentEngine, rest: EngineState, amp: number, ms: number): InputResistance {
+export function inputResistance(
+  eng: CompartmentEngine,
+  rest: EngineState,
+  amp: number,
+  ms: number,
+): InputResistance {
   eng.restore(rest);
   const [v] = simulate(eng, ms, [0], (t, inj) => (inj[0] = amp));
   const v0 = v[0];
@@ -167,7 +177,8 @@ const EPSC_DECAY_MS = 5;
 /** e^(−s/τd) − e^(−s/τr) normalised to a peak of 1 (the double-exponential EPSC shape of §11.3). */
 export function epscShape(s: number): number {
   if (s < 0) return 0;
-  const tPeak = (Math.log(EPSC_DECAY_MS / EPSC_RISE_MS) * EPSC_RISE_MS * EPSC_DECAY_MS) / (EPSC_DECAY_MS - EPSC_RISE_MS);
+  const tPeak =
+    (Math.log(EPSC_DECAY_MS / EPSC_RISE_MS) * EPSC_RISE_MS * EPSC_DECAY_MS) / (EPSC_DECAY_MS - EPSC_RISE_MS);
   const peak = Math.exp(-tPeak / EPSC_DECAY_MS) - Math.exp(-tPeak / EPSC_RISE_MS);
   return (Math.exp(-s / EPSC_DECAY_MS) - Math.exp(-s / EPSC_RISE_MS)) / peak;
 }

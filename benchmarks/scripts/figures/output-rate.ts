@@ -51,7 +51,9 @@ export async function measureOutputRate(opts: RateOptions): Promise<RateSummary>
         next();
       });
       worker.on('error', reject);
-      worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`rate worker exited with ${code}`))));
+      worker.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`rate worker exited with ${code}`)),
+      );
     });
   await Promise.all(Array.from({ length: opts.workers }, runWorker));
   results.sort((a, b) => a.seed - b.seed);

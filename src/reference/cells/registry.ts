@@ -29,6 +29,8 @@ export interface CellInfo {
   nExc: number;
   nInh: number;
   labelConvention: LabelConvention;
+  /** built on a morphology (takes the morphology / morphologyFile options) */
+  compartmental: boolean;
   /** the input statistics the paper used for this cell */
   defaultInputs(options?: CellOptions): PatternGeneratorConfig;
 }
@@ -45,6 +47,7 @@ const CELLS: Record<string, CellEntry> = {
       nExc: IF_N_EXC,
       nInh: IF_N_INH,
       labelConvention: 'spike-bin',
+      compartmental: false,
       defaultInputs: () => ifPaperInputs(),
     },
     create: (options) => {
@@ -64,6 +67,7 @@ function l5pcEntry(id: 'l5pc-nmda' | 'l5pc-ampa', dataset: 'nmda' | 'ampa', syna
       nExc: 639,
       nInh: 639,
       labelConvention: 'half-bin-offset',
+      compartmental: true,
       defaultInputs: (options = {}) => {
         const tree = l5pcTree(withMorphology(options));
         const lengths = Array.from(tree.dendriticNodes, (i) => tree.length[i]);
@@ -90,7 +94,8 @@ function withMorphology(options: CellOptions): L5pcCellOptions {
   if (typeof morphologyFile !== 'string' || morphologyFile === '') {
     throw new RangeError(`morphologyFile must be a file path, got ${JSON.stringify(morphologyFile)}`);
   }
-  if (rest.morphology || rest.tree) throw new RangeError('give either morphologyFile or morphology/tree, not both');
+  if (rest.morphology || rest.tree)
+    throw new RangeError('give either morphologyFile or morphology/tree, not both');
   let morphology = morphologyCache.get(morphologyFile);
   if (!morphology) {
     morphology = readMorphologyFile(morphologyFile);
