@@ -1,3 +1,4 @@
+import type { ModelMetrics } from '../registry/manifest.js';
 import { FIRST_SCORED_BIN } from '../reference/conventions.js';
 
 /**
@@ -79,15 +80,8 @@ export interface ScoredTrial {
   voltageTarget: ArrayLike<number>;
 }
 
-export interface EvaluationMetrics {
-  spikeAuc: number;
-  tprAtFpr0p1: number;
-  tprAtFpr1: number;
-  somaRmse: number;
-  explainedVariance: number;
-  scoredTrials: number;
-  scoredBins: number;
-}
+/** The figures of spec §10, as recorded in a model manifest. */
+export type EvaluationMetrics = ModelMetrics;
 
 export interface ScoringOptions {
   firstBin?: number;
