@@ -348,12 +348,9 @@ export class CompartmentEngine {
       }
       skZ[k] = zInf + (skZ[k] - zInf) * skDecay;
     }
-    this.exc.decayStates();
-    this.inh.decayStates();
+    this.exc.decay();
+    this.inh.decay();
     this._stepIndex++;
-    // flush on the global step count, so that a restored snapshot flushes exactly as the original
-    if (this._stepIndex % this.exc.flushInterval === 0) this.exc.flushTiny();
-    if (this._stepIndex % this.inh.flushInterval === 0) this.inh.flushTiny();
   }
 
   /** A deep copy of the dynamical state. */

@@ -10,12 +10,6 @@ import { scalarTable, type VoltageGrid } from './gate-table.js';
 import type { RateEvaluation } from './channel-population.js';
 
 const FLUSH = 1e-30;
-/** Substeps between flushes, in units of the fastest time constant (see flushTiny). */
-const FLUSH_TAUS = 50;
-
-function flush(x: Float64Array): void {
-  for (let k = 0; k < x.length; k++) if (x[k] < FLUSH) x[k] = 0;
-}
 
 export class SynapsePopulation {
   readonly count: number;
@@ -41,8 +35,6 @@ export class SynapsePopulation {
   private readonly vMin: number;
   private readonly vMax: number;
   private readonly invStep: number;
-  /** substeps between calls of flushTiny() that keep every state out of the subnormal range */
-  readonly flushInterval: number;
 
   constructor(
     readonly params: SynapseParams,
@@ -89,8 +81,6 @@ export class SynapsePopulation {
     this.vMin = grid.vMin;
     this.vMax = grid.vMax;
     this.invStep = 1 / grid.step;
-    const tauMin = Math.min(params.tauRise, params.tauDecay, params.tauRiseNmda ?? Infinity);
-    this.flushInterval = Math.max(1, Math.floor((FLUSH_TAUS * tauMin) / dt));
   }
 
   /** One presynaptic event of weight 1 on synapse id k (ignored while silenced). */
@@ -147,38 +137,26 @@ export class SynapsePopulation {
     }
   }
 
-  /** Exact exponential decay of every state over one substep, tiny states flushed to 0. */
+  /** Exact exponential decay of every state over one substep. */
   decay(): void {
-    this.decayStates();
-    this.flushTiny();
-  }
-
-  /** Exact exponential decay of every state over one substep (no flush: a plain multiply per state). */
-  decayStates(): void {
     const { a, b, decayA, decayB } = this;
+    // States below FLUSH are set to 0: they carry no current worth a bit (g < 1e-30 µS) and would
+    // otherwise sink into subnormal numbers, which slow the arithmetic by orders of magnitude.
     for (let k = 0; k < this.count; k++) {
-      a[k] *= decayA;
-      b[k] *= decayB;
+      const x = a[k] * decayA;
+      const y = b[k] * decayB;
+      a[k] = x < FLUSH ? 0 : x;
+      b[k] = y < FLUSH ? 0 : y;
     }
     if (this.hasNmda) {
       const { an, bn, decayAn, decayBn } = this;
       for (let k = 0; k < this.count; k++) {
-        an[k] *= decayAn;
-        bn[k] *= decayBn;
+        const x = an[k] * decayAn;
+        const y = bn[k] * decayBn;
+        an[k] = x < FLUSH ? 0 : x;
+        bn[k] = y < FLUSH ? 0 : y;
       }
     }
-  }
-
-  /**
-   * States below FLUSH are set to 0: they carry no current worth a bit (g < 1e-30 µS) and would
-   * otherwise sink into subnormal numbers, which slow the arithmetic by orders of magnitude. Calling
-   * this every `flushInterval` substeps suffices: in that time a state shrinks at most e^−50-fold.
-   */
-  flushTiny(): void {
-    flush(this.a);
-    flush(this.b);
-    flush(this.an);
-    flush(this.bn);
   }
 
   reset(): void {
