@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ModelManifest, ModelMetrics } from '../registry/manifest.js';
+import type { ModelManifest } from '../registry/manifest.js';
 import {
   type NetworkSpec,
   foldVoltageTarget,
