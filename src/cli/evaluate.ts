@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readManifest, writeMetrics } from '../export/model-files.js';
 import { hasCheckpoint, loadCheckpoint } from '../surrogate/checkpoint.js';
-import { currentCommand, positiveInt } from './command-line.js';
+import { currentCommand, positiveInt } from './options.js';
 import { readTrialFile } from '../surrogate/dataset-files.js';
 import { evaluatePredictions } from '../surrogate/metrics.js';
 import { predictWithOnnx } from '../surrogate/onnx-evaluate.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { FILES, exportModel, readManifest } from '../export/model-files.js';
 import { loadCheckpoint } from '../surrogate/checkpoint.js';
-import { currentCommand } from './command-line.js';
+import { currentCommand } from './options.js';
 
 export function registerExport(program: Command): void {
   program

@@ -6,8 +6,7 @@ import {
   validateGenerateOptions,
   type GenerateOptions,
 } from '../dataset/generate.js';
-import { currentCommand } from './command-line.js';
-import { parseInteger } from './options.js';
+import { currentCommand, parseInteger } from './options.js';
 
 interface GenerateFlags {
   cell: string;

@@ -1,4 +1,6 @@
-/** Strict parsers for numeric CLI options (commander passes strings). */
+/** Helpers shared by the sub-commands: strict parsers for numeric options, the recorded command line. */
+
+/** An integer option in [min, max] (commander passes strings; '1e3', '2.0' and '' are refused). */
 export function parseInteger(
   name: string,
   min: number,
@@ -11,4 +13,24 @@ export function parseInteger(
     }
     return n;
   };
+}
+
+export const positiveInt = (name: string): ((v: string) => number) => parseInteger(name, 1);
+export const nonNegativeInt = (name: string): ((v: string) => number) => parseInteger(name, 0);
+
+export function positiveNumber(name: string, allowZero = false): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
+      throw new Error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got '${v}'`);
+    return n;
+  };
+}
+
+/** The command line of this process as a reproducible shell string (recorded in datasets and manifests). */
+export function currentCommand(): string {
+  const args = process.argv
+    .slice(2)
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
+  return ['npx neurotwin', ...args].join(' ');
 }

@@ -3,7 +3,7 @@ import { exportModel } from '../export/model-files.js';
 import { architectureNames } from '../surrogate/architectures/registry.js';
 import { foldVoltageTarget } from '../surrogate/architectures/spec.js';
 import { type BackendName, selectBackend } from '../surrogate/backend.js';
-import { currentCommand, nonNegativeInt, positiveInt, positiveNumber } from './command-line.js';
+import { currentCommand, nonNegativeInt, positiveInt, positiveNumber } from './options.js';
 import { readTrialFile } from '../surrogate/dataset-files.js';
 import { pooledSpikeScores, rocCurve, thresholdAtFpr } from '../surrogate/metrics.js';
 import { predictTrials, scoredTrials } from '../surrogate/predict.js';
