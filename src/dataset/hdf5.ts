@@ -1,7 +1,7 @@
 /**
  * Datasets on disk: HDF5 through h5wasm, laid out for h5py / MATLAB readers.
  *
- * Layout (format "neurotwin-dataset", version 1; N trials of T bins; see also ./LAYOUT.md):
+ * Layout (format "neurotwin-dataset", version 1; N trials of T bins; see also the README, "Datasets"):
  *
  *   /                               attributes:
  *     format "neurotwin-dataset", format_version 1, cell, n_exc, n_inh, duration_ms (T),

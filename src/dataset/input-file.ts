@@ -1,5 +1,5 @@
 /**
- * Input spikes given in a file instead of drawn by the generator (layout in ./LAYOUT.md, "Input
+ * Input spikes given in a file instead of drawn by the generator (layout in the README, "Input
  * files"): a JSON file of [synapse id, ms] pairs, or one trial of a neurotwin HDF5 dataset.
  */
 import { existsSync, readFileSync } from 'node:fs';

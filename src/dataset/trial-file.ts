@@ -1,6 +1,6 @@
 /**
  * One simulated trial written to a file, the format chosen by extension: `.h5`/`.hdf5` a one-trial
- * neurotwin dataset (./LAYOUT.md), anything else JSON (layout in ./LAYOUT.md, "Single-trial JSON").
+ * neurotwin dataset (README, "Datasets"), anything else JSON (layout in the README, "Single-trial JSON").
  * Both are written under a temporary name and renamed.
  */
 import { extname } from 'node:path';
