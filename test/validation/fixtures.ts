@@ -1,5 +1,6 @@
 /** Small hand-built cell descriptions for checks that do not need the engine's exporter. */
 import type { CellDescription, MechanismName } from '../../src/reference/cells/description.js';
+import { AMPA_NMDA, GABA_A } from '../../src/reference/mechanisms/synapses.js';
 
 /**
  * One cylindrical soma compartment (20 µm × 20 µm) with soma passive parameters (spec §3.1),
@@ -41,19 +42,7 @@ export function pointCell(
         eh: -45,
       },
     ],
-    synapseTypes: {
-      exc: {
-        kind: 'ampa-nmda',
-        tauRise: 0.3,
-        tauDecay: 3,
-        tauRiseNmda: 2,
-        tauDecayNmda: 70,
-        gmax: 0.0004,
-        e: 0,
-        mg: 1,
-      },
-      inh: { kind: 'gaba-a', tauRise: 0.2, tauDecay: 8, gmax: 0.001, e: -80 },
-    },
+    synapseTypes: { exc: { ...AMPA_NMDA }, inh: { ...GABA_A } },
     synapses: [],
   };
 }

@@ -5,6 +5,7 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import type { ProtocolDescription, SynapseParams } from '../../src/reference/cells/description.js';
+import { AMPA_NMDA, GABA_A } from '../../src/reference/mechanisms/synapses.js';
 import { neuronAvailable, neuronGateTables, runNeuron } from '../../src/reference/neuron-oracle.js';
 import { SPEC_GATE_TABLE, SPEC_GATE_VOLTAGES, printedHalfUlp } from './spec-gate-table.js';
 import { pointCell } from './fixtures.js';
@@ -63,8 +64,8 @@ describe('NMODL mechanisms in NEURON', () => {
 
   const synapseCases: [string, SynapseParams, 'gAmpa' | 'gNmda' | 'g', number, number][] = [
     // kind, params, conductance variable, expected peak (µS), t_p (ms) from spec table 5.2
-    ['AMPA of AMPA+NMDA', ampaNmda(), 'gAmpa', 0.0004, 0.76753],
-    ['NMDA of AMPA+NMDA', ampaNmda(), 'gNmda', 0.0004, 7.31983],
+    ['AMPA of AMPA+NMDA', { ...AMPA_NMDA }, 'gAmpa', 0.0004, 0.76753],
+    ['NMDA of AMPA+NMDA', { ...AMPA_NMDA }, 'gNmda', 0.0004, 7.31983],
     [
       'GABA_A (Exp2Syn)',
       { kind: 'gaba-a', tauRise: 0.2, tauDecay: 8, gmax: 0.001, e: -80 },
@@ -78,8 +79,8 @@ describe('NMODL mechanisms in NEURON', () => {
       const cell = pointCell({}, { withShell: false });
       const type = params.kind === 'gaba-a' ? 'inh' : 'exc';
       cell.synapseTypes = {
-        exc: type === 'exc' ? params : ampaNmda(),
-        inh: type === 'inh' ? params : gabaA(),
+        exc: type === 'exc' ? params : { ...AMPA_NMDA },
+        inh: type === 'inh' ? params : { ...GABA_A },
       };
       cell.synapses = [{ type, id: 0, section: 0, x: 0.5 }];
       const dt = 0.005;
@@ -104,19 +105,3 @@ describe('NMODL mechanisms in NEURON', () => {
     });
   }
 });
-
-function ampaNmda(): SynapseParams {
-  return {
-    kind: 'ampa-nmda',
-    tauRise: 0.3,
-    tauDecay: 3,
-    tauRiseNmda: 2,
-    tauDecayNmda: 70,
-    gmax: 0.0004,
-    e: 0,
-    mg: 1,
-  };
-}
-function gabaA(): SynapseParams {
-  return { kind: 'gaba-a', tauRise: 0.2, tauDecay: 8, gmax: 0.001, e: -80 };
-}
