@@ -6,7 +6,7 @@ import {
   validateGenerateOptions,
   type GenerateOptions,
 } from '../dataset/generate.js';
-import { currentCommand, parseInteger } from './options.js';
+import { currentCommand, parseInteger, positiveNumber } from './options.js';
 
 interface GenerateFlags {
   cell: string;
@@ -17,6 +17,8 @@ interface GenerateFlags {
   workers?: number;
   morphology?: string;
   dendrites?: boolean;
+  method?: string;
+  dt?: number;
   json?: boolean;
   quiet?: boolean;
 }
@@ -40,6 +42,11 @@ export function registerGenerate(program: Command): void {
       '--morphology <file>',
       'morphology of a compartmental cell (.swc or .asc; default: procedural L5PC)',
     )
+    .option(
+      '--method <name>',
+      'integrator of a compartmental cell: backward-euler | crank-nicolson (default: the engine default)',
+    )
+    .option('--dt <ms>', 'substep of a compartmental cell, ms (must divide 1 ms)', positiveNumber('dt'))
     .option('--dendrites', 'also store every dendritic compartment per bin (/outputs/dendritic_voltage)')
     .option(
       '--workers <k>',
@@ -72,6 +79,7 @@ export function registerGenerate(program: Command): void {
         workers: flags.workers,
         morphology: flags.morphology,
         dendrites: flags.dendrites,
+        integration: { method: flags.method, dt: flags.dt },
         commandLine: currentCommand(),
         signal: controller.signal,
         onProgress: (done, total) => {

@@ -38,6 +38,8 @@ export interface GenerateOptions {
   morphology?: string;
   /** also store every dendritic compartment's voltage per bin (/outputs/dendritic_voltage) */
   dendrites?: boolean;
+  /** integrator of a compartmental cell (unset fields: the engine's defaults) */
+  integration?: { method?: string; dt?: number };
   commandLine?: string;
   onProgress?: (done: number, total: number) => void;
   /** stops dispatching and rejects; finished trials stay on disk for a resume */
@@ -83,6 +85,15 @@ export function validateGenerateOptions(o: GenerateOptions): void {
   if (o.workers !== undefined && (!Number.isInteger(o.workers) || o.workers < 0)) {
     throw new RangeError(`workers must be a non-negative integer, got ${String(o.workers)}`);
   }
+  const { method, dt } = o.integration ?? {};
+  if ((method !== undefined || dt !== undefined) && !info.compartmental)
+    throw new RangeError(
+      `cell '${o.cell}' is a point neuron: --method and --dt apply to compartmental cells`,
+    );
+  if (method !== undefined && method !== 'backward-euler' && method !== 'crank-nicolson')
+    throw new RangeError(`unknown integration method '${method}' (backward-euler or crank-nicolson)`);
+  if (dt !== undefined && !(dt > 0 && Math.abs(1 / dt - Math.round(1 / dt)) < 1e-9))
+    throw new RangeError(`dt must divide 1 ms into a whole number of substeps, got ${dt}`);
   if (!o.out) throw new RangeError('an output file is required');
   if (!existsSync(dirname(resolve(o.out))))
     throw new RangeError(`output folder ${dirname(resolve(o.out))} does not exist`);
@@ -106,6 +117,9 @@ export function workerScriptPath(): string {
 function runNeuronOptions(options: GenerateOptions): Record<string, unknown> {
   const neuronOptions = { ...(options.neuronOptions ?? {}) };
   if (options.morphology !== undefined) neuronOptions.morphologyFile = resolve(options.morphology);
+  const { method, dt } = options.integration ?? {};
+  if (method !== undefined) neuronOptions.method = method;
+  if (dt !== undefined) neuronOptions.dt = dt;
   return neuronOptions;
 }
 
@@ -172,6 +186,12 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     baseSeed: options.baseSeed,
     commandLine: options.commandLine ?? '',
     morphology: morphologyName(options),
+    ...(info.compartmental
+      ? {
+          integrationMethod: String(neuronOptions.method ?? 'backward-euler'),
+          dtMs: Number(neuronOptions.dt ?? 0.025),
+        }
+      : {}),
     dendriticCompartments: first.dendriticVoltage ? first.dendriticVoltage.length / options.durationMs : 0,
   };
   await h5Ready();

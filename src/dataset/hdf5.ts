@@ -52,6 +52,9 @@ export interface DatasetHeader {
   commandLine: string;
   /** compartmental cells: the morphology the cell was built on ('procedural' or a file name) */
   morphology?: string;
+  /** compartmental cells: the integrator and its substep (ms) the data was simulated with */
+  integrationMethod?: string;
+  dtMs?: number;
   /** when > 0, every trial carries dendriticVoltage of this many compartments per bin */
   dendriticCompartments?: number;
 }
@@ -313,6 +316,8 @@ export class DatasetWriter {
     str('command_line', h.commandLine);
     str('created_by', 'neurotwin');
     if (h.morphology !== undefined) str('morphology', h.morphology);
+    if (h.integrationMethod !== undefined) str('integration_method', h.integrationMethod);
+    if (h.dtMs !== undefined) f.create_attribute('dt_ms', h.dtMs, null, '<d');
     if ((h.dendriticCompartments ?? 0) > 0) int('n_dendritic_compartments', h.dendriticCompartments ?? 0);
     f.close();
     this.closed = true;
@@ -397,6 +402,9 @@ export class DatasetReader {
     };
     const optional = (name: string): unknown => file.attrs[name]?.value;
     if (optional('morphology') !== undefined) this.header.morphology = String(optional('morphology'));
+    if (optional('integration_method') !== undefined)
+      this.header.integrationMethod = String(optional('integration_method'));
+    if (optional('dt_ms') !== undefined) this.header.dtMs = Number(optional('dt_ms'));
     if (optional('n_dendritic_compartments') !== undefined) {
       this.header.dendriticCompartments = Number(optional('n_dendritic_compartments'));
     }
