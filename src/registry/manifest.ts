@@ -7,7 +7,15 @@
  *   sequence.onnx  input  'input'        [batch, time, nExc + nInh]   (binary spikes, exc ids first)
  *                  output 'spike_prob'   [batch, time]                (probability of a spike label)
  *                  output 'voltage'      [batch, time]                (soma voltage prediction, mV)
- *   step.onnx      input  'input'        [batch, nExc + nInh]          one millisecond
+ *   step.onnx      input  'input'        [batch, nExc + nInh]          one millisecond, dense (step.input
+ *                                                                      'input' or absent), or
+ *                  input  'active'       int64 [batch, slots]          one millisecond, sparse (step.input
+ *                                                                      'active'): the ids of the synapses
+ *                                                                      that spike in the bin (inhibitory
+ *                                                                      ids offset by nExc), padded with
+ *                                                                      the id nExc + nInh, which stands
+ *                                                                      for no synapse; slots >= 1 varies
+ *                                                                      from call to call
  *                  inputs state.inputs[i].name with state.inputs[i].shape ('batch' for the batch axis)
  *                  output 'spike_prob'   [batch], 'voltage' [batch]
  *                  outputs state.outputs[i].name, same shapes as the matching inputs
@@ -41,7 +49,12 @@ export interface ModelManifest {
   receptiveField: number;
   /** spike flag threshold on spike_prob used when streaming */
   spikeThreshold: number;
-  step: { inputs: StateTensorSpec[]; outputs: StateTensorSpec[] };
+  step: {
+    /** the step graph's input form (absent: 'input', dense) */
+    input?: 'input' | 'active';
+    inputs: StateTensorSpec[];
+    outputs: StateTensorSpec[];
+  };
   files: { sequence: string; step: string; card: string };
   training: {
     data: string;
