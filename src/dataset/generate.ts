@@ -3,7 +3,7 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { checkSeed } from '../inputs/rng.js';
+import { checkSeed } from '../core/rng.js';
 import { cellInfo } from '../reference/cells/registry.js';
 import { DatasetWriter, h5Ready, type DatasetHeader } from './hdf5.js';
 import type { TrialJob, WorkerInit, WorkerReply } from './generate-protocol.js';

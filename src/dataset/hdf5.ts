@@ -31,7 +31,7 @@
  */
 import { renameSync, rmSync } from 'node:fs';
 import h5wasm from 'h5wasm/node';
-import type { LabelConvention } from '../reference/conventions.js';
+import type { LabelConvention } from '../core/conventions.js';
 import type { Trial } from './trial.js';
 
 export const DATASET_FORMAT = 'neurotwin-dataset';

@@ -5,9 +5,9 @@ import {
   type PatternGeneratorConfig,
 } from '../inputs/paper-pattern.js';
 import { CompartmentalNeuron } from '../reference/cells/compartmental-neuron.js';
-import { spikeLabels, type LabelConvention } from '../reference/conventions.js';
+import { spikeLabels, type LabelConvention } from '../core/conventions.js';
 import { cellInfo, createNeuron, type CellOptions } from '../reference/cells/registry.js';
-import type { BinOutput, Neuron } from '../reference/neuron.js';
+import type { BinOutput, Neuron } from '../core/neuron.js';
 import type { SparseSpikes, Trial } from './trial.js';
 
 export interface TrialRunnerOptions {

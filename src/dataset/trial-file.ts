@@ -5,7 +5,7 @@
  */
 import { extname } from 'node:path';
 import type { PatternGeneratorConfig } from '../inputs/paper-pattern.js';
-import type { LabelConvention } from '../reference/conventions.js';
+import type { LabelConvention } from '../core/conventions.js';
 import { writeDataset } from './hdf5.js';
 import { spikesAsPairs, INPUTS_FORMAT } from './input-file.js';
 import { writeFileAtomic } from './trial-part.js';

@@ -1,4 +1,4 @@
-import type { ModelManifest } from '../registry/manifest.js';
+import type { ModelManifest } from '../core/manifest.js';
 import type { CheckpointState } from '../surrogate/checkpoint.js';
 
 const NEURONS: Record<string, string> = {

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ModelManifest } from '../registry/manifest.js';
+import type { ModelManifest } from '../core/manifest.js';
 import {
   type NetworkSpec,
   foldVoltageTarget,
   parameterCount,
   receptiveField,
 } from '../surrogate/architectures/spec.js';
-import { writeFileAtomic } from '../surrogate/atomic-file.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import type { CheckpointState } from '../surrogate/checkpoint.js';
 import { renderCard } from './card.js';
 import { buildSequenceGraph, buildStepGraph, stepStateSpecs } from './surrogate-graphs.js';

@@ -1,5 +1,5 @@
 import type { Activation, LayerWeights, NetworkWeights } from '../surrogate/architectures/spec.js';
-import type { StateTensorSpec } from '../registry/manifest.js';
+import type { StateTensorSpec } from '../core/manifest.js';
 import { GraphBuilder } from './onnx-graph.js';
 
 /**

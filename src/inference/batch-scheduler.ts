@@ -4,7 +4,7 @@
  * (zeros at open); work submitted to one stream is processed in order.
  */
 import ort from 'onnxruntime-node';
-import type { FlatBins } from './flat-bins.js';
+import type { FlatBins } from '../core/spikes.js';
 import type { StepModel } from './step-model.js';
 
 export interface SurrogateOutputs {

@@ -1,6 +1,6 @@
 import type { SparseSpikes } from '../dataset/trial.js';
 import { GrowableInt32 } from './growable.js';
-import { Rng } from './rng.js';
+import { Rng } from '../core/rng.js';
 import { gaussianWindow, SameSizeSmoother, StepSmoother } from './smoothing.js';
 
 /**

@@ -2,7 +2,7 @@
  * Where reference neurons come from: the cell registry's createNeuron (src/reference/cells/registry.ts),
  * loaded lazily so that the server starts even while that stage is missing.
  */
-import type { Neuron } from '../reference/neuron.js';
+import type { Neuron } from '../core/neuron.js';
 
 export type NeuronFactory = (cell: string) => Neuron | Promise<Neuron>;
 

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FlatBins } from '../inference/flat-bins.js';
+import type { FlatBins } from '../core/spikes.js';
 import { ReferenceStepper, type ReferenceOutputs } from './reference-stepper.js';
 import type { NeuronFactory } from './neuron-factory.js';
 

@@ -2,8 +2,8 @@
  * Steps a reference neuron through flat input bins and collects the outputs that became available,
  * aligned to their own bin index (a neuron with outputDelay d reports bin k after stepping bin k+d).
  */
-import type { BinOutput, Neuron } from '../reference/neuron.js';
-import { emptyBins, type FlatBins } from '../inference/flat-bins.js';
+import type { BinOutput, Neuron } from '../core/neuron.js';
+import { emptyBins, type FlatBins } from '../core/spikes.js';
 
 export interface ReferenceOutputs {
   firstBin: number;

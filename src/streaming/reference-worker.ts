@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReferenceStepper } from './reference-stepper.js';
 import { loadNeuronFactory } from './neuron-factory.js';
-import type { FlatBins } from '../inference/flat-bins.js';
+import type { FlatBins } from '../core/spikes.js';
 
 const port = parentPort!;
 const { cell } = workerData as { cell: string };

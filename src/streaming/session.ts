@@ -7,8 +7,8 @@
  */
 import { Subject, concatMap, from, type Subscription } from 'rxjs';
 import type { BatchScheduler, SurrogateOutputs, SurrogateStream } from '../inference/batch-scheduler.js';
-import { findBadSynapse, flattenBins } from '../inference/flat-bins.js';
-import type { ModelManifest } from '../registry/manifest.js';
+import { findBadSynapse, flattenBins } from '../core/spikes.js';
+import type { ModelManifest } from '../core/manifest.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import {
   ProtocolError,

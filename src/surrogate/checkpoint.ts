@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LabelConvention } from '../reference/conventions.js';
+import type { LabelConvention } from '../core/conventions.js';
 import type { NetworkSpec, NetworkWeights, VoltageTarget } from './architectures/spec.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import type { LossWeights } from './losses.js';
 import type { RngState } from './rng.js';
 

@@ -1,5 +1,5 @@
 import type { Trial } from '../dataset/trial.js';
-import { FIRST_SCORED_BIN, type LabelConvention, clippedSoma } from '../reference/conventions.js';
+import { FIRST_SCORED_BIN, type LabelConvention, clippedSoma } from '../core/conventions.js';
 import type { VoltageTarget } from './architectures/spec.js';
 import type { Rng } from './rng.js';
 

@@ -10,7 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ModelRegistry } from '../../src/registry/registry.js';
 import { StepModel } from '../../src/inference/step-model.js';
 import { BatchScheduler } from '../../src/inference/batch-scheduler.js';
-import { flattenBins, type FlatBins } from '../../src/inference/flat-bins.js';
+import { flattenBins, type FlatBins } from '../../src/core/spikes.js';
 import { writeTinyModel } from '../fixtures/tiny-step-model.js';
 
 function arg(name: string, fallback: string): string {

@@ -7,8 +7,8 @@
  * label of bin k collects peaks in [k+0.5, k+1.5) ms, decided only after bin k+1 has been stepped, so
  * step() for bin k returns the outputs of bin k−1 (outputDelay = 1).
  */
-import type { BinOutput, Neuron, NeuronSnapshot } from '../neuron.js';
-import { NeuronInputError } from '../neuron.js';
+import type { BinOutput, Neuron, NeuronSnapshot } from '../../core/neuron.js';
+import { NeuronInputError } from '../../core/neuron.js';
 import type { CellModel } from '../cable/cell-model.js';
 import { CompartmentEngine, type EngineOptions, type EngineState } from '../cable/engine.js';
 import { SAMPLES_PER_MS, SpikeDetector, type SpikeDetectorState } from './spike-detector.js';

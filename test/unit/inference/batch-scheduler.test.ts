@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ModelRegistry } from '../../../src/registry/registry.js';
 import { StepModel } from '../../../src/inference/step-model.js';
 import { BatchScheduler } from '../../../src/inference/batch-scheduler.js';
-import { flattenBins, findBadSynapse } from '../../../src/inference/flat-bins.js';
+import { flattenBins, findBadSynapse } from '../../../src/core/spikes.js';
 import { tinyModelReference, writeTinyModel } from '../../fixtures/tiny-step-model.js';
 
 function randomBins(seed: number, count: number, nExc: number, nInh: number) {

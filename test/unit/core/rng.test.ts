@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { Rng, mix32 } from '../../../src/inputs/rng.js';
+import { Rng, mix32 } from '../../../src/core/rng.js';
 
 /** The same generator written independently in Python (a cross-language determinism check). */
 const PYTHON_XOSHIRO = `
