@@ -9,7 +9,8 @@ import { DatasetWriter, h5Ready, type DatasetHeader } from './hdf5.js';
 import type { TrialJob, WorkerInit, WorkerReply } from './generate-protocol.js';
 import { trialSeed } from './seeds.js';
 import { TrialRunner } from './simulate-trial.js';
-import { readTrialPart, writeFileAtomic, writeTrialPart } from './trial-part.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
+import { readTrialPart, writeTrialPart } from './trial-part.js';
 
 /**
  * Generates a dataset of N trials in parallel and writes it as one HDF5 file.

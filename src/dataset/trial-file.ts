@@ -8,7 +8,7 @@ import type { PatternGeneratorConfig } from '../inputs/paper-pattern.js';
 import type { LabelConvention } from '../core/conventions.js';
 import { writeDataset } from './hdf5.js';
 import { spikesAsPairs, INPUTS_FORMAT } from './input-file.js';
-import { writeFileAtomic } from './trial-part.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import type { Trial } from './trial.js';
 
 export interface TrialFileMeta {

@@ -1,4 +1,5 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import type { Trial } from './trial.js';
 
 /**
@@ -120,13 +121,6 @@ export function decodeTrial(buf: Buffer, source = 'trial part'): Trial {
     trial.dendriticVoltage = take('dendriticVoltage') as Float32Array;
   }
   return trial;
-}
-
-/** Atomic write: temp name in the same folder, then rename. */
-export function writeFileAtomic(path: string, data: Buffer | string): void {
-  const temp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  writeFileSync(temp, data);
-  renameSync(temp, path);
 }
 
 export function writeTrialPart(path: string, trial: Trial): void {

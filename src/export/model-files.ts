@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelManifest } from '../core/manifest.js';
 import {
@@ -77,6 +77,7 @@ export function exportModel(opts: ExportOptions): ModelManifest {
     metrics: opts.metrics ?? previous?.metrics,
     createdAt: new Date().toISOString(),
   };
+  mkdirSync(outDir, { recursive: true });
   writeFileAtomic(path.join(outDir, FILES.sequence), buildSequenceGraph(weights, doc));
   writeFileAtomic(path.join(outDir, FILES.step), buildStepGraph(weights, doc));
   writeFileAtomic(path.join(outDir, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);

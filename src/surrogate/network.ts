@@ -7,7 +7,7 @@ import {
   receptiveField,
   validateSpec,
 } from './architectures/spec.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../core/rng.js';
 
 export interface NetworkOutputs {
   /** spike logits [B, T] */

@@ -1,7 +1,7 @@
 import type { Trial } from '../dataset/trial.js';
 import { FIRST_SCORED_BIN, type LabelConvention, clippedSoma } from '../core/conventions.js';
 import type { VoltageTarget } from './architectures/spec.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../core/rng.js';
 
 /** A trial reduced to what training reads: merged input events and per-bin targets. */
 export interface PreparedTrial {

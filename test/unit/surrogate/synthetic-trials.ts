@@ -1,5 +1,5 @@
 import type { Trial } from '../../../src/dataset/trial.js';
-import { Rng } from '../../../src/surrogate/rng.js';
+import { Rng } from '../../../src/core/rng.js';
 
 /**
  * Test data with a known answer: Bernoulli input spikes through a fixed linear filter
