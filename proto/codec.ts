@@ -9,7 +9,7 @@ import {
   ProtocolError,
   type ClientMessage,
   type ClockName,
-  type InputBin,
+  type SpikeBin,
   type ServerMessage,
   type SourceName,
 } from './messages.js';
@@ -141,7 +141,7 @@ function decodeClientBinary(data: Uint8Array): ClientMessage {
       return { open: { model: o.model, reference: o.reference, clock, tag: o.tag ?? undefined } };
     }
     case 'inputChunk': {
-      const c = decoded.inputChunk as { firstBin: number; bins: InputBin[] };
+      const c = decoded.inputChunk as { firstBin: number; bins: SpikeBin[] };
       return { inputChunk: { firstBin: c.firstBin, bins: c.bins } };
     }
     case 'close':
@@ -215,7 +215,7 @@ function checkIds(ids: unknown, what: string, bin: number): number[] {
   return ids as number[];
 }
 
-function checkInputChunk(body: unknown): { firstBin: number; bins: InputBin[] } {
+function checkInputChunk(body: unknown): { firstBin: number; bins: SpikeBin[] } {
   if (!isPlainObject(body)) throw new ProtocolError('BAD_FRAME', 'inputChunk must be an object');
   const { firstBin = 0, bins } = body;
   if (typeof firstBin !== 'number' || !Number.isInteger(firstBin) || firstBin < 0 || firstBin > MAX_UINT32) {
@@ -225,7 +225,7 @@ function checkInputChunk(body: unknown): { firstBin: number; bins: InputBin[] } 
     );
   }
   if (!Array.isArray(bins)) throw new ProtocolError('BAD_FRAME', 'inputChunk.bins must be an array');
-  const out: InputBin[] = new Array(bins.length);
+  const out: SpikeBin[] = new Array(bins.length);
   for (let i = 0; i < bins.length; i++) {
     const b: unknown = bins[i];
     if (!isPlainObject(b))

@@ -1,3 +1,4 @@
+import { isDrawn } from '../core/input-record.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -138,7 +139,7 @@ export async function simulateCommand(flags: SimulateFlags, commandLine = ''): P
     outputSpikes: trial.spikeTimes.length,
     firingRateHz: trial.spikeTimes.length / seconds,
     inputSpikes: { exc: trial.exc.times.length, inh: trial.inh.times.length },
-    ...(flags.inputs === undefined
+    ...(isDrawn(trial.generator)
       ? { generator: { holdMs: trial.generator.holdMs, sigmaMs: trial.generator.sigmaMs } }
       : {}),
     setupSeconds,

@@ -30,6 +30,7 @@
  * chunked and extendible, so a file is written trial by trial without holding it in memory.
  */
 import { renameSync, rmSync } from 'node:fs';
+import { GIVEN_INPUTS, isDrawn } from '../core/input-record.js';
 import h5wasm from 'h5wasm/node';
 import type { LabelConvention } from '../core/conventions.js';
 import type { Trial } from './trial.js';
@@ -228,32 +229,16 @@ export class DatasetWriter {
     if (trial.durationMs !== h.durationMs || trial.nExc !== h.nExc || trial.nInh !== h.nInh) {
       throw new RangeError(`trial (seed ${trial.seed}) does not match the dataset's duration/synapse counts`);
     }
-    const gen = trial.generator as {
-      holdMs?: number;
-      sigmaMs?: number;
-      nIntervals?: number;
-      excCounts?: number[];
-      inhCounts?: number[];
-    };
+    const gen = trial.generator;
     const G = h.groups.length;
     // given (not generated) inputs carry none of the generator parameters
-    const given =
-      gen.holdMs === undefined &&
-      gen.sigmaMs === undefined &&
-      gen.nIntervals === undefined &&
-      gen.excCounts === undefined &&
-      gen.inhCounts === undefined;
-    const M = given ? 0 : (gen.nIntervals ?? NaN);
+    const M = isDrawn(gen) ? gen.nIntervals : 0;
     if (
-      !given &&
-      (typeof gen.holdMs !== 'number' ||
-        typeof gen.sigmaMs !== 'number' ||
-        !Number.isInteger(M) ||
-        gen.excCounts?.length !== M * G ||
-        gen.inhCounts?.length !== M * G)
+      isDrawn(gen) &&
+      (!Number.isInteger(M) || gen.excCounts.length !== M * G || gen.inhCounts.length !== M * G)
     ) {
       throw new RangeError(
-        `trial (seed ${trial.seed}) lacks the generator parameters holdMs, sigmaMs, nIntervals, excCounts, inhCounts`,
+        `trial (seed ${trial.seed}) has count tables that do not match nIntervals × ${G} groups`,
       );
     }
     if (this.dendrites && !trial.dendriticVoltage) {
@@ -267,11 +252,11 @@ export class DatasetWriter {
     this.voltage.append(trial.somaVoltage);
     this.labels.append(trial.spikeLabels);
     if (this.dendrites && trial.dendriticVoltage) this.dendrites.append(trial.dendriticVoltage);
-    this.excCounts.append(Float64Array.from(gen.excCounts ?? []));
-    this.inhCounts.append(Float64Array.from(gen.inhCounts ?? []));
+    this.excCounts.append(Float64Array.from(isDrawn(gen) ? gen.excCounts : []));
+    this.inhCounts.append(Float64Array.from(isDrawn(gen) ? gen.inhCounts : []));
     this.seeds.push(trial.seed);
-    this.hold.push(gen.holdMs ?? -1);
-    this.sigma.push(gen.sigmaMs ?? -1);
+    this.hold.push(isDrawn(gen) ? gen.holdMs : -1);
+    this.sigma.push(isDrawn(gen) ? gen.sigmaMs : -1);
     this.nIntervals.push(M);
     this.excOffsets.push(BigInt(this.excTimes.length));
     this.inhOffsets.push(BigInt(this.inhTimes.length));
@@ -482,7 +467,7 @@ export class DatasetReader {
       spikeTimes: this.range('outputs/spike_times', sa, sb, new Float64Array(0)),
       spikeLabels: this.dataset('outputs/spike_labels').slice([[i, i + 1], []]) as Uint8Array,
       generator: given
-        ? { preset: 'given' }
+        ? GIVEN_INPUTS
         : {
             preset: h.generatorPreset,
             groups: h.groups,

@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DatasetReader } from './hdf5.js';
 import type { GivenInputs } from './simulate-trial.js';
-import type { SparseSpikes } from './trial.js';
+import { GIVEN_INPUTS } from '../core/input-record.js';
+import type { SpikeTrain } from '../core/spikes.js';
 
 export const INPUTS_FORMAT = 'neurotwin-inputs';
 
@@ -129,14 +130,14 @@ function readJsonInputs(path: string, options: InputFileOptions): InputFile {
       exc: spikePairs(path, o.exc, 'exc', options.nExc, durationMs),
       inh: spikePairs(path, o.inh, 'inh', options.nInh, durationMs),
       seed: seed as number,
-      generator: { preset: 'given' },
+      generator: GIVEN_INPUTS,
     },
     durationMs,
   };
 }
 
 /** [[id, ms], ...] → time-sorted sparse spikes (stable: equal times keep the file's order). */
-function spikePairs(path: string, value: unknown, key: string, n: number, durationMs: number): SparseSpikes {
+function spikePairs(path: string, value: unknown, key: string, n: number, durationMs: number): SpikeTrain {
   if (value === undefined) return { times: new Int32Array(0), ids: new Int32Array(0) };
   if (!Array.isArray(value))
     throw new InputFileError(path, `"${key}" must be a list of [synapse id, ms] pairs`);
@@ -180,6 +181,6 @@ function spikePairs(path: string, value: unknown, key: string, n: number, durati
 }
 
 /** The inputs of a trial in the JSON layout (so that a simulate output can be fed back in). */
-export function spikesAsPairs(spikes: SparseSpikes): [number, number][] {
+export function spikesAsPairs(spikes: SpikeTrain): [number, number][] {
   return Array.from(spikes.ids, (id, i): [number, number] => [id, spikes.times[i]]);
 }

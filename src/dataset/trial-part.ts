@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../core/atomic-file.js';
+import type { InputRecord } from '../core/input-record.js';
 import type { Trial } from './trial.js';
 
 /**
@@ -82,7 +83,7 @@ export function decodeTrial(buf: Buffer, source = 'trial part'): Trial {
     durationMs: number;
     nExc: number;
     nInh: number;
-    generator: Record<string, unknown>;
+    generator: InputRecord;
     lengths: Partial<Record<ArrayName, number>>;
   };
   let offset = pad8(MAGIC.length + 4 + headerLength);

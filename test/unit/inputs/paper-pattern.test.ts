@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
+import { binOffsets } from '../../../src/core/spikes.js';
 import {
-  binOffsets,
   drawPatternParams,
   PatternGenerator,
   spikeProbability,

@@ -1,4 +1,5 @@
 import type { Trial } from '../../../src/dataset/trial.js';
+import { GIVEN_INPUTS } from '../../../src/core/input-record.js';
 import { Rng } from '../../../src/core/rng.js';
 
 /**
@@ -68,7 +69,7 @@ export function syntheticTrials(
       somaVoltage: v,
       spikeTimes: Float64Array.from(spikes),
       spikeLabels: labels,
-      generator: { kind: 'synthetic-linear-threshold', rate, tau },
+      generator: GIVEN_INPUTS,
     });
   }
   return trials;
