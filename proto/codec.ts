@@ -186,10 +186,9 @@ function decodeClientJson(text: string): ClientMessage {
 
 function checkOpen(body: unknown): { model: string; reference: boolean; clock: ClockName; tag?: string } {
   if (!isPlainObject(body)) throw new ProtocolError('BAD_OPEN', 'open must be an object');
-  const { model, reference = false, clock = 'ASAP', tag } = body;
-  if (typeof model !== 'string' || model === '') {
-    throw new ProtocolError('BAD_OPEN', 'open.model must be a non-empty string');
-  }
+  // an absent or empty model asks for the server's default model
+  const { model = '', reference = false, clock = 'ASAP', tag } = body;
+  if (typeof model !== 'string') throw new ProtocolError('BAD_OPEN', 'open.model must be a string');
   if (typeof reference !== 'boolean') throw new ProtocolError('BAD_OPEN', 'open.reference must be a boolean');
   const clockName = typeof clock === 'string' ? clock.toUpperCase() : clock;
   if (!CLOCKS.includes(clockName as ClockName)) {

@@ -28,7 +28,8 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface OpenMsg {
-  model: string;
+  /** model id; absent or '' asks for the server's default model */
+  model?: string;
   reference?: boolean;
   clock?: ClockName;
   tag?: string;

@@ -96,11 +96,11 @@ class InlineReferenceRunner implements ReferenceRunner {
 
   constructor(
     cell: string,
-    factory: () => Promise<NeuronFactory>,
+    factory: NeuronFactory,
     private readonly cb: ReferenceCallbacks,
   ) {
     this.ready = (async () => {
-      const neuron = await (await factory())(cell);
+      const neuron = await factory(cell);
       this.stepper = new ReferenceStepper(neuron);
       return { nExc: neuron.nExc, nInh: neuron.nInh, outputDelay: neuron.outputDelay };
     })();
@@ -158,7 +158,7 @@ export function referenceWorkerScript(): URL | null {
 
 export function startReferenceRunner(
   cell: string,
-  factory: () => Promise<NeuronFactory>,
+  factory: NeuronFactory,
   cb: ReferenceCallbacks,
   preferWorker = true,
 ): ReferenceRunner {

@@ -7,15 +7,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReferenceStepper } from './reference-stepper.js';
-import { loadNeuronFactory } from './neuron-factory.js';
+import { cellRegistryNeurons } from './neuron-factory.js';
 import type { BinnedSpikes } from '../core/spikes.js';
 
 const port = parentPort!;
 const { cell } = workerData as { cell: string };
 
 try {
-  const createNeuron = await loadNeuronFactory();
-  const neuron = await createNeuron(cell);
+  const neuron = await cellRegistryNeurons(cell);
   const stepper = new ReferenceStepper(neuron);
   port.on('message', (msg: { type: 'bins'; bins: BinnedSpikes } | { type: 'flush' }) => {
     try {

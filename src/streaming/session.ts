@@ -20,9 +20,9 @@ import {
   type ServerMessage,
 } from '../../proto/messages.js';
 import type { ModelPool } from './model-pool.js';
-import type { NeuronFactory } from './neuron-factory.js';
 import { RealtimePacer, type Pacable } from './pacer.js';
-import { startReferenceRunner, type ReferenceRunner } from './reference-runner.js';
+import type { ReferenceLauncher } from './reference-launcher.js';
+import type { ReferenceRunner } from './reference-runner.js';
 import type { ReferenceOutputs } from './reference-stepper.js';
 
 export interface SessionLimits {
@@ -33,8 +33,9 @@ export interface SessionLimits {
 export interface SessionDeps {
   registry: ModelRegistry;
   pool: ModelPool;
-  neuronFactory: () => Promise<NeuronFactory>;
-  preferWorker: boolean;
+  references: ReferenceLauncher;
+  /** served when an open names no model (null: a model must be named) */
+  defaultModel: string | null;
   limits: SessionLimits;
   /** admission control across all sessions: false when the server is full */
   acquireSlot(): boolean;
@@ -141,14 +142,19 @@ export class Session {
   private async open(o: OpenMsg, binary: boolean): Promise<void> {
     if (this.state)
       throw new ProtocolError('ALREADY_OPEN', `session ${this.id} is already open; send close first`);
-    const model = this.deps.registry.get(o.model);
-    const pending = this.deps.pool.scheduler(o.model);
-    if (!model || !pending) {
-      const known = this.deps.registry.ids();
+    const id = o.model || this.deps.defaultModel;
+    const known = this.deps.registry.ids();
+    const available = `available: ${known.length ? known.join(', ') : 'none'}`;
+    if (!id)
       throw new ProtocolError(
         'UNKNOWN_MODEL',
-        `no model '${o.model}' (available: ${known.length ? known.join(', ') : 'none'})`,
+        `open names no model and the server has no default (${available})`,
       );
+    const model = this.deps.registry.get(id);
+    const pending = this.deps.pool.scheduler(id);
+    if (!model || !pending) {
+      const what = o.model ? `no model '${id}'` : `the default model '${id}' is not installed`;
+      throw new ProtocolError('UNKNOWN_MODEL', `${what} (${available})`);
     }
     if (!this.deps.acquireSlot()) {
       throw new ProtocolError('TOO_MANY_SESSIONS', 'the server has no free session slot; try again later');
@@ -209,15 +215,10 @@ export class Session {
   }
 
   private async startReference(manifest: ModelManifest): Promise<ReferenceRunner> {
-    const runner = startReferenceRunner(
-      manifest.neuron,
-      this.deps.neuronFactory,
-      {
-        output: (out) => this.emitReference(out),
-        error: (err) => this.referenceFailed(err),
-      },
-      this.deps.preferWorker,
-    );
+    const runner = this.deps.references.start(manifest.neuron, {
+      output: (out) => this.emitReference(out),
+      error: (err) => this.referenceFailed(err),
+    });
     try {
       const info = await runner.ready;
       if (info.nExc !== manifest.inputs.nExc || info.nInh !== manifest.inputs.nInh) {
