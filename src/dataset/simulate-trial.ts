@@ -1,8 +1,4 @@
-import {
-  paramsRecord,
-  PatternGenerator,
-  type PatternGeneratorConfig,
-} from '../inputs/paper-pattern.js';
+import { paramsRecord, PatternGenerator, type PatternGeneratorConfig } from '../inputs/paper-pattern.js';
 import { CompartmentalNeuron } from '../reference/cells/compartmental-neuron.js';
 import { spikeLabels, type LabelConvention } from '../core/conventions.js';
 import { cellInfo, createNeuron, type CellOptions } from '../reference/cells/registry.js';

@@ -1,5 +1,5 @@
 import type { DrawnInputRecord } from '../core/input-record.js';
-import { binOffsets, type SpikeTrain } from '../core/spikes.js';
+import type { SpikeTrain } from '../core/spikes.js';
 import { GrowableInt32 } from './growable.js';
 import { Rng } from '../core/rng.js';
 import { gaussianWindow, SameSizeSmoother, StepSmoother } from './smoothing.js';

@@ -1,10 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { binOffsets } from '../../../src/core/spikes.js';
-import {
-  drawPatternParams,
-  PatternGenerator,
-  spikeProbability,
-} from '../../../src/inputs/paper-pattern.js';
+import { drawPatternParams, PatternGenerator, spikeProbability } from '../../../src/inputs/paper-pattern.js';
 import { ifPaperInputs, l5pcPaperInputs } from '../../../src/inputs/presets.js';
 import { Rng } from '../../../src/core/rng.js';
 
