@@ -7,7 +7,7 @@ import { TrialRunner } from '../dataset/simulate-trial.js';
 import { readInputFile } from '../dataset/input-file.js';
 import { writeTrialFile } from '../dataset/trial-file.js';
 import type { Trial } from '../dataset/trial.js';
-import { parseInteger } from './options.js';
+import { currentCommand, parseInteger } from './options.js';
 
 export interface SimulateFlags {
   cell: string;
@@ -68,7 +68,7 @@ export function registerSimulate(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .option('--out <file>', 'write the trial: .h5/.hdf5 as a one-trial dataset, otherwise JSON')
     .action(async (flags: SimulateFlags) => {
-      const summary = await simulateCommand(flags, process.argv.slice(1).join(' '));
+      const summary = await simulateCommand(flags, currentCommand());
       if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else process.stdout.write(`${describe(summary)}\n`);
     });

@@ -96,6 +96,8 @@ export function validateGenerateOptions(o: GenerateOptions): void {
   if (dt !== undefined && !(dt > 0 && Math.abs(1 / dt - Math.round(1 / dt)) < 1e-9))
     throw new RangeError(`dt must divide 1 ms into a whole number of substeps, got ${dt}`);
   if (!o.out) throw new RangeError('an output file is required');
+  if (!/\.(h5|hdf5)$/i.test(o.out))
+    throw new RangeError(`output file ${o.out} must end in .h5 (datasets are HDF5; simulate writes JSON)`);
   if (!existsSync(dirname(resolve(o.out))))
     throw new RangeError(`output folder ${dirname(resolve(o.out))} does not exist`);
 }

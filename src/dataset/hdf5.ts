@@ -29,8 +29,10 @@
  * plain numeric arrays that h5py slices directly, no variable-length types. Large arrays are
  * chunked and extendible, so a file is written trial by trial without holding it in memory.
  */
-import { renameSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { describeFsError } from '../core/atomic-file.js';
 import { GIVEN_INPUTS, isDrawn } from '../core/input-record.js';
+import { clearObjectTimestamps } from './hdf5-timestamps.js';
 import h5wasm from 'h5wasm/node';
 import type { LabelConvention } from '../core/conventions.js';
 import type { Trial } from './trial.js';
@@ -65,6 +67,37 @@ type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
 
 export async function h5Ready(): Promise<void> {
   await h5wasm.ready;
+}
+
+const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Throws a one-line error unless `path` is an existing HDF5 file (signature at offset 0, 512, 1024,
+ * ..., as the format allows a user block), so that h5wasm never prints its diagnostic stack for it.
+ */
+export function checkHdf5File(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${path}: no such file`);
+    throw new Error(`${path}: cannot read it (${describeFsError(err)})`);
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new Error(`${path}: is a folder or device, not a dataset file`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const probe = Buffer.alloc(HDF5_SIGNATURE.length);
+    for (let at = 0; at + probe.length <= size; at = at === 0 ? 512 : at * 2) {
+      readSync(fd, probe, 0, probe.length, at);
+      if (probe.equals(HDF5_SIGNATURE)) return;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  throw new Error(`${path}: not an HDF5 file (datasets are written by 'neurotwin generate')`);
 }
 
 const CHUNK_1D = 1 << 16;
@@ -306,6 +339,7 @@ export class DatasetWriter {
     if ((h.dendriticCompartments ?? 0) > 0) int('n_dendritic_compartments', h.dendriticCompartments ?? 0);
     f.close();
     this.closed = true;
+    clearObjectTimestamps(this.tempPath);
     renameSync(this.tempPath, this.path);
   }
 
@@ -404,9 +438,17 @@ export class DatasetReader {
     this.sigma = all('generator/sigma_ms');
   }
 
+  /** Opens a dataset file; a missing file or one that is not HDF5 is refused before h5wasm sees it. */
   static async open(path: string): Promise<DatasetReader> {
+    checkHdf5File(path);
     await h5Ready();
-    return new DatasetReader(new h5wasm.File(path, 'r'));
+    const file = new h5wasm.File(path, 'r');
+    try {
+      return new DatasetReader(file);
+    } catch (err) {
+      file.close();
+      throw err;
+    }
   }
 
   private dataset(name: string): H5Dataset {

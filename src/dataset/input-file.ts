@@ -58,7 +58,9 @@ async function readDatasetTrial(path: string, options: InputFileOptions): Promis
   try {
     reader = await DatasetReader.open(path);
   } catch (err) {
-    throw new InputFileError(path, `not a readable neurotwin dataset (${(err as Error).message})`);
+    const message = (err as Error).message;
+    // the reader's messages already start with the path
+    throw new InputFileError(path, message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message);
   }
   try {
     const h = reader.header;
