@@ -60,7 +60,10 @@ async function readDatasetTrial(path: string, options: InputFileOptions): Promis
   } catch (err) {
     const message = (err as Error).message;
     // the reader's messages already start with the path
-    throw new InputFileError(path, message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message);
+    throw new InputFileError(
+      path,
+      message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message,
+    );
   }
   try {
     const h = reader.header;
