@@ -3,7 +3,7 @@ import type { StateTensorSpec } from '../core/manifest.js';
 import { GraphBuilder } from './onnx-graph.js';
 
 /**
- * The two ONNX forms of a causal-conv surrogate (tensor contract in src/registry/manifest.ts).
+ * The two ONNX forms of a causal-conv surrogate (tensor contract in src/core/manifest.ts).
  * Weights are expected with the voltage head already in mV (foldVoltageTarget).
  */
 

@@ -1,5 +1,5 @@
 /**
- * Structural check of a manifest.json (src/registry/manifest.ts), with messages that name the field.
+ * Structural check of a manifest.json (src/core/manifest.ts), with messages that name the field.
  */
 import type { ModelManifest } from '../core/manifest.js';
 

@@ -1,5 +1,5 @@
 /**
- * A compartmental cell behind the 1-ms Neuron interface (src/reference/neuron.ts).
+ * A compartmental cell behind the 1-ms Neuron interface (src/core/neuron.ts).
  *
  * Bin k = [k, k+1) ms. step() for bin k: the soma voltage sample of bin k is taken at t = k (before the
  * inputs of bin k act, spec §6.3); the events of bin k are delivered at the start of the first substep;
