@@ -29,8 +29,9 @@
  * plain numeric arrays that h5py slices directly, no variable-length types. Large arrays are
  * chunked and extendible, so a file is written trial by trial without holding it in memory.
  */
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
-import { describeFsError } from '../core/atomic-file.js';
+import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { describeFsError, TEMP_MARK } from '../core/atomic-file.js';
 import { GIVEN_INPUTS, isDrawn } from '../core/input-record.js';
 import { clearObjectTimestamps } from './hdf5-timestamps.js';
 import h5wasm from 'h5wasm/node';
@@ -72,8 +73,8 @@ export async function h5Ready(): Promise<void> {
 const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
- * Throws a one-line error unless `path` is an existing HDF5 file (signature at offset 0, 512, 1024,
- * ..., as the format allows a user block), so that h5wasm never prints its diagnostic stack for it.
+ * Throws a one-line error unless `path` is an existing HDF5 file, so that h5wasm never prints its
+ * diagnostic stack for it.
  */
 export function checkHdf5File(path: string): void {
   let fd: number;
@@ -83,21 +84,24 @@ export function checkHdf5File(path: string): void {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${path}: no such file`);
     throw new Error(`${path}: cannot read it (${describeFsError(err)})`);
   }
-  if (!fstatSync(fd).isFile()) {
-    closeSync(fd);
-    throw new Error(`${path}: is a folder or device, not a dataset file`);
-  }
   try {
-    const size = fstatSync(fd).size;
-    const probe = Buffer.alloc(HDF5_SIGNATURE.length);
-    for (let at = 0; at + probe.length <= size; at = at === 0 ? 512 : at * 2) {
-      readSync(fd, probe, 0, probe.length, at);
-      if (probe.equals(HDF5_SIGNATURE)) return;
-    }
+    if (!fstatSync(fd).isFile()) throw new Error(`${path}: is a folder or device, not a dataset file`);
+    if (!hasHdf5Signature(fd))
+      throw new Error(`${path}: not an HDF5 file (datasets are written by 'neurotwin generate')`);
   } finally {
     closeSync(fd);
   }
-  throw new Error(`${path}: not an HDF5 file (datasets are written by 'neurotwin generate')`);
+}
+
+/** Whether an open file carries the HDF5 signature (at offset 0, 512, 1024, ...: the format allows a user block). */
+export function hasHdf5Signature(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  const probe = Buffer.alloc(HDF5_SIGNATURE.length);
+  for (let at = 0; at + probe.length <= size; at = at === 0 ? 512 : at * 2) {
+    readSync(fd, probe, 0, probe.length, at);
+    if (probe.equals(HDF5_SIGNATURE)) return true;
+  }
+  return false;
 }
 
 const CHUNK_1D = 1 << 16;
@@ -201,7 +205,9 @@ export class DatasetWriter {
     readonly path: string,
     readonly header: DatasetHeader,
   ) {
-    this.tempPath = `${path}.tmp-${process.pid}`;
+    const folder = dirname(path);
+    if (!existsSync(folder)) throw new Error(`cannot write ${path}: folder ${folder} does not exist`);
+    this.tempPath = `${path}${TEMP_MARK}${process.pid}`;
     this.file = new h5wasm.File(this.tempPath, 'w');
     const f = this.file;
     const T = header.durationMs;

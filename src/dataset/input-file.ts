@@ -2,9 +2,9 @@
  * Input spikes given in a file instead of drawn by the generator (layout in the README, "Input
  * files"): a JSON file of [synapse id, ms] pairs, or one trial of a neurotwin HDF5 dataset.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { DatasetReader } from './hdf5.js';
+import { DatasetReader, hasHdf5Signature } from './hdf5.js';
 import type { GivenInputs } from './simulate-trial.js';
 import { GIVEN_INPUTS } from '../core/input-record.js';
 import type { SpikeTrain } from '../core/spikes.js';
@@ -33,13 +33,16 @@ export class InputFileError extends Error {
   }
 }
 
-const HDF5_SIGNATURE = '\x89HDF\r\n\x1a\n';
-
 function isHdf5(path: string): boolean {
   const ext = extname(path).toLowerCase();
   if (ext === '.h5' || ext === '.hdf5') return true;
   if (ext === '.json') return false;
-  return readFileSync(path).subarray(0, 8).toString('latin1') === HDF5_SIGNATURE;
+  const fd = openSync(path, 'r');
+  try {
+    return hasHdf5Signature(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export async function readInputFile(path: string, options: InputFileOptions): Promise<InputFile> {
