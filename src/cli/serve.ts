@@ -21,7 +21,7 @@ export function registerServe(program: Command): void {
       parsePort,
       Number(process.env.PORT ?? 8080),
     )
-    .option('--models <dir>', 'models directory', defaultModelsDir())
+    .option('--models <dir>', 'models directory (env NEUROTWIN_MODELS)', defaultModelsDir())
     .option('--host <addr>', 'address to bind', '0.0.0.0')
     .option(
       '--default-model <id>',

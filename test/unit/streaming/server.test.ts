@@ -229,6 +229,8 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
     expect((refused as NeurotwinError).code).toBe('TOO_MANY_SESSIONS');
     await clients[0].close();
     await expect(clients[3].open({ model: 'tiny' })).resolves.toMatchObject({ model: { id: 'tiny' } });
+    // close before disconnecting: the server frees a slot on close at once, on a disconnect later
+    for (const c of clients.slice(1)) await c.close();
     for (const c of clients) c.disconnect();
   });
 
