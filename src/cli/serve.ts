@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { defaultModelsDir } from '../registry/registry.js';
+import { defaultModelId, servingNote } from '../streaming/config.js';
 import { startServer } from '../streaming/server.js';
 
 function parsePort(text: string): number {
@@ -20,12 +21,23 @@ export function registerServe(program: Command): void {
       parsePort,
       Number(process.env.PORT ?? 8080),
     )
-    .option('--models <dir>', 'models directory', defaultModelsDir())
+    .option('--models <dir>', 'models directory (env NEUROTWIN_MODELS)', defaultModelsDir())
     .option('--host <addr>', 'address to bind', '0.0.0.0')
-    .action(async (opts: { port: number; models: string; host: string }) => {
-      const server = await startServer({ port: opts.port, host: opts.host, modelsDir: resolve(opts.models) });
+    .option(
+      '--default-model <id>',
+      "model served to a client that names none ('' for none; env NEUROTWIN_DEFAULT_MODEL)",
+      defaultModelId(),
+    )
+    .action(async (opts: { port: number; models: string; host: string; defaultModel: string }) => {
+      const modelsDir = resolve(opts.models);
+      const server = await startServer({
+        port: opts.port,
+        host: opts.host,
+        modelsDir,
+        defaultModel: opts.defaultModel || null,
+      });
       process.stdout.write(
-        `neurotwin: streaming on ws://${opts.host}:${server.port}/stream (models from ${resolve(opts.models)})\n`,
+        `neurotwin: streaming on ws://${opts.host}:${server.port}/stream (${servingNote(modelsDir, opts.defaultModel)})\n`,
       );
     });
 }

@@ -1,3 +1,4 @@
+import { isDrawn } from '../core/input-record.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -6,7 +7,7 @@ import { TrialRunner } from '../dataset/simulate-trial.js';
 import { readInputFile } from '../dataset/input-file.js';
 import { writeTrialFile } from '../dataset/trial-file.js';
 import type { Trial } from '../dataset/trial.js';
-import { parseInteger } from './options.js';
+import { currentCommand, parseInteger } from './options.js';
 
 export interface SimulateFlags {
   cell: string;
@@ -67,7 +68,7 @@ export function registerSimulate(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .option('--out <file>', 'write the trial: .h5/.hdf5 as a one-trial dataset, otherwise JSON')
     .action(async (flags: SimulateFlags) => {
-      const summary = await simulateCommand(flags, process.argv.slice(1).join(' '));
+      const summary = await simulateCommand(flags, currentCommand());
       if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else process.stdout.write(`${describe(summary)}\n`);
     });
@@ -138,7 +139,7 @@ export async function simulateCommand(flags: SimulateFlags, commandLine = ''): P
     outputSpikes: trial.spikeTimes.length,
     firingRateHz: trial.spikeTimes.length / seconds,
     inputSpikes: { exc: trial.exc.times.length, inh: trial.inh.times.length },
-    ...(flags.inputs === undefined
+    ...(isDrawn(trial.generator)
       ? { generator: { holdMs: trial.generator.holdMs, sigmaMs: trial.generator.sigmaMs } }
       : {}),
     setupSeconds,

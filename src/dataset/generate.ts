@@ -3,13 +3,14 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { checkSeed } from '../inputs/rng.js';
+import { checkSeed } from '../core/rng.js';
 import { cellInfo } from '../reference/cells/registry.js';
 import { DatasetWriter, h5Ready, type DatasetHeader } from './hdf5.js';
 import type { TrialJob, WorkerInit, WorkerReply } from './generate-protocol.js';
 import { trialSeed } from './seeds.js';
 import { TrialRunner } from './simulate-trial.js';
-import { readTrialPart, writeFileAtomic, writeTrialPart } from './trial-part.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
+import { readTrialPart, writeTrialPart } from './trial-part.js';
 
 /**
  * Generates a dataset of N trials in parallel and writes it as one HDF5 file.
@@ -95,6 +96,8 @@ export function validateGenerateOptions(o: GenerateOptions): void {
   if (dt !== undefined && !(dt > 0 && Math.abs(1 / dt - Math.round(1 / dt)) < 1e-9))
     throw new RangeError(`dt must divide 1 ms into a whole number of substeps, got ${dt}`);
   if (!o.out) throw new RangeError('an output file is required');
+  if (!/\.(h5|hdf5)$/i.test(o.out))
+    throw new RangeError(`output file ${o.out} must end in .h5 (datasets are HDF5; simulate writes JSON)`);
   if (!existsSync(dirname(resolve(o.out))))
     throw new RangeError(`output folder ${dirname(resolve(o.out))} does not exist`);
 }

@@ -1,4 +1,4 @@
-import type { ModelManifest, ModelMetrics } from '../registry/manifest.js';
+import type { ModelManifest, ModelMetrics } from '../core/manifest.js';
 import { type NetworkSpec, layerInputs, stepFlops } from '../surrogate/architectures/spec.js';
 import type { CheckpointState } from '../surrogate/checkpoint.js';
 import { kindOf, type LayerConfig } from '../surrogate/layers/catalogue.js';

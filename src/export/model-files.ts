@@ -1,13 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ModelManifest } from '../registry/manifest.js';
+import type { ModelManifest } from '../core/manifest.js';
 import {
   type NetworkSpec,
   foldVoltageTarget,
   parameterCount,
   receptiveField,
 } from '../surrogate/architectures/spec.js';
-import { writeFileAtomic } from '../surrogate/atomic-file.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import type { CheckpointState } from '../surrogate/checkpoint.js';
 import { DEFAULT_REFRACTORY_MS } from '../surrogate/spike-events.js';
 import { LEARNING_CURVE_FILE, learningCurveSvg, renderCard } from './card.js';
@@ -89,6 +89,7 @@ export function exportModel(opts: ExportOptions): ModelManifest {
     ...(previous?.default !== undefined ? { default: previous.default } : {}),
     createdAt: new Date().toISOString(),
   };
+  mkdirSync(outDir, { recursive: true });
   writeFileAtomic(path.join(outDir, FILES.sequence), buildSequenceGraph(state.spec, weights, doc));
   writeFileAtomic(path.join(outDir, FILES.step), buildStepGraph(state.spec, weights, doc));
   writeFileAtomic(path.join(outDir, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -3,7 +3,7 @@
  * stream, with `active` synapses spiking per bin (drawn uniformly), state fed back as in streaming.
  */
 import ort from 'onnxruntime-node';
-import type { ModelManifest } from '../registry/manifest.js';
+import type { ModelManifest } from '../core/manifest.js';
 import { StepModel } from './step-model.js';
 
 export interface StepTiming {

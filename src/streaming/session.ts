@@ -7,8 +7,8 @@
  */
 import { Subject, concatMap, from, type Subscription } from 'rxjs';
 import type { BatchScheduler, SurrogateOutputs, SurrogateStream } from '../inference/batch-scheduler.js';
-import { findBadSynapse, flattenBins } from '../inference/flat-bins.js';
-import type { ModelManifest } from '../registry/manifest.js';
+import { findBadSynapse, flattenBins } from '../core/spikes.js';
+import type { ModelManifest } from '../core/manifest.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import {
   ProtocolError,
@@ -20,10 +20,10 @@ import {
   type ServerMessage,
 } from '../../proto/messages.js';
 import type { ModelPool } from './model-pool.js';
-import type { NeuronFactory } from './neuron-factory.js';
 import { RealtimePacer, type Pacable } from './pacer.js';
 import { DEFAULT_REFRACTORY_MS, SpikeEventDetector } from '../surrogate/spike-events.js';
-import { startReferenceRunner, type ReferenceRunner } from './reference-runner.js';
+import type { ReferenceLauncher } from './reference-launcher.js';
+import type { ReferenceRunner } from './reference-runner.js';
 import type { ReferenceOutputs } from './reference-stepper.js';
 
 export interface SessionLimits {
@@ -34,8 +34,9 @@ export interface SessionLimits {
 export interface SessionDeps {
   registry: ModelRegistry;
   pool: ModelPool;
-  neuronFactory: () => Promise<NeuronFactory>;
-  preferWorker: boolean;
+  references: ReferenceLauncher;
+  /** served when an open names no model (null: a model must be named) */
+  defaultModel: string | null;
   limits: SessionLimits;
   /** admission control across all sessions: false when the server is full */
   acquireSlot(): boolean;
@@ -144,14 +145,19 @@ export class Session {
   private async open(o: OpenMsg, binary: boolean): Promise<void> {
     if (this.state)
       throw new ProtocolError('ALREADY_OPEN', `session ${this.id} is already open; send close first`);
-    const model = this.deps.registry.get(o.model);
-    const pending = this.deps.pool.scheduler(o.model);
-    if (!model || !pending) {
-      const known = this.deps.registry.ids();
+    const id = o.model || this.deps.defaultModel;
+    const known = this.deps.registry.ids();
+    const available = `available: ${known.length ? known.join(', ') : 'none'}`;
+    if (!id)
       throw new ProtocolError(
         'UNKNOWN_MODEL',
-        `no model '${o.model}' (available: ${known.length ? known.join(', ') : 'none'})`,
+        `open names no model and the server has no default (${available})`,
       );
+    const model = this.deps.registry.get(id);
+    const pending = this.deps.pool.scheduler(id);
+    if (!model || !pending) {
+      const what = o.model ? `no model '${id}'` : `the default model '${id}' is not installed`;
+      throw new ProtocolError('UNKNOWN_MODEL', `${what} (${available})`);
     }
     if (!this.deps.acquireSlot()) {
       throw new ProtocolError('TOO_MANY_SESSIONS', 'the server has no free session slot; try again later');
@@ -216,15 +222,10 @@ export class Session {
   }
 
   private async startReference(manifest: ModelManifest): Promise<ReferenceRunner> {
-    const runner = startReferenceRunner(
-      manifest.neuron,
-      this.deps.neuronFactory,
-      {
-        output: (out) => this.emitReference(out),
-        error: (err) => this.referenceFailed(err),
-      },
-      this.deps.preferWorker,
-    );
+    const runner = this.deps.references.start(manifest.neuron, {
+      output: (out) => this.emitReference(out),
+      error: (err) => this.referenceFailed(err),
+    });
     try {
       const info = await runner.ready;
       if (info.nExc !== manifest.inputs.nExc || info.nInh !== manifest.inputs.nInh) {

@@ -10,7 +10,7 @@ import {
 } from './architectures/spec.js';
 import { kindOf } from './layers/catalogue.js';
 import { padTime, type SynapticBatch, type TfLayer } from './layers/layer-kind.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../core/rng.js';
 
 export interface NetworkOutputs {
   /** spike logits [B, T] */

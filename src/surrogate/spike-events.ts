@@ -6,7 +6,7 @@
  * threshold is calibrated on validation data so that the predicted spike count equals the
  * reference's.
  */
-import { FIRST_SCORED_BIN } from '../reference/conventions.js';
+import { FIRST_SCORED_BIN } from '../core/conventions.js';
 
 export interface SpikeEventRule {
   threshold: number;

@@ -18,7 +18,7 @@ import {
 } from './checkpoint.js';
 import { surrogateLoss } from './losses.js';
 import { TfNetwork, initialWeights } from './network.js';
-import { Rng } from './rng.js';
+import { Rng } from '../core/rng.js';
 import {
   WindowBatcher,
   type WindowRef,

@@ -11,11 +11,11 @@
  *   - ONNX step graph: one millisecond, activations [batch, channels], state tensors [batch, ...]
  *     that start as zeros — the same computation as the sequence graph at that bin.
  * The first layer of a network reads the synapses (kinds with `readsSynapses`): in the step graph
- * its input is the sparse list of spiking synapse ids (see src/registry/manifest.ts).
+ * its input is the sparse list of spiking synapse ids (see src/core/manifest.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GraphBuilder } from '../onnx-graph.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../core/rng.js';
 
 export type Activation = 'linear' | 'relu' | 'tanh' | 'sigmoid';
 export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'tanh', 'sigmoid'];

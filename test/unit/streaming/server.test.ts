@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { startServer, type RunningServer } from '../../../src/streaming/server.js';
+import { Test } from '@nestjs/testing';
+import { listen, serverModule, type RunningServer } from '../../../src/streaming/server.js';
+import { ReferenceLauncher } from '../../../src/streaming/reference-launcher.js';
 import { NeurotwinClient, NeurotwinError, type OutputChunkMsg } from '../../../clients/sdk/index.js';
 import { decodeServer, encodeClientBinary } from '../../../proto/codec.js';
 import type { ErrorMsg, ServerMessage } from '../../../proto/messages.js';
@@ -92,17 +94,22 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nt-srv-'));
     writeTinyModel(dir, { id: 'tiny', nExc: N_EXC, nInh: N_INH, neuron: 'fake' });
-    server = await startServer({
-      modelsDir: dir,
-      port: 0,
-      host: '127.0.0.1',
-      logLevels: ['error'],
-      maxSessions: 3,
-      maxFrameBytes: 4096,
-      maxBinsPerChunk: 200,
-      preferWorker: false,
-      neuronFactory: async () => () => new FakeNeuron(N_EXC, N_INH),
-    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        serverModule({
+          modelsDir: dir,
+          maxSessions: 3,
+          maxFrameBytes: 4096,
+          maxBinsPerChunk: 200,
+          defaultModel: 'tiny',
+        }),
+      ],
+    })
+      .overrideProvider(ReferenceLauncher)
+      .useValue(new ReferenceLauncher(() => new FakeNeuron(N_EXC, N_INH), false))
+      .compile();
+    const app = moduleRef.createNestApplication({ logger: ['error'] });
+    server = await listen(app, { port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
     await server.close();
@@ -112,7 +119,7 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
   it('answers /health and /models', async () => {
     const base = `http://127.0.0.1:${server.port}`;
     const health = (await (await fetch(`${base}/health`)).json()) as { status: string; models: number };
-    expect(health).toMatchObject({ status: 'ok', models: 1 });
+    expect(health).toMatchObject({ status: 'ok', models: 1, defaultModel: 'tiny' });
     const models = (await (await fetch(`${base}/models`)).json()) as {
       id: string;
       inputs: { nExc: number };
@@ -184,6 +191,11 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
     const unknown = await s.nextError();
     expect(unknown.code).toBe('UNKNOWN_MODEL');
     expect(unknown.message).toContain('tiny');
+    s.send(JSON.stringify({ open: {} }));
+    const opened = await s.next();
+    expect('opened' in opened && opened.opened.model.id).toBe('tiny');
+    s.send(JSON.stringify({ close: {} }));
+    expect('closed' in (await s.next())).toBe(true);
     s.send(JSON.stringify({ open: { model: 'tiny', clock: 'sometimes' } }));
     expect((await s.nextError()).code).toBe('BAD_OPEN');
     s.send(JSON.stringify({ open: { model: 'tiny' } }));
@@ -230,6 +242,8 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
     expect((refused as NeurotwinError).code).toBe('TOO_MANY_SESSIONS');
     await clients[0].close();
     await expect(clients[3].open({ model: 'tiny' })).resolves.toMatchObject({ model: { id: 'tiny' } });
+    // close before disconnecting: the server frees a slot on close at once, on a disconnect later
+    for (const c of clients.slice(1)) await c.close();
     for (const c of clients) c.disconnect();
   });
 

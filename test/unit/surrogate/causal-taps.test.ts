@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { causalTaps, sparseCausalTaps } from '../../../src/surrogate/layers/causal-taps.js';
 import { selectBackend } from '../../../src/surrogate/backend.js';
-import { Rng } from '../../../src/surrogate/rng.js';
+import { Rng } from '../../../src/core/rng.js';
 
 function randomArray(n: number, rng: Rng): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal());
