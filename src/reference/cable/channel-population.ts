@@ -7,6 +7,8 @@
  */
 import type { ChannelDefinition, ChannelIon, GateDefinition } from '../mechanisms/rate-helpers.js';
 import { channelTable, type VoltageGrid } from './gate-table.js';
+import type { Mechanism } from './mechanism.js';
+import type { CaIon, Membrane } from './membrane.js';
 
 export type RateEvaluation = 'table' | 'exact';
 
@@ -27,7 +29,7 @@ function power(x: number, p: number): number {
   }
 }
 
-export class ChannelPopulation {
+export class ChannelPopulation implements Mechanism {
   readonly name: string;
   readonly isCa: boolean;
   readonly ion: ChannelIon;
@@ -51,6 +53,10 @@ export class ChannelPopulation {
   private readonly invStep: number;
   private readonly exact: boolean;
   private readonly dt: number;
+  /** reversal per node, mV (for Ca channels: the live E_Ca of the Ca ion) */
+  private readonly e: Float64Array;
+  private readonly iCa: Float64Array;
+  private readonly gCa: Float64Array;
 
   constructor(
     def: ChannelDefinition,
@@ -58,14 +64,27 @@ export class ChannelPopulation {
     nodes: Int32Array,
     gbar: Float64Array,
     area: Float64Array,
-    /** reversal per node, mV (for Ca channels: the live E_Ca array) */
-    private readonly e: Float64Array,
-    dt: number,
+    /** reversal per node, mV (ignored for Ca channels, which take E_Ca of `ca`) */
+    e: Float64Array,
+    private readonly membrane: Membrane,
+    /** the Ca ion (required for Ca channels) */
+    ca: CaIon | null,
     rates: RateEvaluation,
     grid: VoltageGrid,
   ) {
     if (def.gates.length < 1 || def.gates.length > 2) {
       throw new RangeError(`channel ${def.name}: 1 or 2 gates supported, got ${def.gates.length}`);
+    }
+    const dt = membrane.dt;
+    if (def.ion === 'ca') {
+      if (!ca) throw new RangeError(`Ca channel ${def.name} needs a Ca ion`);
+      this.e = ca.eca;
+      this.iCa = ca.iCa;
+      this.gCa = ca.gCa;
+    } else {
+      this.e = e;
+      this.iCa = new Float64Array(0);
+      this.gCa = new Float64Array(0);
     }
     this.name = def.name;
     this.isCa = def.ion === 'ca';
@@ -90,7 +109,8 @@ export class ChannelPopulation {
   }
 
   /** Every gate at its steady state for the node voltages. */
-  initialise(v: Float64Array): void {
+  initialise(): void {
+    const v = this.membrane.v;
     for (let k = 0; k < this.count; k++) {
       const vk = v[this.nodes[k]];
       this.gate0[k] = this.defs[0].inf(vk);
@@ -108,14 +128,37 @@ export class ChannelPopulation {
    * I[node] += ḡA·o·(V − E), G[node] += ḡA·o; Ca channels also iCa[node] += ḡ·o·(V − E_Ca) (mA/cm²)
    * and gCa[node] += ḡ·o (S/cm²).
    */
-  addCurrents(
-    v: Float64Array,
-    cur: Float64Array,
-    slope: Float64Array,
-    iCa: Float64Array,
-    gCa: Float64Array,
-  ): void {
+  addCurrents(): void {
+    if (this.isCa) this.addCaCurrents();
+    else if (this.nGates > 1) this.addCurrents2();
+    else this.addCurrents1();
+  }
+
+  private addCurrents1(): void {
+    const { nodes, gA, gate0, e, p0 } = this;
+    const { v, cur, slope } = this.membrane;
+    for (let k = 0; k < this.count; k++) {
+      const i = nodes[k];
+      const g = gA[k] * power(gate0[k], p0);
+      cur[i] += g * (v[i] - e[i]);
+      slope[i] += g;
+    }
+  }
+
+  private addCurrents2(): void {
     const { nodes, gA, gate0, gate1, e, p0, p1 } = this;
+    const { v, cur, slope } = this.membrane;
+    for (let k = 0; k < this.count; k++) {
+      const i = nodes[k];
+      const g = gA[k] * (power(gate0[k], p0) * power(gate1[k], p1));
+      cur[i] += g * (v[i] - e[i]);
+      slope[i] += g;
+    }
+  }
+
+  private addCaCurrents(): void {
+    const { nodes, gA, gbar, gate0, gate1, e, p0, p1, iCa, gCa } = this;
+    const { v, cur, slope } = this.membrane;
     const two = this.nGates > 1;
     for (let k = 0; k < this.count; k++) {
       const i = nodes[k];
@@ -124,16 +167,15 @@ export class ChannelPopulation {
       const g = gA[k] * o;
       cur[i] += g * drive;
       slope[i] += g;
-      if (this.isCa) {
-        const gd = this.gbar[k] * o;
-        iCa[i] += gd * drive;
-        gCa[i] += gd;
-      }
+      const gd = gbar[k] * o;
+      iCa[i] += gd * drive;
+      gCa[i] += gd;
     }
   }
 
   /** Exponential-Euler update of every gate at the new voltages. */
-  updateGates(v: Float64Array): void {
+  advance(): void {
+    const v = this.membrane.v;
     if (this.exact) {
       this.updateExact(v, 0, this.gate0);
       if (this.nGates > 1) this.updateExact(v, 1, this.gate1);

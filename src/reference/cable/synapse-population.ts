@@ -8,10 +8,13 @@ import type { SynapseParams } from '../mechanisms/catalogue.js';
 import { mgBlock, normalisationFactor } from '../mechanisms/synapses.js';
 import { scalarTable, type VoltageGrid } from './gate-table.js';
 import type { RateEvaluation } from './channel-population.js';
+import type { Mechanism } from './mechanism.js';
+import type { Membrane } from './membrane.js';
 
 const FLUSH = 1e-30;
 
-export class SynapsePopulation {
+export class SynapsePopulation implements Mechanism {
+  readonly name: string;
   readonly count: number;
   readonly hasNmda: boolean;
   /** rise/decay states of the first (AMPA or GABA_A) pair */
@@ -40,10 +43,12 @@ export class SynapsePopulation {
     readonly params: SynapseParams,
     /** node of synapse id k */
     readonly nodes: Int32Array,
-    dt: number,
+    private readonly membrane: Membrane,
     rates: RateEvaluation,
     grid: VoltageGrid,
   ) {
+    const dt = membrane.dt;
+    this.name = `synapses:${params.kind}`;
     this.count = nodes.length;
     this.hasNmda = params.kind === 'ampa-nmda';
     this.gmax = params.gmax;
@@ -111,8 +116,9 @@ export class SynapsePopulation {
   }
 
   /** I[node] += g(V − E) (nA), G[node] += dI/dV (µS); NMDA adds g_n·(𝓑 + 𝓑'·(V − E)) to the slope. */
-  addCurrents(v: Float64Array, cur: Float64Array, slope: Float64Array): void {
+  addCurrents(): void {
     const { nodes, a, b, gmax, e } = this;
+    const { v, cur, slope } = this.membrane;
     if (!this.hasNmda) {
       for (let k = 0; k < this.count; k++) {
         const g = gmax * (b[k] - a[k]);
@@ -138,7 +144,7 @@ export class SynapsePopulation {
   }
 
   /** Exact exponential decay of every state over one substep. */
-  decay(): void {
+  advance(): void {
     const { a, b, decayA, decayB } = this;
     // States below FLUSH are set to 0: they carry no current worth a bit (g < 1e-30 µS) and would
     // otherwise sink into subnormal numbers, which slow the arithmetic by orders of magnitude.
@@ -159,7 +165,8 @@ export class SynapsePopulation {
     }
   }
 
-  reset(): void {
+  /** No conductance, no silenced synapse. */
+  initialise(): void {
     this.a.fill(0);
     this.b.fill(0);
     this.an.fill(0);
