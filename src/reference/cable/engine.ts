@@ -76,6 +76,9 @@ export class CompartmentEngine {
   private readonly shellMembers: Int32Array;
 
   private readonly parent: Int32Array;
+  /** children of node i: childList[childStart[i] .. childStart[i + 1]), in descending index order */
+  private readonly childStart: Int32Array;
+  private readonly childList: Int32Array;
   /** 1/R to the parent, µS */
   private readonly gAxial: Float64Array;
   /** Σ_j 1/R_ij, µS */
@@ -122,6 +125,12 @@ export class CompartmentEngine {
     this.clampLevel = new Float64Array(n);
 
     this.parent = tree.parent;
+    this.childStart = new Int32Array(n + 1);
+    for (let i = 1; i < n; i++) this.childStart[tree.parent[i] + 1]++;
+    for (let i = 0; i < n; i++) this.childStart[i + 1] += this.childStart[i];
+    this.childList = new Int32Array(Math.max(0, n - 1));
+    const fill = this.childStart.slice(0, n);
+    for (let i = n - 1; i > 0; i--) this.childList[fill[tree.parent[i]]++] = i;
     this.gAxial = new Float64Array(n);
     this.gAxialSum = new Float64Array(n);
     for (let i = 1; i < n; i++) {
@@ -243,27 +252,33 @@ export class CompartmentEngine {
       cur[i] += this.clampG * (v[i] - this.clampLevel[i]);
       slope[i] += this.clampG;
     }
-    // 3. assemble the tree system for ΔV
-    const { cdt, gAxialSum, injection } = this;
-    for (let i = 0; i < n; i++) {
-      diag[i] = cdt[i] + slope[i] + gAxialSum[i];
-      dv[i] = injection[i] - cur[i];
+    // 3.–4. one pass from the leaves to the root: assemble node i's row (its children's axial
+    //    fluxes, then its own), then eliminate its children into it (off-diagonal a_j = −1/R_j).
+    //    The order of every sum is that of separate assembly and elimination passes over
+    //    descending indices, so the result is the same to the bit.
+    const { cdt, gAxialSum, injection, childStart, childList } = this;
+    for (let i = n - 1; i >= 0; i--) {
+      const vi = v[i];
+      let d = cdt[i] + slope[i] + gAxialSum[i];
+      let r = injection[i] - cur[i];
+      const first = childStart[i];
+      const end = childStart[i + 1];
+      for (let c = first; c < end; c++) {
+        const j = childList[c];
+        r -= gAxial[j] * (vi - v[j]);
+      }
+      if (i > 0) r += gAxial[i] * (v[parent[i]] - vi);
+      for (let c = first; c < end; c++) {
+        const j = childList[c];
+        const a = gAxial[j];
+        const q = a / diag[j];
+        d -= a * q;
+        r += q * dv[j];
+      }
+      diag[i] = d;
+      dv[i] = r;
     }
-    for (let i = n - 1; i > 0; i--) {
-      const p = parent[i];
-      const flux = gAxial[i] * (v[p] - v[i]);
-      dv[i] += flux;
-      dv[p] -= flux;
-    }
-    // 4. Hines: eliminate children into parents (off-diagonal a_i = −1/R_i), then back-substitute
-    //    and move V in the same pass (a node's solution is final once its parent's is)
-    for (let i = n - 1; i > 0; i--) {
-      const p = parent[i];
-      const a = gAxial[i];
-      const q = a / diag[i];
-      diag[p] -= a * q;
-      dv[p] += q * dv[i];
-    }
+    // back-substitution, moving V in the same pass (a node's solution is final once its parent's is)
     const vScale = this.vScale;
     dv[0] /= diag[0];
     v[0] += vScale * dv[0];
