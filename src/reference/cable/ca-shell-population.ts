@@ -6,10 +6,11 @@
 import type { CaShellModel } from './cell-model.js';
 import { caShellAdvance, caShellStepConstants } from '../mechanisms/ca-shell.js';
 import type { Mechanism } from './mechanism.js';
-import type { CaIon, Membrane } from './membrane.js';
+import { repeatPerLane, type CaIon, type Membrane } from './membrane.js';
 
 export class CaShellPopulation implements Mechanism {
   readonly name = 'CaShell';
+  /** e^(−dt/τ_decay) and τ_decay·(influx factor) per slot of ca.slots */
   private readonly retain: Float64Array;
   private readonly gain: Float64Array;
   private readonly minCai: number;
@@ -22,17 +23,19 @@ export class CaShellPopulation implements Mechanism {
     private readonly membrane: Membrane,
   ) {
     const nodes = ca.nodes;
-    this.retain = new Float64Array(nodes.length);
-    this.gain = new Float64Array(nodes.length);
+    const retain = new Float64Array(nodes.length);
+    const gain = new Float64Array(nodes.length);
     for (let k = 0; k < nodes.length; k++) {
       const i = nodes[k];
       const c = caShellStepConstants(
         { gamma: shell.gamma[i], decay: shell.decay[i], depth: shell.depth, minCai: shell.minCai },
         membrane.dt,
       );
-      this.retain[k] = c.retain;
-      this.gain[k] = c.gain;
+      retain[k] = c.retain;
+      gain[k] = c.gain;
     }
+    this.retain = repeatPerLane(retain, membrane.lanes);
+    this.gain = repeatPerLane(gain, membrane.lanes);
     this.minCai = shell.minCai;
     this.initCai = shell.initCai;
     this.halfStep = membrane.method === 'crank-nicolson';
@@ -44,23 +47,23 @@ export class CaShellPopulation implements Mechanism {
   }
 
   addCurrents(): void {
-    const { nodes, iCa, gCa } = this.ca;
-    for (let k = 0; k < nodes.length; k++) {
-      const i = nodes[k];
+    const { slots, iCa, gCa } = this.ca;
+    for (let s = 0; s < slots.length; s++) {
+      const i = slots[s];
       iCa[i] = 0;
       gCa[i] = 0;
     }
   }
 
   advance(): void {
-    const { nodes, cai, iCa, gCa } = this.ca;
+    const { slots, cai, iCa, gCa } = this.ca;
     const { retain, gain, minCai } = this;
     const dv = this.membrane.dv;
     const halfStep = this.halfStep;
-    for (let k = 0; k < nodes.length; k++) {
-      const i = nodes[k];
+    for (let s = 0; s < slots.length; s++) {
+      const i = slots[s];
       if (halfStep) iCa[i] += gCa[i] * dv[i];
-      cai[i] = caShellAdvance(cai[i], iCa[i], minCai, gain[k], retain[k]);
+      cai[i] = caShellAdvance(cai[i], iCa[i], minCai, gain[s], retain[s]);
     }
   }
 }

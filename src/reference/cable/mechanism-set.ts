@@ -9,7 +9,7 @@ import type { CellModel } from './cell-model.js';
 import { ChannelPopulation, type RateEvaluation } from './channel-population.js';
 import type { VoltageGrid } from './gate-table.js';
 import type { Mechanism } from './mechanism.js';
-import type { CaIon, Membrane } from './membrane.js';
+import { laneSlots, repeatPerLane, type CaIon, type Membrane } from './membrane.js';
 import { NernstCa } from './nernst-ca.js';
 import { SkPopulation } from './sk-population.js';
 import { SynapsePopulation } from './synapse-population.js';
@@ -36,16 +36,23 @@ export function buildMechanisms(
   const n = tree.nNodes;
   const shellList: number[] = [];
   for (let i = 0; i < n; i++) if (model.caShell.decay[i] > 0 && tree.area[i] > 0) shellList.push(i);
+  const L = membrane.lanes;
+  const size = n * L;
+  const shellNodes = Int32Array.from(shellList);
   const ca: CaIon = {
-    nodes: Int32Array.from(shellList),
-    cai: new Float64Array(n),
-    eca: new Float64Array(n),
-    iCa: new Float64Array(n),
-    gCa: new Float64Array(n),
+    nodes: shellNodes,
+    slots: laneSlots(shellNodes, L),
+    cai: new Float64Array(size),
+    eca: new Float64Array(size),
+    iCa: new Float64Array(size),
+    gCa: new Float64Array(size),
   };
   const shell = new CaShellPopulation(model.caShell, ca, membrane);
-  const nernst = new NernstCa(ca, model.celsius);
+  const nernst = new NernstCa(ca, model.celsius, membrane.lanes);
 
+  const ena = repeatPerLane(model.ena, L);
+  const ek = repeatPerLane(model.ek, L);
+  const eh = repeatPerLane(model.eh, L);
   const channels: ChannelPopulation[] = [];
   for (const name of VOLTAGE_GATED_NAMES) {
     const density = model.mechanisms[name];
@@ -60,13 +67,13 @@ export function buildMechanisms(
         }
       }
     }
-    const e = def.ion === 'na' ? model.ena : def.ion === 'k' ? model.ek : model.eh;
+    const e = def.ion === 'na' ? ena : def.ion === 'k' ? ek : eh;
     const key = name === 'Ih' ? `Ih@${model.ihVShift}` : name;
     channels.push(new ChannelPopulation(def, key, nodes, values, tree.area, e, membrane, ca, rates, grid));
   }
 
   const skMembers = members(model.mechanisms.SK ?? new Float64Array(n), tree.area);
-  const sk = new SkPopulation(skMembers.nodes, skMembers.values, tree.area, model.ek, ca, membrane, rates);
+  const sk = new SkPopulation(skMembers.nodes, skMembers.values, tree.area, ek, ca, membrane, rates);
   const syn = model.synapses;
   const exc = new SynapsePopulation(syn.exc, syn.excNodes, membrane, rates, grid);
   const inh = new SynapsePopulation(syn.inh, syn.inhNodes, membrane, rates, grid);

@@ -11,13 +11,14 @@ export class NernstCa implements Mechanism {
   constructor(
     private readonly ca: CaIon,
     celsius: number,
+    private readonly lanes: number,
   ) {
     this.factor = nernstCaFactor(celsius);
   }
 
-  /** E_Ca at node i from its present [Ca]i, mV. */
-  at(i: number): number {
-    return nernstCa(this.factor, this.ca.cai[i]);
+  /** E_Ca at a node of a lane from its present [Ca]i, mV. */
+  at(node: number, lane = 0): number {
+    return nernstCa(this.factor, this.ca.cai[node * this.lanes + lane]);
   }
 
   initialise(): void {
@@ -25,10 +26,10 @@ export class NernstCa implements Mechanism {
   }
 
   addCurrents(): void {
-    const { nodes, cai, eca } = this.ca;
+    const { slots, cai, eca } = this.ca;
     const factor = this.factor;
-    for (let k = 0; k < nodes.length; k++) {
-      const i = nodes[k];
+    for (let s = 0; s < slots.length; s++) {
+      const i = slots[s];
       eca[i] = nernstCa(factor, cai[i]);
     }
   }

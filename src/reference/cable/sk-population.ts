@@ -6,7 +6,7 @@ import { skZInf, SK_TAU_MS } from '../mechanisms/sk.js';
 import type { RateEvaluation } from './channel-population.js';
 import { scalarTable, type VoltageGrid } from './gate-table.js';
 import type { Mechanism } from './mechanism.js';
-import type { CaIon, Membrane } from './membrane.js';
+import { laneSlots, repeatPerLane, type CaIon, type Membrane } from './membrane.js';
 
 /**
  * [Ca]i grid of the SK table, mM: z∞ = 1/(1 + (0.00043/c)^4.8) is smooth on this scale (relative
@@ -18,11 +18,14 @@ const SK_TABLE_INV_STEP = 1 / SK_GRID.step;
 export class SkPopulation implements Mechanism {
   readonly name = 'SK';
   readonly nodes: Int32Array;
-  /** ḡ, S/cm² */
+  readonly lanes: number;
+  /** ḡ, S/cm², per member */
   readonly gbar: Float64Array;
-  /** gate state z per member */
+  /** gate state z per slot (member k of lane l: k·lanes + l) */
   readonly z: Float64Array;
-  /** ḡ·A·1e-2, µS */
+  /** node-lane index of each slot */
+  private readonly slots: Int32Array;
+  /** ḡ·A·1e-2 per slot, µS */
   private readonly gA: Float64Array;
   private readonly retain: number;
   /** z∞ on a [Ca]i grid (empty with exact rates) */
@@ -32,44 +35,48 @@ export class SkPopulation implements Mechanism {
     nodes: Int32Array,
     gbar: Float64Array,
     area: Float64Array,
-    /** E_K per node, mV */
+    /** E_K per node and lane, mV */
     private readonly ek: Float64Array,
     private readonly ca: CaIon,
     private readonly membrane: Membrane,
     rates: RateEvaluation,
   ) {
+    const L = membrane.lanes;
     this.nodes = nodes;
+    this.lanes = L;
     this.gbar = gbar;
-    this.gA = new Float64Array(nodes.length);
-    for (let k = 0; k < nodes.length; k++) this.gA[k] = gbar[k] * area[nodes[k]] * 1e-2;
-    this.z = new Float64Array(nodes.length);
+    const gA = new Float64Array(nodes.length);
+    for (let k = 0; k < nodes.length; k++) gA[k] = gbar[k] * area[nodes[k]] * 1e-2;
+    this.gA = repeatPerLane(gA, L);
+    this.slots = laneSlots(nodes, L);
+    this.z = new Float64Array(nodes.length * L);
     this.retain = Math.exp(-membrane.dt / SK_TAU_MS);
     this.table = rates === 'table' ? scalarTable('SK.zInf', skZInf, SK_GRID) : new Float64Array(0);
   }
 
   initialise(): void {
-    const { nodes, z } = this;
+    const { slots, z } = this;
     const cai = this.ca.cai;
-    for (let k = 0; k < nodes.length; k++) z[k] = skZInf(cai[nodes[k]]);
+    for (let s = 0; s < slots.length; s++) z[s] = skZInf(cai[slots[s]]);
   }
 
   addCurrents(): void {
-    const { nodes, gA, z, ek } = this;
+    const { slots, gA, z, ek } = this;
     const { v, cur, slope } = this.membrane;
-    for (let k = 0; k < nodes.length; k++) {
-      const i = nodes[k];
-      const g = gA[k] * z[k];
+    for (let s = 0; s < slots.length; s++) {
+      const i = slots[s];
+      const g = gA[s] * z[s];
       cur[i] += g * (v[i] - ek[i]);
       slope[i] += g;
     }
   }
 
   advance(): void {
-    const { nodes, z, table, retain } = this;
+    const { slots, z, table, retain } = this;
     const cai = this.ca.cai;
     const limit = table.length - 1;
-    for (let k = 0; k < nodes.length; k++) {
-      const c = cai[nodes[k]];
+    for (let s = 0; s < slots.length; s++) {
+      const c = cai[slots[s]];
       const pos = c * SK_TABLE_INV_STEP;
       let zInf: number;
       if (pos >= 0 && pos < limit) {
@@ -78,7 +85,7 @@ export class SkPopulation implements Mechanism {
       } else {
         zInf = skZInf(c);
       }
-      z[k] = zInf + (z[k] - zInf) * retain;
+      z[s] = zInf + (z[s] - zInf) * retain;
     }
   }
 }

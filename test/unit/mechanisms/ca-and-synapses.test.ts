@@ -18,6 +18,7 @@ function membrane(dt: number, v = 0): Membrane {
   return {
     dt,
     method: 'backward-euler',
+    lanes: 1,
     v: Float64Array.of(v),
     cur: new Float64Array(1),
     slope: new Float64Array(1),
