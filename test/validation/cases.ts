@@ -3,11 +3,8 @@
  * engine and on NEURON (our NMODL mechanisms, test/validation/neuron/run_protocol.py) and reduces
  * the two results to figures with limits. Shared by the jest tests and `npm run validate`.
  */
-import type {
-  CellDescription,
-  MechanismName,
-  ProtocolDescription,
-} from '../../src/reference/cells/description.js';
+import type { CellDescription, ProtocolDescription } from '../../src/reference/cells/description.js';
+import type { MechanismName } from '../../src/reference/mechanisms/catalogue.js';
 import {
   paperInputProtocol,
   runNeuron,
