@@ -19,6 +19,7 @@ interface GenerateFlags {
   dendrites?: boolean;
   method?: string;
   dt?: number;
+  inputsFamily?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -47,6 +48,10 @@ export function registerGenerate(program: Command): void {
       'integrator of a compartmental cell: backward-euler | crank-nicolson (default: the engine default)',
     )
     .option('--dt <ms>', 'substep of a compartmental cell, ms (must divide 1 ms)', positiveNumber('dt'))
+    .option(
+      '--inputs-family <name>',
+      'input statistics: paper (default), no-inhibition, poisson-<Hz>, fast-modulation, only-<group> (e.g. only-apical)',
+    )
     .option('--dendrites', 'also store every dendritic compartment per bin (/outputs/dendritic_voltage)')
     .option(
       '--workers <k>',
@@ -80,6 +85,7 @@ export function registerGenerate(program: Command): void {
         morphology: flags.morphology,
         dendrites: flags.dendrites,
         integration: { method: flags.method, dt: flags.dt },
+        family: flags.inputsFamily,
         commandLine: currentCommand(),
         signal: controller.signal,
         onProgress: (done, total) => {

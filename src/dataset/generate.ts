@@ -4,6 +4,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { checkSeed } from '../core/rng.js';
+import { inputFamily } from '../inputs/families.js';
 import { cellInfo } from '../reference/cells/registry.js';
 import { DatasetWriter, h5Ready, type DatasetHeader } from './hdf5.js';
 import type { TrialJob, WorkerInit, WorkerReply } from './generate-protocol.js';
@@ -39,6 +40,8 @@ export interface GenerateOptions {
   morphology?: string;
   /** also store every dendritic compartment's voltage per bin (/outputs/dendritic_voltage) */
   dendrites?: boolean;
+  /** input family (src/inputs/families.ts; default: the paper's statistics) */
+  family?: string;
   /** integrator of a compartmental cell (unset fields: the engine's defaults) */
   integration?: { method?: string; dt?: number };
   commandLine?: string;
@@ -95,6 +98,7 @@ export function validateGenerateOptions(o: GenerateOptions): void {
     throw new RangeError(`unknown integration method '${method}' (backward-euler or crank-nicolson)`);
   if (dt !== undefined && !(dt > 0 && Math.abs(1 / dt - Math.round(1 / dt)) < 1e-9))
     throw new RangeError(`dt must divide 1 ms into a whole number of substeps, got ${dt}`);
+  if (o.family !== undefined) inputFamily(info.defaultInputs(runNeuronOptions(o)), o.family);
   if (!o.out) throw new RangeError('an output file is required');
   if (!/\.(h5|hdf5)$/i.test(o.out))
     throw new RangeError(`output file ${o.out} must end in .h5 (datasets are HDF5; simulate writes JSON)`);
@@ -137,7 +141,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   const started = performance.now();
   const info = cellInfo(options.cell);
   const neuronOptions = runNeuronOptions(options);
-  const inputs = info.defaultInputs(neuronOptions);
+  const inputs = inputFamily(info.defaultInputs(neuronOptions), options.family ?? 'paper');
   const partsDir = partsDirOf(options.out);
   mkdirSync(partsDir, { recursive: true });
   checkRunFile(partsDir, {
@@ -148,6 +152,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     baseSeed: options.baseSeed,
     preset: inputs.preset,
     neuronOptions,
+    ...(options.family && options.family !== 'paper' ? { family: options.family } : {}),
     // only when set, so that the run records of earlier runs (without the option) still match
     ...(options.dendrites ? { dendrites: true } : {}),
   });
@@ -248,6 +253,7 @@ function runInThisThread(
   const runner = new TrialRunner(options.cell, options.durationMs, {
     neuronOptions,
     recordDendrites: options.dendrites,
+    family: options.family,
   });
   for (const job of jobs) {
     if (options.signal?.aborted) throw abortError();
@@ -270,6 +276,7 @@ function runOnWorkers(
     durationMs: options.durationMs,
     neuronOptions,
     recordDendrites: options.dendrites,
+    family: options.family,
   };
   return new Promise<void>((resolvePromise, reject) => {
     const pool: Worker[] = [];
