@@ -70,6 +70,8 @@ interface OpenState {
   stream: SurrogateStream;
   clock: ClockName;
   reference: ReferenceRunner | null;
+  /** dendritic voltages per reference bin (0 unless the open asked for them) */
+  nDendrites: number;
   pacer: RealtimePacer<SurrogateChunk> | null;
   nextBin: number;
   /** settles after the last submitted chunk's surrogate output was handled */
@@ -150,6 +152,9 @@ export class Session {
         `no model '${o.model}' (available: ${known.length ? known.join(', ') : 'none'})`,
       );
     }
+    if (o.dendrites && !o.reference) {
+      throw new ProtocolError('BAD_OPEN', 'open.dendrites needs reference: true (they come from the reference cell)');
+    }
     if (!this.deps.acquireSlot()) {
       throw new ProtocolError('TOO_MANY_SESSIONS', 'the server has no free session slot; try again later');
     }
@@ -157,7 +162,12 @@ export class Session {
     try {
       const scheduler = await pending;
       const manifest = model.manifest;
-      if (o.reference) reference = await this.startReference(manifest);
+      let nDendrites = 0;
+      if (o.reference) {
+        const started = await this.startReference(manifest, o.dendrites ?? false);
+        reference = started.runner;
+        nDendrites = started.nDendrites;
+      }
       const clock = o.clock ?? 'ASAP';
       const state: OpenState = {
         manifest,
@@ -165,6 +175,7 @@ export class Session {
         stream: scheduler.open(),
         clock,
         reference,
+        nDendrites,
         pacer: null,
         nextBin: 0,
         surrogateTail: Promise.resolve(),
@@ -202,13 +213,17 @@ export class Session {
           ...(o.tag !== undefined ? { tag: o.tag } : {}),
           maxBinsPerChunk: this.deps.limits.maxBinsPerChunk,
           maxFrameBytes: this.deps.limits.maxFrameBytes,
+          ...(this.state.nDendrites > 0 ? { nDendrites: this.state.nDendrites } : {}),
         },
       },
       binary,
     );
   }
 
-  private async startReference(manifest: ModelManifest): Promise<ReferenceRunner> {
+  private async startReference(
+    manifest: ModelManifest,
+    dendrites: boolean,
+  ): Promise<{ runner: ReferenceRunner; nDendrites: number }> {
     const runner = startReferenceRunner(
       manifest.neuron,
       this.deps.neuronFactory,
@@ -217,6 +232,7 @@ export class Session {
         error: (err) => this.referenceFailed(err),
       },
       this.deps.preferWorker,
+      { dendrites },
     );
     try {
       const info = await runner.ready;
@@ -225,7 +241,7 @@ export class Session {
           `reference cell '${manifest.neuron}' has ${info.nExc}/${info.nInh} synapses, the model ${manifest.inputs.nExc}/${manifest.inputs.nInh}`,
         );
       }
-      return runner;
+      return { runner, nDendrites: info.nDendrites };
     } catch (err) {
       await runner.stop();
       throw new ProtocolError(
@@ -308,6 +324,7 @@ export class Session {
       spikeProb: EMPTY,
       spike: out.spike,
       referenceLagBins: Math.max(0, s.surrogateSent - s.referenceSent),
+      ...(out.dendriticVoltage ? { dendriticVoltage: out.dendriticVoltage } : {}),
     });
   }
 
