@@ -9,7 +9,11 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FlatBins } from '../inference/flat-bins.js';
-import { ReferenceStepper, type ReferenceOutputs, type ReferenceStepperOptions } from './reference-stepper.js';
+import {
+  ReferenceStepper,
+  type ReferenceOutputs,
+  type ReferenceStepperOptions,
+} from './reference-stepper.js';
 import type { NeuronFactory } from './neuron-factory.js';
 
 export interface ReferenceInfo {

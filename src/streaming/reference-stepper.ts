@@ -74,7 +74,11 @@ export class ReferenceStepper {
       }
     }
     this.nextOutputBin += n;
-    const outputs: ReferenceOutputs = { firstBin, voltage: voltage.subarray(0, n), spike: spike.subarray(0, n) };
+    const outputs: ReferenceOutputs = {
+      firstBin,
+      voltage: voltage.subarray(0, n),
+      spike: spike.subarray(0, n),
+    };
     if (dendritic) outputs.dendriticVoltage = dendritic.subarray(0, n * D);
     return outputs;
   }

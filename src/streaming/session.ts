@@ -153,7 +153,10 @@ export class Session {
       );
     }
     if (o.dendrites && !o.reference) {
-      throw new ProtocolError('BAD_OPEN', 'open.dendrites needs reference: true (they come from the reference cell)');
+      throw new ProtocolError(
+        'BAD_OPEN',
+        'open.dendrites needs reference: true (they come from the reference cell)',
+      );
     }
     if (!this.deps.acquireSlot()) {
       throw new ProtocolError('TOO_MANY_SESSIONS', 'the server has no free session slot; try again later');
