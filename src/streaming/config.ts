@@ -12,6 +12,8 @@ export interface StreamingConfig {
   maxBatch: number;
   /** run reference neurons in worker threads when the compiled worker exists */
   preferWorker: boolean;
+  /** folder of the built browser dashboard (default: clients/web/dist of this project) */
+  webDir?: string;
   /** override of the cell registry (tests) */
   neuronFactory?: () => Promise<NeuronFactory>;
 }

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { STREAMING_CONFIG, type StreamingConfig } from './config.js';
 import { HttpController } from './http.controller.js';
+import { CellController } from './dashboard/cell.controller.js';
+import { DashboardController } from './dashboard/dashboard.controller.js';
 import { SessionHub } from './session-hub.js';
 import { StreamGateway } from './stream.gateway.js';
 
@@ -9,7 +11,7 @@ export class StreamingModule {
   static forRoot(config: StreamingConfig): DynamicModule {
     return {
       module: StreamingModule,
-      controllers: [HttpController],
+      controllers: [HttpController, CellController, DashboardController],
       providers: [{ provide: STREAMING_CONFIG, useValue: config }, SessionHub, StreamGateway],
     };
   }
