@@ -352,8 +352,7 @@ export class Dashboard {
     const st = this.state;
     const f = st.figures;
     const reference = this.session?.options.reference ?? false;
-    $('fig-bins').textContent =
-      `${st.surrogateBins.toLocaleString('en')} / ${st.binsSent.toLocaleString('en')} sent`;
+    $('fig-bins').textContent = `${st.surrogateBins.toLocaleString('en')} / ${st.binsSent.toLocaleString('en')}`;
     $('fig-lag').textContent = reference ? `${st.referenceLag.toLocaleString('en')} bins` : 'reference off';
     $('fig-fps').textContent = `${st.fps} fps · ${st.drawMsMean.toFixed(1)} ms`;
     if (!f || !reference) {
