@@ -157,6 +157,8 @@ export class Dashboard {
     } else {
       $('cell-note').textContent = `${c.description}: a point neuron, no morphology to draw`;
     }
+    // a compartmental reference is slower than real time: by default the inputs wait for it
+    $<HTMLInputElement>('follow').checked = c.compartmental;
     this.syncChecks();
     this.say(`ready: ${id}`);
   }
@@ -308,7 +310,14 @@ export class Dashboard {
     const st = this.state;
     const record = this.session?.record ?? null;
     const window = Number($<HTMLSelectElement>('window').value);
-    const end = record ? Math.max(record.surrogateBins, window) : window;
+    // with the reference on, the window ends where both streams have arrived, so they overlay
+    const aligned = this.session?.options.reference && $<HTMLSelectElement>('view-end').value === 'aligned';
+    const newest = record
+      ? aligned
+        ? Math.min(record.surrogateBins, record.referenceBins)
+        : record.surrogateBins
+      : 0;
+    const end = Math.max(newest, window);
     const nExc = this.cell?.nExc ?? 0;
     const nInh = this.cell?.nInh ?? 0;
     st.plotted.traceBins = this.trace.draw(record, end, window);
@@ -352,7 +361,8 @@ export class Dashboard {
     const st = this.state;
     const f = st.figures;
     const reference = this.session?.options.reference ?? false;
-    $('fig-bins').textContent = `${st.surrogateBins.toLocaleString('en')} / ${st.binsSent.toLocaleString('en')}`;
+    $('fig-bins').textContent =
+      `${st.surrogateBins.toLocaleString('en')} / ${st.binsSent.toLocaleString('en')}`;
     $('fig-lag').textContent = reference ? `${st.referenceLag.toLocaleString('en')} bins` : 'reference off';
     $('fig-fps').textContent = `${st.fps} fps · ${st.drawMsMean.toFixed(1)} ms`;
     if (!f || !reference) {

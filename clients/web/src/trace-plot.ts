@@ -60,15 +60,18 @@ export class TracePlot {
     return Math.max(refEnd - start, 0) + Math.max(surEnd - start, 0);
   }
 
-  /** Keeps the y range around the visible data: grows at once, shrinks when far too wide. */
+  /**
+   * Keeps the y range around the visible data, grown at once and shrunk when far too wide: around
+   * the reference when it streams (the truth; a twin far off it runs off the plot, visibly), else
+   * around the twin.
+   */
   private fitRange(record: SessionRecord, start: number, end: number): void {
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of [record.referenceVoltage.view(), record.surrogateVoltage.view()]) {
-      for (let k = start; k < Math.min(end, v.length); k++) {
-        if (v[k] < lo) lo = v[k];
-        if (v[k] > hi) hi = v[k];
-      }
+    const v = record.referenceBins > start ? record.referenceVoltage.view() : record.surrogateVoltage.view();
+    for (let k = start; k < Math.min(end, v.length); k++) {
+      if (v[k] < lo) lo = v[k];
+      if (v[k] > hi) hi = v[k];
     }
     if (!(hi >= lo)) return;
     const wantLo = Math.floor((lo - 2) / 10) * 10;
@@ -84,7 +87,8 @@ export class TracePlot {
     ctx.font = '11px system-ui, sans-serif';
     ctx.lineWidth = 1;
     const span = this.hi - this.lo;
-    const step = span > 80 ? 20 : 10;
+    // about five grid lines whatever the span
+    const step = [5, 10, 20, 50, 100, 200, 500].find((q) => span / q <= 6) ?? 1000;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
     for (let v = Math.ceil(this.lo / step) * step; v <= this.hi; v += step) {
