@@ -165,6 +165,36 @@ function pngSize(png: Buffer): { width: number; height: number } {
     await page.close();
   });
 
+  it('pauses, resumes and stops a real-time session from the keyboard', async () => {
+    const page = await openPage();
+    await page.selectOption('#model', 'if-paper');
+    await page.selectOption('#pattern', 'poisson');
+    await page.fill('#duration', '60');
+    await page.focus('#start');
+    await page.keyboard.press('s');
+    await waitFor(page, 'bins at real time', (s) => s.surrogateBins > 300);
+    await page.keyboard.press('p');
+    const paused = await waitFor(page, 'the pause', (s) => s.session === 'paused');
+    // nothing more is sent while paused; what was in flight drains
+    await page.waitForTimeout(1000);
+    const later = await state(page);
+    expect(later.binsSent).toBe(paused.binsSent);
+    expect(later.surrogateBins).toBe(later.binsSent);
+    await page.keyboard.press('p');
+    await waitFor(
+      page,
+      'the stream to go on',
+      (s) => s.session === 'running' && s.surrogateBins > later.surrogateBins,
+    );
+    await page.keyboard.press('x');
+    const done = await waitFor(page, 'the session to close', (s) => s.session === 'closed');
+    expect(done.binsSent).toBeLessThan(60_000);
+    expect(done.surrogateBins).toBe(done.binsSent);
+    expect(done.referenceBins).toBe(done.binsSent);
+    expect(await page.textContent('#status')).toContain(`closed: ${done.binsSent} bins`);
+    await page.close();
+  });
+
   it('answers a bad input file with a one-line message naming the file and the problem', async () => {
     const page = await openPage();
     await page.selectOption('#model', 'if-paper');
