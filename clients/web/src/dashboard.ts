@@ -49,6 +49,9 @@ declare global {
   }
 }
 
+/** frames remembered for the frame-rate figures (more than one second's worth at 60 fps) */
+const FRAME_RING = 240;
+
 /** spend at most about 1/AUC_BUDGET of the time on recomputing the exact AUC */
 const AUC_BUDGET = 20;
 
@@ -79,8 +82,9 @@ export class Dashboard {
   private readonly trace = new TracePlot($('trace'));
   private readonly raster = new RasterPlot($('raster'));
   private nextAucAt = 0;
-  private frameTimes: number[] = [];
-  private drawTimes: number[] = [];
+  /** start time and drawing time of the last FRAME_RING frames (a ring, no per-frame allocation) */
+  private readonly frameAt = new Float64Array(FRAME_RING).fill(-Infinity);
+  private readonly frameCost = new Float64Array(FRAME_RING);
   private lastText = 0;
 
   constructor() {
@@ -291,18 +295,24 @@ export class Dashboard {
   private frame(now: number): void {
     const t0 = performance.now();
     this.drawFrame(now);
-    const spent = performance.now() - t0;
-    this.frameTimes.push(now);
-    this.drawTimes.push(spent);
-    while (this.frameTimes.length > 0 && this.frameTimes[0] < now - 1000) {
-      this.frameTimes.shift();
-      this.drawTimes.shift();
-    }
     const st = this.state;
+    const slot = st.frames % FRAME_RING;
+    this.frameAt[slot] = now;
+    this.frameCost[slot] = performance.now() - t0;
     st.frames++;
-    st.fps = this.frameTimes.length;
-    st.drawMsMean = this.drawTimes.reduce((a, b) => a + b, 0) / this.drawTimes.length;
-    st.drawMsMax = Math.max(...this.drawTimes);
+    // over the frames of the last second
+    let n = 0;
+    let sum = 0;
+    let max = 0;
+    for (let i = 0; i < FRAME_RING; i++) {
+      if (this.frameAt[i] <= now - 1000) continue;
+      n++;
+      sum += this.frameCost[i];
+      if (this.frameCost[i] > max) max = this.frameCost[i];
+    }
+    st.fps = n;
+    st.drawMsMean = sum / n;
+    st.drawMsMax = max;
     requestAnimationFrame((t) => this.frame(t));
   }
 
