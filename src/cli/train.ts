@@ -135,7 +135,10 @@ export function registerTrain(program: Command): void {
           .filter((c) => c.length > 0),
         dataSeeds: {
           ...Object.fromEntries(
-            trainSet.headers.map((h, i) => [trainSet.headers.length > 1 ? `train${i + 1}` : 'train', h.baseSeed]),
+            trainSet.headers.map((h, i) => [
+              trainSet.headers.length > 1 ? `train${i + 1}` : 'train',
+              h.baseSeed,
+            ]),
           ),
           valid: validSet.header.baseSeed,
         },

@@ -18,7 +18,9 @@ export function causalTaps(x: tf.Tensor3D, w: tf.Tensor3D, dilation = 1): tf.Ten
   if (wc !== channels) throw new Error(`causal conv: input has ${channels} channels, taps expect ${wc}`);
   const outLen = len - (k - 1) * dilation;
   if (outLen < 1)
-    throw new Error(`causal conv: input of ${len} bins is shorter than the receptive field ${(k - 1) * dilation + 1}`);
+    throw new Error(
+      `causal conv: input of ${len} bins is shorter than the receptive field ${(k - 1) * dilation + 1}`,
+    );
   if (dilation === 1 && k > 1 && SKEW_RATIO * filters < channels) return skewed(x, w, outLen);
   let acc: tf.Tensor2D | null = null as tf.Tensor2D | null;
   for (let j = 0; j < k; j++) {

@@ -82,7 +82,8 @@ export const depthwiseConv: LayerKind<DepthwiseConvConfig> = {
     checkKeys('depthwise-conv', c, ['kernel', 'multiplier', 'activation', 'basis']);
     if (c.basis !== undefined) {
       checkPositiveInt('depthwise-conv', 'basis', c.basis);
-      if (c.basis > c.kernel) throw new Error(`depthwise-conv: basis (${c.basis}) exceeds the kernel (${c.kernel})`);
+      if (c.basis > c.kernel)
+        throw new Error(`depthwise-conv: basis (${c.basis}) exceeds the kernel (${c.kernel})`);
     }
     checkPositiveInt('depthwise-conv', 'kernel', c.kernel);
     checkPositiveInt('depthwise-conv', 'multiplier', c.multiplier);
@@ -156,7 +157,11 @@ export const depthwiseConv: LayerKind<DepthwiseConvConfig> = {
         for (let m = 0; m < M; m++) wConv[(ch * M + m) * c.kernel + j] = taps[(j * C + ch) * M + m];
     const w = g.floatInit(`${prefix}_w`, [C * M, 1, c.kernel], wConv);
     const b = g.floatInit(`${prefix}_b`, [C * M], weights.b);
-    return emitActivation(g, g.node('Conv', [padded, w, b], { kernel_shape: [c.kernel], group: C }), c.activation);
+    return emitActivation(
+      g,
+      g.node('Conv', [padded, w, b], { kernel_shape: [c.kernel], group: C }),
+      c.activation,
+    );
   },
 
   stepState: (c, C) => (c.kernel > 1 ? [{ name: 'history', dims: [c.kernel - 1, C] }] : []),
@@ -174,7 +179,12 @@ export const depthwiseConv: LayerKind<DepthwiseConvConfig> = {
     const out = emitActivation(g, g.node('Add', [flat, b]), c.activation);
     if (c.kernel === 1) return { out, next: [] };
     const axis = g.int64Init(`${prefix}_axis1`, [1]);
-    const next = g.node('Slice', [full, g.int64Init(`${prefix}_s1`, [1]), g.int64Init(`${prefix}_end`, [c.kernel]), axis]);
+    const next = g.node('Slice', [
+      full,
+      g.int64Init(`${prefix}_s1`, [1]),
+      g.int64Init(`${prefix}_end`, [c.kernel]),
+      axis,
+    ]);
     return { out, next: [next] };
   },
 };
@@ -200,15 +210,17 @@ function basisForm(c: DepthwiseConvConfig, C: number, weights: LayerWeights, nam
         if (outLen < 1) throw new Error(`depthwise-conv: input of ${len} bins is shorter than the kernel`);
         const perChannel = tf.reshape(tf.transpose(x, [0, 2, 1]), [batch * C, len, 1]) as tf.Tensor3D;
         const z = tf.conv1d(perChannel, basis, 1, 'valid'); // [B*C, Lout, R]
-        const byChannel = tf.reshape(
-          tf.transpose(tf.reshape(z, [batch, C, outLen, R]), [1, 0, 2, 3]),
-          [C, batch * outLen, R],
-        );
+        const byChannel = tf.reshape(tf.transpose(tf.reshape(z, [batch, C, outLen, R]), [1, 0, 2, 3]), [
+          C,
+          batch * outLen,
+          R,
+        ]);
         const mixed = tf.matMul(byChannel, tf.transpose(a, [1, 0, 2]) as tf.Tensor3D); // [C, B*Lout, M]
-        const y = tf.reshape(
-          tf.transpose(tf.reshape(mixed, [C, batch, outLen, M]), [1, 2, 0, 3]),
-          [batch, outLen, C * M],
-        );
+        const y = tf.reshape(tf.transpose(tf.reshape(mixed, [C, batch, outLen, M]), [1, 2, 0, 3]), [
+          batch,
+          outLen,
+          C * M,
+        ]);
         return activate(tf.add(y, b), c.activation) as tf.Tensor3D;
       }),
   };
