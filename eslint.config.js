@@ -12,7 +12,14 @@ export default tseslint.config(
       // type information for the rules below (tsconfig.json covers every TypeScript file)
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.mjs', 'bin/*.js', 'proto/*.mjs', 'test/fixtures/*.mjs'],
+          allowDefaultProject: [
+            '*.js',
+            '*.mjs',
+            'bin/*.js',
+            'proto/*.mjs',
+            'test/fixtures/*.mjs',
+            'clients/web/build.mjs',
+          ],
         },
       },
     },
@@ -25,8 +32,8 @@ export default tseslint.config(
     },
   },
   {
-    // the SDK also runs in browsers
-    files: ['clients/sdk/**'],
+    // the SDK also runs in browsers; the dashboard only there
+    files: ['clients/sdk/**', 'clients/web/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -59,6 +59,7 @@ export function encodeServerJson(msg: ServerMessage): string {
         spikeProb: Array.from(c.spikeProb),
         spike: Array.from(c.spike, Boolean),
         referenceLagBins: c.referenceLagBins,
+        ...(c.dendriticVoltage?.length ? { dendriticVoltage: Array.from(c.dendriticVoltage) } : {}),
       },
     });
   }
@@ -86,6 +87,9 @@ export function decodeServer(data: Uint8Array | string): ServerMessage {
     const which = (decoded as unknown as { msg?: string }).msg;
     if (!which) throw new ProtocolError('UNKNOWN_MESSAGE', 'server frame holds no known message');
     obj = { [which]: obj[which] };
+    // proto3 cannot tell an absent repeated field from an empty one; the JSON mirror leaves it out
+    const chunk = obj.outputChunk as { dendriticVoltage?: unknown[] } | undefined;
+    if (chunk?.dendriticVoltage?.length === 0) delete chunk.dendriticVoltage;
   }
   const keys = Object.keys(obj ?? {});
   if (keys.length !== 1 || !['opened', 'outputChunk', 'error', 'closed'].includes(keys[0])) {
@@ -135,10 +139,24 @@ function decodeClientBinary(data: Uint8Array): ClientMessage {
   }
   switch (decoded.msg) {
     case 'open': {
-      const o = decoded.open as { model: string; reference: boolean; clock: number; tag?: string | null };
+      const o = decoded.open as {
+        model: string;
+        reference: boolean;
+        clock: number;
+        tag?: string | null;
+        dendrites: boolean;
+      };
       const clock = CLOCKS[o.clock];
       if (clock === undefined) throw new ProtocolError('BAD_OPEN', `unknown clock value ${o.clock}`);
-      return { open: { model: o.model, reference: o.reference, clock, tag: o.tag ?? undefined } };
+      return {
+        open: {
+          model: o.model,
+          reference: o.reference,
+          clock,
+          tag: o.tag ?? undefined,
+          ...(o.dendrites ? { dendrites: true } : {}),
+        },
+      };
     }
     case 'inputChunk': {
       const c = decoded.inputChunk as { firstBin: number; bins: SpikeBin[] };
@@ -184,10 +202,16 @@ function decodeClientJson(text: string): ClientMessage {
   }
 }
 
-function checkOpen(body: unknown): { model: string; reference: boolean; clock: ClockName; tag?: string } {
+function checkOpen(body: unknown): {
+  model: string;
+  reference: boolean;
+  clock: ClockName;
+  tag?: string;
+  dendrites?: true;
+} {
   if (!isPlainObject(body)) throw new ProtocolError('BAD_OPEN', 'open must be an object');
   // an absent or empty model asks for the server's default model
-  const { model = '', reference = false, clock = 'ASAP', tag } = body;
+  const { model = '', reference = false, clock = 'ASAP', tag, dendrites = false } = body;
   if (typeof model !== 'string') throw new ProtocolError('BAD_OPEN', 'open.model must be a string');
   if (typeof reference !== 'boolean') throw new ProtocolError('BAD_OPEN', 'open.reference must be a boolean');
   const clockName = typeof clock === 'string' ? clock.toUpperCase() : clock;
@@ -199,7 +223,8 @@ function checkOpen(body: unknown): { model: string; reference: boolean; clock: C
   }
   if (tag !== undefined && typeof tag !== 'string')
     throw new ProtocolError('BAD_OPEN', 'open.tag must be a string');
-  return { model, reference, clock: clockName as ClockName, tag };
+  if (typeof dendrites !== 'boolean') throw new ProtocolError('BAD_OPEN', 'open.dendrites must be a boolean');
+  return { model, reference, clock: clockName as ClockName, tag, ...(dendrites ? { dendrites } : {}) };
 }
 
 function checkIds(ids: unknown, what: string, bin: number): number[] {

@@ -33,6 +33,8 @@ export interface OpenMsg {
   reference?: boolean;
   clock?: ClockName;
   tag?: string;
+  /** with reference on: also stream the reference's dendritic voltages (compartmental cells) */
+  dendrites?: boolean;
 }
 
 export interface InputChunkMsg {
@@ -62,6 +64,8 @@ export interface OpenedMsg {
   tag?: string;
   maxBinsPerChunk: number;
   maxFrameBytes: number;
+  /** dendritic voltages per bin in reference chunks (0 unless open.dendrites) */
+  nDendrites?: number;
 }
 
 export interface OutputChunkMsg {
@@ -73,6 +77,11 @@ export interface OutputChunkMsg {
   /** one flag per bin (booleans, or 0/1 when produced by the server) */
   spike: ArrayLike<boolean | number>;
   referenceLagBins: number;
+  /**
+   * reference chunks of an open with dendrites: bins × nDendrites voltages (mV), row-major, value j
+   * of a row = dendritic compartment j (the one of synapse j); absent or empty otherwise
+   */
+  dendriticVoltage?: ArrayLike<number>;
 }
 
 export interface ErrorMsg {

@@ -37,6 +37,10 @@ export const schemaDescriptor = {
                     proto3_optional: true,
                   },
                 },
+                dendrites: {
+                  type: 'bool',
+                  id: 10,
+                },
               },
             },
             Bin: {
@@ -175,6 +179,11 @@ export const schemaDescriptor = {
                   id: 7,
                   protoName: 'max_frame_bytes',
                 },
+                nDendrites: {
+                  type: 'uint32',
+                  id: 10,
+                  protoName: 'n_dendrites',
+                },
               },
             },
             Source: {
@@ -223,6 +232,15 @@ export const schemaDescriptor = {
                   type: 'uint32',
                   id: 6,
                   protoName: 'reference_lag_bins',
+                },
+                dendriticVoltage: {
+                  rule: 'repeated',
+                  type: 'float',
+                  id: 10,
+                  protoName: 'dendritic_voltage',
+                  options: {
+                    packed: true,
+                  },
                 },
               },
             },

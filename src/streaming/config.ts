@@ -13,6 +13,8 @@ export interface StreamingConfig {
   preferWorker: boolean;
   /** model id served to a client whose open names no model; null: clients must name one */
   defaultModel: string | null;
+  /** folder of the built browser dashboard (default: clients/web/dist of this project) */
+  webDir?: string;
 }
 
 /** The default model of `neurotwin serve` and `npm start` unless NEUROTWIN_DEFAULT_MODEL or --default-model says otherwise. */

@@ -72,6 +72,8 @@ interface OpenState {
   stream: SurrogateStream;
   clock: ClockName;
   reference: ReferenceRunner | null;
+  /** dendritic voltages per reference bin (0 unless the open asked for them) */
+  nDendrites: number;
   pacer: RealtimePacer<SurrogateChunk> | null;
   /** turns the surrogate's spike probability into one event per predicted spike */
   spikes: SpikeEventDetector;
@@ -159,6 +161,12 @@ export class Session {
       const what = o.model ? `no model '${id}'` : `the default model '${id}' is not installed`;
       throw new ProtocolError('UNKNOWN_MODEL', `${what} (${available})`);
     }
+    if (o.dendrites && !o.reference) {
+      throw new ProtocolError(
+        'BAD_OPEN',
+        'open.dendrites needs reference: true (they come from the reference cell)',
+      );
+    }
     if (!this.deps.acquireSlot()) {
       throw new ProtocolError('TOO_MANY_SESSIONS', 'the server has no free session slot; try again later');
     }
@@ -166,7 +174,12 @@ export class Session {
     try {
       const scheduler = await pending;
       const manifest = model.manifest;
-      if (o.reference) reference = await this.startReference(manifest);
+      let nDendrites = 0;
+      if (o.reference) {
+        const started = await this.startReference(manifest, o.dendrites ?? false);
+        reference = started.runner;
+        nDendrites = started.nDendrites;
+      }
       const clock = o.clock ?? 'ASAP';
       const state: OpenState = {
         manifest,
@@ -174,6 +187,7 @@ export class Session {
         stream: scheduler.open(),
         clock,
         reference,
+        nDendrites,
         pacer: null,
         spikes: new SpikeEventDetector({
           threshold: manifest.spikeThreshold,
@@ -215,17 +229,25 @@ export class Session {
           ...(o.tag !== undefined ? { tag: o.tag } : {}),
           maxBinsPerChunk: this.deps.limits.maxBinsPerChunk,
           maxFrameBytes: this.deps.limits.maxFrameBytes,
+          ...(this.state.nDendrites > 0 ? { nDendrites: this.state.nDendrites } : {}),
         },
       },
       binary,
     );
   }
 
-  private async startReference(manifest: ModelManifest): Promise<ReferenceRunner> {
-    const runner = this.deps.references.start(manifest.neuron, {
-      output: (out) => this.emitReference(out),
-      error: (err) => this.referenceFailed(err),
-    });
+  private async startReference(
+    manifest: ModelManifest,
+    dendrites: boolean,
+  ): Promise<{ runner: ReferenceRunner; nDendrites: number }> {
+    const runner = this.deps.references.start(
+      manifest.neuron,
+      {
+        output: (out) => this.emitReference(out),
+        error: (err) => this.referenceFailed(err),
+      },
+      { dendrites },
+    );
     try {
       const info = await runner.ready;
       if (info.nExc !== manifest.inputs.nExc || info.nInh !== manifest.inputs.nInh) {
@@ -233,7 +255,7 @@ export class Session {
           `reference cell '${manifest.neuron}' has ${info.nExc}/${info.nInh} synapses, the model ${manifest.inputs.nExc}/${manifest.inputs.nInh}`,
         );
       }
-      return runner;
+      return { runner, nDendrites: info.nDendrites };
     } catch (err) {
       await runner.stop();
       throw new ProtocolError(
@@ -315,6 +337,7 @@ export class Session {
       spikeProb: EMPTY,
       spike: out.spike,
       referenceLagBins: Math.max(0, s.surrogateSent - s.referenceSent),
+      ...(out.dendriticVoltage ? { dendriticVoltage: out.dendriticVoltage } : {}),
     });
   }
 
