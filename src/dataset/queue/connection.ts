@@ -37,16 +37,20 @@ export async function connectRedis(url: string): Promise<{ redis: Redis; address
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: () => null,
+    // after a failed connect ioredis keeps a timer this long before it destroys the socket
+    disconnectTimeout: 100,
   });
-  redis.on('error', () => {
-    // reported by connect() below or by the command that hits it
+  let socketError: Error | undefined;
+  redis.on('error', (err: Error) => {
+    // the socket's own error (ECONNREFUSED, …) says more than connect()'s "Connection is closed"
+    socketError ??= err;
   });
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    throw new Error(`cannot reach Redis at ${address.display}: ${(err as Error).message}`);
+    throw new Error(`cannot reach Redis at ${address.display}: ${(socketError ?? (err as Error)).message}`);
   }
   // from now on, ride out short outages like BullMQ's own connections do
   redis.options.retryStrategy = (times: number) => Math.min(times * 200, 2000);

@@ -112,6 +112,8 @@ class Collector {
   private template!: Omit<TrialJobData, 'index' | 'seed'>;
   private settle: ((err?: Error) => void) | null = null;
   private workersConnected = -1;
+  /** set once the run has finished, failed or been interrupted: nothing more is queued */
+  private stopped = false;
 
   constructor(
     private readonly request: QueueRunRequest,
@@ -127,6 +129,7 @@ class Collector {
     const finished = new Promise<void>((resolvePromise, reject) => {
       this.settle = (err) => {
         this.settle = null;
+        this.stopped = true;
         if (err) reject(err);
         else resolvePromise();
       };
@@ -134,7 +137,7 @@ class Collector {
     finished.catch(() => {}); // awaited below; a failure during enqueue must not go unhandled meanwhile
     const onAbort = (): void => this.fail(new Error('generation interrupted; finished trials are kept for a resume'));
     this.request.signal?.addEventListener('abort', onAbort);
-    const timer = setInterval(() => void this.sweep().catch((err: Error) => this.fail(err)), this.request.sweepMs ?? 15_000);
+    const timer = setInterval(() => this.track(this.sweep()), this.request.sweepMs ?? 15_000);
     try {
       if (this.request.signal?.aborted) onAbort();
       const { queued, kept } = await this.enqueue();
@@ -151,12 +154,21 @@ class Collector {
     } finally {
       clearInterval(timer);
       this.request.signal?.removeEventListener('abort', onAbort);
+      while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
     }
     return { workers: this.workers.size };
   }
 
   onCompleted(id: string): void {
-    if (this.outstanding.has(id)) void this.collect(id).catch((err: Error) => this.fail(err));
+    if (this.outstanding.has(id)) this.track(this.collect(id));
+  }
+
+  /** Collections started by events or sweeps; run() waits for them before the connections close. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.catch((err: Error) => this.fail(err)).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
   }
 
   onFailed(id: string, reason: string): void {
@@ -225,10 +237,10 @@ class Collector {
       writeFileAtomic(job.path, bytes);
       const result = (await this.queue.getJob(id))?.returnvalue as TrialJobResult | undefined;
       this.outstanding.delete(id);
-      if (result?.worker) this.workers.add(result.worker);
-      this.request.onDone({ index: job.index, ms: result?.ms ?? 0 });
       await this.redis.del(key);
       await this.queue.remove(id);
+      if (result?.worker) this.workers.add(result.worker);
+      this.request.onDone({ index: job.index, ms: result?.ms ?? 0 });
       if (this.outstanding.size === 0) this.settle?.();
       return true;
     } finally {
@@ -238,6 +250,7 @@ class Collector {
 
   /** Catches what the events missed: completed or failed jobs, and jobs that vanished. */
   private async sweep(): Promise<void> {
+    if (this.stopped) return;
     const ids = [...this.outstanding.keys()];
     const lost: TrialJob[] = [];
     for (let at = 0; at < ids.length; at += CHUNK) {
@@ -255,7 +268,7 @@ class Collector {
         if (states[k] === 'unknown' && this.outstanding.has(id)) lost.push(this.outstanding.get(id)!);
       }
     }
-    if (lost.length) await this.add(lost);
+    if (lost.length && !this.stopped) await this.add(lost);
     await this.reportWorkers();
   }
 
