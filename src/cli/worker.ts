@@ -19,7 +19,9 @@ interface WorkerFlags {
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('simulate the trials that `generate --queue` puts on a Redis queue (any number, on any machines)')
+    .description(
+      'simulate the trials that `generate --queue` puts on a Redis queue (any number, on any machines)',
+    )
     .requiredOption('--queue <url>', 'the Redis server of the queue: redis://HOST:PORT')
     .option(
       '--concurrency <k>',

@@ -105,7 +105,9 @@ export function validateGenerateOptions(o: GenerateOptions): void {
   if (o.queue !== undefined) {
     parseRedisUrl(o.queue);
     if (o.workers !== undefined)
-      throw new RangeError('--workers is for local generation; with --queue, trials run on `neurotwin worker` processes');
+      throw new RangeError(
+        '--workers is for local generation; with --queue, trials run on `neurotwin worker` processes',
+      );
   }
   if (!o.out) throw new RangeError('an output file is required');
   if (!existsSync(dirname(resolve(o.out))))

@@ -30,7 +30,10 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'neurotwin.js');
 const built = existsSync(join(ROOT, 'dist', 'src', 'dataset', 'queue', 'trial-thread.js'));
 const haveRedis = redisServerAvailable();
-if (!haveRedis) console.warn('queue generation tests skipped: redis-server is not installed (apt-get install redis-server)');
+if (!haveRedis)
+  console.warn(
+    'queue generation tests skipped: redis-server is not installed (apt-get install redis-server)',
+  );
 else if (!built) console.warn('queue generation tests skipped: run `npm run build` first (the worker CLI)');
 
 /** A `neurotwin worker` process whose stderr is kept for assertions. */
@@ -42,7 +45,18 @@ class WorkerProcess {
   constructor(url: string) {
     this.child = spawn(
       process.execPath,
-      [CLI, 'worker', '--queue', url, '--concurrency', '1', '--lock-duration', '2000', '--stalled-interval', '1000'],
+      [
+        CLI,
+        'worker',
+        '--queue',
+        url,
+        '--concurrency',
+        '1',
+        '--lock-duration',
+        '2000',
+        '--stalled-interval',
+        '1000',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     this.child.stderr!.setEncoding('utf8');
@@ -87,7 +101,8 @@ async function contents(path: string): Promise<Map<string, unknown>> {
   await h5wasm.ready;
   const f = new h5wasm.File(path, 'r');
   const out = new Map<string, unknown>();
-  for (const [name, attr] of Object.entries(f.attrs)) if (name !== 'command_line') out.set(`@${name}`, attr.value);
+  for (const [name, attr] of Object.entries(f.attrs))
+    if (name !== 'command_line') out.set(`@${name}`, attr.value);
   for (const p of f.paths()) {
     const entity = f.get(p);
     if (entity instanceof h5wasm.Dataset) {
@@ -167,8 +182,23 @@ async function contents(path: string): Promise<Map<string, unknown>> {
     const cli = spawn(
       process.execPath,
       [
-        CLI, 'generate', '--cell', spec.cell, '--morphology', swc, '--dendrites', '--trials', '4',
-        '--duration', '3000', '--seed', '21', '--out', out, '--queue', redis.url,
+        CLI,
+        'generate',
+        '--cell',
+        spec.cell,
+        '--morphology',
+        swc,
+        '--dendrites',
+        '--trials',
+        '4',
+        '--duration',
+        '3000',
+        '--seed',
+        '21',
+        '--out',
+        out,
+        '--queue',
+        redis.url,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -281,7 +311,14 @@ async function contents(path: string): Promise<Map<string, unknown>> {
   it('says so when Redis cannot be reached', async () => {
     const out = join(dir, 'nowhere.h5');
     await expect(
-      generateDataset({ cell: 'if', trials: 1, durationMs: 50, baseSeed: 1, out, queue: 'redis://127.0.0.1:1' }),
+      generateDataset({
+        cell: 'if',
+        trials: 1,
+        durationMs: 50,
+        baseSeed: 1,
+        out,
+        queue: 'redis://127.0.0.1:1',
+      }),
     ).rejects.toThrow(/^cannot reach Redis at redis:\/\/127\.0\.0\.1:1: /);
   });
 });
@@ -304,13 +341,30 @@ async function contents(path: string): Promise<Map<string, unknown>> {
   it('never imports bullmq or ioredis (and the hook does catch an import on the queue path)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'neurotwin-noqueue-'));
     try {
-      const local = withoutQueueModules(
-        ['generate', '--trials', '2', '--duration', '100', '--out', join(dir, 'a.h5'), '--workers', '1', '--quiet'],
-      );
+      const local = withoutQueueModules([
+        'generate',
+        '--trials',
+        '2',
+        '--duration',
+        '100',
+        '--out',
+        join(dir, 'a.h5'),
+        '--workers',
+        '1',
+        '--quiet',
+      ]);
       expect(local).toEqual({ status: 0, stderr: '' });
-      const queued = withoutQueueModules(
-        ['generate', '--trials', '2', '--duration', '100', '--out', join(dir, 'b.h5'), '--queue', 'redis://127.0.0.1:1'],
-      );
+      const queued = withoutQueueModules([
+        'generate',
+        '--trials',
+        '2',
+        '--duration',
+        '100',
+        '--out',
+        join(dir, 'b.h5'),
+        '--queue',
+        'redis://127.0.0.1:1',
+      ]);
       expect(queued.status).toBe(1);
       expect(queued.stderr).toMatch(/imported (bullmq|ioredis)/);
     } finally {

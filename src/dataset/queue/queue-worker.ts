@@ -74,7 +74,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         seed: data.seed,
       });
       await redis.set(resultKey(data.run, data.index), bytes, 'EX', KEY_TTL_SECONDS);
-      log(`trial ${data.index} of run ${data.run} done in ${(ms / 1000).toFixed(2)} s (${bytes.length} bytes)`);
+      log(
+        `trial ${data.index} of run ${data.run} done in ${(ms / 1000).toFixed(2)} s (${bytes.length} bytes)`,
+      );
       return { ms, bytes: bytes.length, worker: name };
     } catch (err) {
       if (err instanceof TrialRefusal) throw new UnrecoverableError(`refused by ${name}: ${err.message}`);

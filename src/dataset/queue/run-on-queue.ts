@@ -101,7 +101,8 @@ async function jobTemplate(
   };
   if (method !== undefined) template.method = String(method);
   if (dt !== undefined) template.dt = Number(dt);
-  if (morphologyFile !== undefined) template.morphology = await publishMorphology(redis, String(morphologyFile));
+  if (morphologyFile !== undefined)
+    template.morphology = await publishMorphology(redis, String(morphologyFile));
   return template;
 }
 
@@ -135,12 +136,14 @@ class Collector {
       };
     });
     finished.catch(() => {}); // awaited below; a failure during enqueue must not go unhandled meanwhile
-    const onAbort = (): void => this.fail(new Error('generation interrupted; finished trials are kept for a resume'));
+    const onAbort = (): void =>
+      this.fail(new Error('generation interrupted; finished trials are kept for a resume'));
     this.request.signal?.addEventListener('abort', onAbort);
-    const timer = setInterval(() => this.track(this.sweep()), this.request.sweepMs ?? 15_000);
+    let timer: NodeJS.Timeout | undefined;
     try {
       if (this.request.signal?.aborted) onAbort();
       const { queued, kept } = await this.enqueue();
+      timer = setInterval(() => this.track(this.sweep()), this.request.sweepMs ?? 15_000);
       log(
         `queued ${queued} trials on ${this.display} (queue ${QUEUE_NAME}, run ${template.run})` +
           (kept ? `, ${kept} already queued or running` : ''),
@@ -193,7 +196,8 @@ class Collector {
         const state = states[k];
         if (state === 'completed' && (await this.collect(id))) continue;
         if (state === 'completed' || state === 'failed') await this.queue.remove(id);
-        if (state === 'completed' || state === 'failed' || state === 'unknown') toAdd.push(this.outstanding.get(id)!);
+        if (state === 'completed' || state === 'failed' || state === 'unknown')
+          toAdd.push(this.outstanding.get(id)!);
         else kept++;
       }
     }
@@ -202,6 +206,7 @@ class Collector {
   }
 
   private async add(jobs: TrialJob[]): Promise<void> {
+    if (this.stopped) return;
     await this.queue.addBulk(
       jobs.map((job) => {
         const data: TrialJobData = { ...this.template, index: job.index, seed: job.seed };
@@ -259,7 +264,9 @@ class Collector {
       for (let k = 0; k < chunk.length; k++) {
         const id = chunk[k];
         if (states[k] === 'completed' && !(await this.collect(id))) {
-          throw new Error(`trial ${this.outstanding.get(id)?.index} completed but its result is not in Redis`);
+          throw new Error(
+            `trial ${this.outstanding.get(id)?.index} completed but its result is not in Redis`,
+          );
         }
         if (states[k] === 'failed') {
           const job = await this.queue.getJob(id);

@@ -19,7 +19,8 @@ export function threadScriptPath(): string {
   const at = here.lastIndexOf(marker);
   const compiled =
     at >= 0 ? join(here.slice(0, at), 'dist', 'src', 'dataset', 'queue', 'trial-thread.js') : sibling;
-  if (!existsSync(compiled)) throw new Error(`compiled thread ${compiled} not found: run 'npm run build' first`);
+  if (!existsSync(compiled))
+    throw new Error(`compiled thread ${compiled} not found: run 'npm run build' first`);
   return compiled;
 }
 
@@ -85,8 +86,13 @@ export class ThreadPool {
       const pending = slot.current;
       if (!pending || pending.request.id !== reply.id) return;
       slot.current = null;
-      if ('error' in reply) pending.reject(reply.refused ? new TrialRefusal(reply.error) : new Error(reply.error));
-      else pending.resolve({ ms: reply.ms, bytes: Buffer.from(reply.bytes.buffer, reply.bytes.byteOffset, reply.bytes.byteLength) });
+      if ('error' in reply)
+        pending.reject(reply.refused ? new TrialRefusal(reply.error) : new Error(reply.error));
+      else
+        pending.resolve({
+          ms: reply.ms,
+          bytes: Buffer.from(reply.bytes.buffer, reply.bytes.byteOffset, reply.bytes.byteLength),
+        });
       this.dispatch();
     });
     thread.on('error', fail);

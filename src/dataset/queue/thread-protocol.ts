@@ -10,5 +10,4 @@ export interface ThreadRequest {
 }
 
 export type ThreadReply =
-  | { id: number; ms: number; bytes: Uint8Array }
-  | { id: number; error: string; refused: boolean };
+  { id: number; ms: number; bytes: Uint8Array } | { id: number; error: string; refused: boolean };
