@@ -209,7 +209,10 @@ export class BatchScheduler {
       const job = this.active[b].queue[0];
       const k = job.done;
       const n =
-        job.bins.excOffsets[k + 1] - job.bins.excOffsets[k] + job.bins.inhOffsets[k + 1] - job.bins.inhOffsets[k];
+        job.bins.excOffsets[k + 1] -
+        job.bins.excOffsets[k] +
+        job.bins.inhOffsets[k + 1] -
+        job.bins.inhOffsets[k];
       if (n > slots) slots = n;
     }
     const ids = new BigInt64Array(batch * slots).fill(BigInt(this.model.nInputs));

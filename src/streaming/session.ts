@@ -22,6 +22,7 @@ import {
 import type { ModelPool } from './model-pool.js';
 import type { NeuronFactory } from './neuron-factory.js';
 import { RealtimePacer, type Pacable } from './pacer.js';
+import { DEFAULT_REFRACTORY_MS, SpikeEventDetector } from '../surrogate/spike-events.js';
 import { startReferenceRunner, type ReferenceRunner } from './reference-runner.js';
 import type { ReferenceOutputs } from './reference-stepper.js';
 
@@ -71,6 +72,8 @@ interface OpenState {
   clock: ClockName;
   reference: ReferenceRunner | null;
   pacer: RealtimePacer<SurrogateChunk> | null;
+  /** turns the surrogate's spike probability into one event per predicted spike */
+  spikes: SpikeEventDetector;
   nextBin: number;
   /** settles after the last submitted chunk's surrogate output was handled */
   surrogateTail: Promise<void>;
@@ -166,6 +169,10 @@ export class Session {
         clock,
         reference,
         pacer: null,
+        spikes: new SpikeEventDetector({
+          threshold: manifest.spikeThreshold,
+          refractoryBins: manifest.spikeEvents?.refractoryMs ?? DEFAULT_REFRACTORY_MS,
+        }),
         nextBin: 0,
         surrogateTail: Promise.resolve(),
         surrogateSent: 0,
@@ -275,9 +282,8 @@ export class Session {
 
   private surrogateReady(s: OpenState, out: SurrogateOutputs): void {
     if (this.state !== s) return;
-    const thr = s.manifest.spikeThreshold;
     const spike = new Uint8Array(out.spikeProb.length);
-    for (let i = 0; i < spike.length; i++) spike[i] = out.spikeProb[i] >= thr ? 1 : 0;
+    for (let i = 0; i < spike.length; i++) spike[i] = s.spikes.step(out.spikeProb[i]) ? 1 : 0;
     const chunk = new SurrogateChunk(out.firstBin, out.voltage, out.spikeProb, spike);
     if (s.pacer) s.pacer.push(chunk);
     else this.emitSurrogate(s, chunk);

@@ -33,8 +33,22 @@ export interface EpochRecord {
   stepsPerSecond: number;
 }
 
+/** What the training data was (recorded in the manifest): its size and how it was simulated. */
+export interface TrainingDataInfo {
+  trials: number;
+  simulatedHours: number;
+  /** input events (both kinds) per ms, averaged over the training data */
+  meanEventsPerMs?: number;
+  /** compartmental cells: the data's integrator, substep and morphology */
+  integrationMethod?: string;
+  dtMs?: number;
+  morphology?: string;
+}
+
 export interface CheckpointState {
   config: TrainConfig;
+  /** the data of the latest run (a resumed run may add training files) */
+  dataInfo?: TrainingDataInfo;
   spec: NetworkSpec;
   /** excitatory inputs come first: channels 0..nExc-1 */
   nExc: number;

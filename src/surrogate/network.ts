@@ -41,7 +41,9 @@ export class TfNetwork {
     const inputs = layerInputs(spec);
     // variable names are global in tfjs: every network gets its own prefix
     const net = `net${nextNetworkId++}`;
-    this.layers = spec.layers.map((l, i) => kindOf(l).tf(l, inputs[i], weights.layers[i], `${net}/layer${i}`));
+    this.layers = spec.layers.map((l, i) =>
+      kindOf(l).tf(l, inputs[i], weights.layers[i], `${net}/layer${i}`),
+    );
     this.histories = spec.layers.map((l) => kindOf(l).history(l));
     const h = hiddenSize(spec);
     this.spikeW = tf.variable(tf.tensor2d(weights.spike.w, [h, 1]), true, `${net}/spike/w`);

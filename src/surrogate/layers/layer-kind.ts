@@ -80,7 +80,14 @@ export interface LayerKind<C extends LayerConfigBase> {
   describe(config: C, inChannels: number): string;
   tf(config: C, inChannels: number, weights: LayerWeights, name: string): TfLayer;
   /** sequence graph: x [B, C, T] (or [B, nInputs, T] of 0/1 spikes) -> [B, F, T], from rest */
-  emitSequence(g: GraphBuilder, config: C, inChannels: number, weights: LayerWeights, x: string, prefix: string): string;
+  emitSequence(
+    g: GraphBuilder,
+    config: C,
+    inChannels: number,
+    weights: LayerWeights,
+    x: string,
+    prefix: string,
+  ): string;
   stepState(config: C, inChannels: number): StepState[];
   /**
    * step graph: one millisecond of input -> [B, F], reading `state` (input tensor names, in
