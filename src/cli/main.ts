@@ -7,6 +7,7 @@ import { registerExport } from './export.js';
 import { registerBench } from './bench.js';
 import { registerServe } from './serve.js';
 import { packageVersion } from './version.js';
+import { registerWorker } from './worker.js';
 
 const program = new Command();
 program
@@ -22,6 +23,7 @@ registerEvaluate(program);
 registerExport(program);
 registerBench(program);
 registerServe(program);
+registerWorker(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`neurotwin: ${err instanceof Error ? err.message : String(err)}\n`);
