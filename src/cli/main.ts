@@ -6,6 +6,7 @@ import { registerEvaluate } from './evaluate.js';
 import { registerExport } from './export.js';
 import { registerBench } from './bench.js';
 import { registerServe } from './serve.js';
+import { registerNetwork } from './network.js';
 
 const program = new Command();
 program
@@ -20,6 +21,7 @@ registerEvaluate(program);
 registerExport(program);
 registerBench(program);
 registerServe(program);
+registerNetwork(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`neurotwin: ${err instanceof Error ? err.message : String(err)}\n`);

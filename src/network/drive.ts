@@ -14,7 +14,15 @@ export interface Drive {
 }
 
 export type DriveSpec =
-  | { kind: 'paper'; seed?: number }
+  /**
+   * The paper's statistics. Drawing a pattern costs about (synapses x ms) work, tens of ms per
+   * simulated second, so a population draws a pool of `patterns` 1-s patterns once (default: one
+   * per neuron up to 256) and, every simulated second, each neuron reads a pattern of the pool from
+   * a random circular time offset (with one pattern per neuron and no more neurons than patterns,
+   * neuron i reads pattern i from its start in the first second). Each neuron sees the paper's
+   * statistics; neurons that share a pattern are weakly correlated.
+   */
+  | { kind: 'paper'; seed?: number; patterns?: number }
   | { kind: 'poisson'; excHz: number; inhHz: number; seed?: number }
   | {
       kind: 'spikes';
@@ -27,7 +35,7 @@ export type DriveSpec =
       synapse: 'exc' | 'inh';
     };
 
-/** Paper patterns are drawn in blocks of this many ms, so memory does not grow with run length. */
+/** Length of the paper patterns, ms; assignments of patterns to neurons change at this period. */
 const PAPER_BLOCK_MS = 1000;
 
 export function makeDrive(spec: DriveSpec, size: number, nExc: number, nInh: number, netSeed: number): Drive {
@@ -37,7 +45,7 @@ export function makeDrive(spec: DriveSpec, size: number, nExc: number, nInh: num
         throw new RangeError(
           `paper drive: the paper's input statistics are defined here for the I&F cell (80 + 20 synapses), the population has ${nExc} + ${nInh}; use a poisson drive`,
         );
-      return new PaperDrive(size, spec.seed ?? netSeed);
+      return new PaperDrive(size, spec.seed ?? netSeed, spec.patterns ?? Math.min(size, 256));
     case 'poisson':
       return new PoissonDrive(size, nExc, nInh, spec.excHz, spec.inhHz, spec.seed ?? netSeed);
     case 'spikes':
@@ -48,33 +56,46 @@ export function makeDrive(spec: DriveSpec, size: number, nExc: number, nInh: num
 }
 
 class PaperDrive implements Drive {
-  private readonly generator = new PatternGenerator(ifPaperInputs(), PAPER_BLOCK_MS);
-  private readonly block: InputPattern[] = [];
-  private blockStart = -1;
+  private readonly pool: InputPattern[] = [];
+  /** per neuron: which pattern of the pool, and from which time offset, in the current block */
+  private readonly which: Uint32Array;
+  private readonly shift: Uint32Array;
+  private block = -1;
 
   constructor(
     private readonly size: number,
     private readonly seed: number,
-  ) {}
+    patterns: number,
+  ) {
+    if (!Number.isInteger(patterns) || patterns < 1)
+      throw new RangeError(`paper drive: patterns must be a positive integer, got ${patterns}`);
+    const generator = new PatternGenerator(ifPaperInputs(), PAPER_BLOCK_MS);
+    for (let i = 0; i < patterns; i++) this.pool.push(generator.generate(mix32(seed + i)));
+    this.which = new Uint32Array(size);
+    this.shift = new Uint32Array(size);
+  }
 
   addEvents(t: number, sink: EventList): void {
-    const start = t - (t % PAPER_BLOCK_MS);
-    if (start !== this.blockStart) this.draw(start);
-    const k = t - start;
+    const block = Math.floor(t / PAPER_BLOCK_MS);
+    if (block !== this.block) this.assign(block);
+    const inBlock = t - block * PAPER_BLOCK_MS;
     for (let i = 0; i < this.size; i++) {
-      const p = this.block[i];
+      const p = this.pool[this.which[i]];
+      const k = (inBlock + this.shift[i]) % PAPER_BLOCK_MS;
       for (let j = p.excOffsets[k]; j < p.excOffsets[k + 1]; j++) sink.push(i, p.exc.ids[j]);
       for (let j = p.inhOffsets[k]; j < p.inhOffsets[k + 1]; j++) sink.push(i, 80 + p.inh.ids[j]);
     }
   }
 
-  private draw(start: number): void {
-    const blockIndex = start / PAPER_BLOCK_MS;
-    for (let i = 0; i < this.size; i++)
-      this.block[i] = this.generator.generate(
-        mix32((this.seed ^ mix32(i + 1)) + blockIndex * 0x9e3779b9) >>> 0,
-      );
-    this.blockStart = start;
+  private assign(block: number): void {
+    const n = this.pool.length;
+    const rng = new Rng(mix32(this.seed ^ mix32(block)));
+    for (let i = 0; i < this.size; i++) {
+      const plain = block === 0 && this.size <= n;
+      this.which[i] = plain ? i : rng.uniformInt(n);
+      this.shift[i] = plain ? 0 : rng.uniformInt(PAPER_BLOCK_MS);
+    }
+    this.block = block;
   }
 }
 
