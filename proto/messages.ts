@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'INTERNAL',
   'REFERENCE_FAILED',
   'BAD_OPEN',
+  'BAD_NEURON',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -29,6 +30,8 @@ export interface OpenMsg {
   reference?: boolean;
   clock?: ClockName;
   tag?: string;
+  /** multi-neuron session: neurons of the model (absent, 0 or 1: a single neuron) */
+  neurons?: number;
 }
 
 /** Synapse ids that received a spike in one bin. */
@@ -37,9 +40,21 @@ export interface InputBin {
   inh?: ArrayLike<number>;
 }
 
+/** Input of one neuron of a multi-neuron session: exactly `binCount` bins. */
+export interface NeuronInputMsg {
+  neuron: number;
+  bins: InputBin[];
+}
+
+/**
+ * Single-neuron sessions: `bins`. Multi-neuron sessions: `binCount` bins for every neuron, the
+ * neurons with input spikes listed in `neuronInputs`.
+ */
 export interface InputChunkMsg {
   firstBin: number;
   bins: InputBin[];
+  binCount?: number;
+  neuronInputs?: NeuronInputMsg[];
 }
 
 export type ClientMessage =
@@ -63,6 +78,9 @@ export interface OpenedMsg {
   tag?: string;
   maxBinsPerChunk: number;
   maxFrameBytes: number;
+  /** neurons of this session (1 for a single-neuron session; absent from older servers) */
+  neurons?: number;
+  maxNeuronsPerSession?: number;
 }
 
 export interface OutputChunkMsg {
@@ -74,6 +92,8 @@ export interface OutputChunkMsg {
   /** one flag per bin (booleans, or 0/1 when produced by the server) */
   spike: ArrayLike<boolean | number>;
   referenceLagBins: number;
+  /** multi-neuron sessions: neurons in the chunk, arrays neuron-major (absent, 0 or 1: one neuron) */
+  neurons?: number;
 }
 
 export interface ErrorMsg {

@@ -32,7 +32,11 @@ export class SessionHub implements OnModuleDestroy {
         neuronFactory: this.config.neuronFactory ?? loadNeuronFactory,
         // a factory given in the config lives in this thread and cannot run in a worker
         preferWorker: this.config.preferWorker && !this.config.neuronFactory,
-        limits: { maxBinsPerChunk: this.config.maxBinsPerChunk, maxFrameBytes: this.config.maxFrameBytes },
+        limits: {
+          maxBinsPerChunk: this.config.maxBinsPerChunk,
+          maxFrameBytes: this.config.maxFrameBytes,
+          maxNeuronsPerSession: this.config.maxNeuronsPerSession,
+        },
         acquireSlot: () => {
           if (this.openSessions >= this.config.maxSessions) return false;
           this.openSessions++;
