@@ -114,10 +114,14 @@ function connectionPairs(
 ): { pre: Uint32Array; post: Uint32Array } {
   const pre: number[] = [];
   const post: number[] = [];
+  const add = (i: number, j: number): void => {
+    if (noSelf && i === j) return;
+    pre.push(i);
+    post.push(j);
+  };
   switch (rule.kind) {
     case 'all-to-all':
-      for (let i = 0; i < preSize; i++)
-        for (let j = 0; j < postSize; j++) if (!(noSelf && i === j)) (pre.push(i), post.push(j));
+      for (let i = 0; i < preSize; i++) for (let j = 0; j < postSize; j++) add(i, j);
       break;
     case 'fixed-probability': {
       const p = rule.p;
@@ -131,8 +135,7 @@ function connectionPairs(
         k += p === 1 ? 1 : 1 + Math.floor(Math.log(1 - rng.uniform()) / logQ);
         if (k >= total) break;
         const i = Math.floor(k / postSize);
-        const j = k - i * postSize;
-        if (!(noSelf && i === j)) (pre.push(i), post.push(j));
+        add(i, k - i * postSize);
       }
       break;
     }
