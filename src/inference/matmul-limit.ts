@@ -3,7 +3,7 @@
  * runtime, thread count and precision can reach. One square float32 MatMul, timed over repeated runs.
  */
 import ort from 'onnxruntime-node';
-import { GraphBuilder } from '../export/onnx-graph.js';
+import { GraphBuilder } from '../surrogate/onnx-graph.js';
 
 export interface MatmulFigure {
   size: number;

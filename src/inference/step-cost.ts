@@ -3,9 +3,13 @@
  * as 2 FLOPs per multiply-add. Dense step graph: every layer multiplies its whole window,
  * 2 k C F. Queue (sparse) form: the first layer adds, per spiking synapse, k F taps into its
  * queue (k F FLOPs) and shifts k F values; deeper layers are as dense. Heads: 2 x 2 H.
- * Returns null when the manifest does not describe conv layers.
+ * Manifests written by the layer-kind export (layers with a `kind`) are counted by that export's
+ * own rule (src/surrogate/architectures/spec.ts; 'dense' is then every synapse spiking). Returns
+ * null when the manifest describes neither.
  */
 import type { ModelManifest } from '../registry/manifest.js';
+import type { LayerConfig } from '../surrogate/architectures/spec.js';
+import { stepFlops as specStepFlops } from '../surrogate/architectures/spec.js';
 
 interface LayerShape {
   kernel: number;
@@ -32,6 +36,15 @@ export interface StepFlops {
 }
 
 export function stepFlops(manifest: ModelManifest, meanActive: number): StepFlops | null {
+  const nInputs = manifest.inputs.nExc + manifest.inputs.nInh;
+  const recorded = manifest.architecture.params.layers;
+  // manifests of the layer-kind export record each layer's kind: count with the export's own rule
+  const withKinds =
+    Array.isArray(recorded) && recorded.every((l) => typeof (l as { kind?: unknown }).kind === 'string');
+  if (withKinds) {
+    const spec = { arch: manifest.architecture.name, params: {}, nInputs, layers: recorded as LayerConfig[] };
+    return { dense: specStepFlops(spec, nInputs), queue: specStepFlops(spec, meanActive) };
+  }
   const layers = convLayers(manifest);
   if (!layers) return null;
   let channels = manifest.inputs.nExc + manifest.inputs.nInh;

@@ -20,7 +20,7 @@ export class StepModel {
     readonly states: StateLayout[],
   ) {}
 
-  /** 'input': dense [batch, nExc + nInh] float32; 'active': int64 padded synapse ids */
+  /** 'active': the graph takes the padded ids of the spiking synapses; 'input': a dense 0/1 row */
   get inputForm(): 'input' | 'active' {
     return this.manifest.step.input ?? 'input';
   }

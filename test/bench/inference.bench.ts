@@ -1,7 +1,7 @@
 /**
- * The inference bench on the sparse queue form of a shipped one-layer twin (default if-paper: its
- * weights rewritten by test/bench/queue-form-of.ts into the queue-form graph of
- * test/fixtures/queue-step-model.ts): the cost the scheduler reaches once models are exported in
+ * The inference bench on the sparse queue form of a shipped one-layer twin (default if-paper: the
+ * step graph the export stage now writes, built by test/bench/queue-form-of.ts from its shipped
+ * weights): the cost the scheduler reaches once models are re-exported in
  * that form. First checks that both forms give the same outputs on the same inputs, then prints
  * the figures of `neurotwin bench inference`.
  *   node dist/test/bench/inference.bench.js [--model if-paper] [--streams 10000] [--bins 200]

@@ -1,12 +1,18 @@
 /**
- * For benchmarks only: the queue form (test/fixtures/queue-step-model.ts) of a shipped dense step
- * graph with one linear conv layer of one filter (if-paper), its weights read from step.onnx. It
- * stands in for the re-exported sparse models until the export stage writes them.
+ * For benchmarks only: the sparse step graph the export stage now writes ('active' input, queues
+ * of future contributions; src/export/surrogate-graphs.ts) for a shipped model whose step.onnx is
+ * still the dense form of the one-layer if-paper architecture. The weights are read from the dense
+ * step graph (its window taps [j * nIn + s] are the synaptic-conv taps w[j][s][0]); nothing is
+ * retrained. It stands in for the re-exported models until they ship.
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
+import { buildStepGraph, stepStateSpecs } from '../../src/export/surrogate-graphs.js';
+import type { ModelManifest } from '../../src/registry/manifest.js';
 import type { RegisteredModel } from '../../src/registry/registry.js';
-import { writeQueueModel, type QueueWeights } from '../fixtures/queue-step-model.js';
+import { buildArchitecture } from '../../src/surrogate/architectures/registry.js';
+import type { NetworkWeights } from '../../src/surrogate/architectures/spec.js';
 
 function floats(t: onnxProto.onnx.ITensorProto): Float32Array {
   const raw = t.rawData!;
@@ -15,35 +21,33 @@ function floats(t: onnxProto.onnx.ITensorProto): Float32Array {
 
 export function writeQueueFormOf(model: RegisteredModel, modelsDir: string, id: string): void {
   const m = model.manifest;
-  const layers = m.architecture.params.layers as { kernel: number; filters: number; activation: string }[];
-  if (layers?.length !== 1 || layers[0].filters !== 1 || layers[0].activation !== 'linear')
-    throw new Error(`${m.id}: only one linear conv layer of one filter converts to the queue fixture`);
+  if (m.step.input === 'active') throw new Error(`${m.id}: the step graph is already in the sparse form`);
+  const params = m.architecture.params as { kernel?: number; activation?: string; layers?: unknown[] };
+  if (m.architecture.name !== 'if-paper' || params.layers?.length !== 1)
+    throw new Error(`${m.id}: only the one-layer if-paper architecture is converted here`);
+  const nIn = m.inputs.nExc + m.inputs.nInh;
+  const spec = buildArchitecture('if-paper', nIn, { kernel: params.kernel, activation: params.activation });
   const g = onnxProto.onnx.ModelProto.decode(readFileSync(model.stepPath)).graph!;
   const init = (prefix: string): Float32Array => {
     const t = g.initializer!.find((x) => x.name!.startsWith(`${prefix}_`));
     if (!t) throw new Error(`${model.stepPath}: no initializer ${prefix}_*`);
     return floats(t);
   };
-  const { nExc, nInh } = m.inputs;
-  const n = nExc + nInh;
-  const K = layers[0].kernel;
-  const dense = init('conv0_w'); // window row j (0 = oldest, K-1 = the current bin), channel c
-  const w = new Float32Array(K * n);
-  for (let lag = 0; lag < K; lag++) for (let s = 0; s < n; s++) w[lag * n + s] = dense[(K - 1 - lag) * n + s];
-  const weights: QueueWeights = {
-    nExc,
-    nInh,
-    kernel: K,
-    w,
-    b: init('conv0_b')[0],
-    voltageGain: init('voltage_w')[0],
-    voltageBias: init('voltage_b')[0],
-    spikeGain: init('spike_w')[0],
-    spikeBias: init('spike_b')[0],
+  const weights: NetworkWeights = {
+    layers: [{ w: init('conv0_w'), b: init('conv0_b') }],
+    spike: { w: init('spike_w'), b: init('spike_b')[0] },
+    voltage: { w: init('voltage_w'), b: init('voltage_b')[0] },
   };
-  writeQueueModel(
-    modelsDir,
-    { id },
-    { weights, spikeThreshold: m.spikeThreshold, description: `queue form of ${m.id}` },
-  );
+  const dir = join(modelsDir, id);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'step.onnx'), buildStepGraph(spec, weights, `${id}: sparse step form of ${m.id}`));
+  copyFileSync(model.cardPath, join(dir, 'card.md'));
+  const manifest: ModelManifest = {
+    ...m,
+    id,
+    description: `${m.description} (sparse step graph rebuilt from the shipped weights, for benchmarks)`,
+    architecture: { ...m.architecture, params: { ...params, layers: spec.layers } },
+    step: { input: 'active', ...stepStateSpecs(spec) },
+  };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
 }
