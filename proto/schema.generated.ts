@@ -41,6 +41,10 @@ export const schemaDescriptor = {
                   type: 'bool',
                   id: 10,
                 },
+                neurons: {
+                  type: 'uint32',
+                  id: 20,
+                },
               },
             },
             Bin: {
@@ -63,6 +67,19 @@ export const schemaDescriptor = {
                 },
               },
             },
+            NeuronInput: {
+              fields: {
+                neuron: {
+                  type: 'uint32',
+                  id: 1,
+                },
+                bins: {
+                  rule: 'repeated',
+                  type: 'Bin',
+                  id: 2,
+                },
+              },
+            },
             InputChunk: {
               fields: {
                 firstBin: {
@@ -74,6 +91,17 @@ export const schemaDescriptor = {
                   rule: 'repeated',
                   type: 'Bin',
                   id: 2,
+                },
+                binCount: {
+                  type: 'uint32',
+                  id: 20,
+                  protoName: 'bin_count',
+                },
+                neuronInputs: {
+                  rule: 'repeated',
+                  type: 'NeuronInput',
+                  id: 21,
+                  protoName: 'neuron_inputs',
                 },
               },
             },
@@ -184,6 +212,15 @@ export const schemaDescriptor = {
                   id: 10,
                   protoName: 'n_dendrites',
                 },
+                neurons: {
+                  type: 'uint32',
+                  id: 20,
+                },
+                maxNeuronsPerSession: {
+                  type: 'uint32',
+                  id: 21,
+                  protoName: 'max_neurons_per_session',
+                },
               },
             },
             Source: {
@@ -242,6 +279,10 @@ export const schemaDescriptor = {
                     packed: true,
                   },
                 },
+                neurons: {
+                  type: 'uint32',
+                  id: 20,
+                },
               },
             },
             ErrorCode: {
@@ -260,6 +301,7 @@ export const schemaDescriptor = {
                 INTERNAL: 11,
                 REFERENCE_FAILED: 12,
                 BAD_OPEN: 13,
+                BAD_NEURON: 14,
               },
             },
             Error: {

@@ -8,6 +8,7 @@ import { registerBench } from './bench.js';
 import { registerServe } from './serve.js';
 import { packageVersion } from './version.js';
 import { registerWorker } from './worker.js';
+import { registerNetwork } from './network.js';
 
 const program = new Command();
 program
@@ -24,6 +25,7 @@ registerExport(program);
 registerBench(program);
 registerServe(program);
 registerWorker(program);
+registerNetwork(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`neurotwin: ${err instanceof Error ? err.message : String(err)}\n`);

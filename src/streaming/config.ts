@@ -7,7 +7,9 @@ export interface StreamingConfig {
   /** largest client frame accepted (bytes); larger frames get FRAME_TOO_LARGE */
   maxFrameBytes: number;
   maxBinsPerChunk: number;
-  /** most streams of one model stepped in one onnxruntime run */
+  /** most neurons one multi-neuron session may open */
+  maxNeuronsPerSession: number;
+  /** rows preallocated per model at first (every open stream of a model is stepped in one run; the batch grows) */
   maxBatch: number;
   /** run reference neurons in worker threads when the compiled worker exists */
   preferWorker: boolean;
@@ -41,6 +43,7 @@ export function defaultStreamingConfig(modelsDir: string): StreamingConfig {
     maxSessions: 64,
     maxFrameBytes: 1024 * 1024,
     maxBinsPerChunk: 10_000,
+    maxNeuronsPerSession: 1024,
     maxBatch: 64,
     preferWorker: true,
     defaultModel: null,
