@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', '**/*.py'] },
+  { ignores: ['dist/', 'clients/web/dist/', 'node_modules/', 'data/', 'coverage/', '**/*.py'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
