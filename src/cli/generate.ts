@@ -7,6 +7,7 @@ import {
   type GenerateOptions,
 } from '../dataset/generate.js';
 import { currentCommand, parseInteger, positiveNumber } from './options.js';
+import { progressLines } from './progress-lines.js';
 
 interface GenerateFlags {
   cell: string;
@@ -20,6 +21,7 @@ interface GenerateFlags {
   method?: string;
   dt?: number;
   inputsFamily?: string;
+  queue?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -58,6 +60,10 @@ export function registerGenerate(program: Command): void {
       'worker threads (default: all cores; 0 = main thread)',
       parseInteger('workers', 0, 1024),
     )
+    .option(
+      '--queue <url>',
+      'put the trials on a BullMQ queue in Redis (redis://HOST:PORT) for `neurotwin worker` processes',
+    )
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no progress bar')
     .action(async (flags: GenerateFlags) => {
@@ -75,6 +81,10 @@ export function registerGenerate(program: Command): void {
             cliProgress.Presets.shades_classic,
           )
         : null;
+      const lines =
+        !showBar && !flags.quiet && !flags.json
+          ? progressLines((line) => process.stderr.write(`${line}\n`), 'generate: trials')
+          : null;
       const options: GenerateOptions = {
         cell: flags.cell,
         trials: flags.trials,
@@ -86,9 +96,16 @@ export function registerGenerate(program: Command): void {
         dendrites: flags.dendrites,
         integration: { method: flags.method, dt: flags.dt },
         family: flags.inputsFamily,
+        queue: flags.queue,
         commandLine: currentCommand(),
         signal: controller.signal,
+        onLog: flags.quiet
+          ? undefined
+          : (line) => {
+              process.stderr.write(`${bar?.isActive ? '\n' : ''}${line}\n`);
+            },
         onProgress: (done, total) => {
+          lines?.(done, total);
           if (!bar) return;
           if (bar.getTotal() !== total) bar.start(total, done);
           else bar.update(done);

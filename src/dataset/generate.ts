@@ -8,6 +8,7 @@ import { inputFamily } from '../inputs/families.js';
 import { cellInfo } from '../reference/cells/registry.js';
 import { DatasetWriter, h5Ready, type DatasetHeader } from './hdf5.js';
 import type { TrialJob, WorkerInit, WorkerReply } from './generate-protocol.js';
+import { parseRedisUrl } from './queue/redis-url.js';
 import { trialSeed } from './seeds.js';
 import { TrialRunner } from './simulate-trial.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
@@ -45,7 +46,14 @@ export interface GenerateOptions {
   /** integrator of a compartmental cell (unset fields: the engine's defaults) */
   integration?: { method?: string; dt?: number };
   commandLine?: string;
+  /**
+   * redis://HOST:PORT: put the trials on the BullMQ queue there for `neurotwin worker` processes
+   * instead of running them on local threads (src/dataset/queue/run-on-queue.ts)
+   */
+  queue?: string;
   onProgress?: (done: number, total: number) => void;
+  /** status lines of the queue path (workers connected, trials queued) */
+  onLog?: (line: string) => void;
   /** stops dispatching and rejects; finished trials stay on disk for a resume */
   signal?: AbortSignal;
 }
@@ -99,6 +107,17 @@ export function validateGenerateOptions(o: GenerateOptions): void {
   if (dt !== undefined && !(dt > 0 && Math.abs(1 / dt - Math.round(1 / dt)) < 1e-9))
     throw new RangeError(`dt must divide 1 ms into a whole number of substeps, got ${dt}`);
   if (o.family !== undefined) inputFamily(info.defaultInputs(runNeuronOptions(o)), o.family);
+  if (o.queue !== undefined) {
+    parseRedisUrl(o.queue);
+    if (o.family !== undefined && o.family !== 'paper')
+      throw new RangeError(
+        '--inputs-family is not carried by queued jobs yet: generate other families locally',
+      );
+    if (o.workers !== undefined)
+      throw new RangeError(
+        '--workers is for local generation; with --queue, trials run on `neurotwin worker` processes',
+      );
+  }
   if (!o.out) throw new RangeError('an output file is required');
   if (!/\.(h5|hdf5)$/i.test(o.out))
     throw new RangeError(`output file ${o.out} must end in .h5 (datasets are HDF5; simulate writes JSON)`);
@@ -144,7 +163,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   const inputs = inputFamily(info.defaultInputs(neuronOptions), options.family ?? 'paper');
   const partsDir = partsDirOf(options.out);
   mkdirSync(partsDir, { recursive: true });
-  checkRunFile(partsDir, {
+  const runRecord = {
     format: 'neurotwin-parts',
     version: 1,
     cell: options.cell,
@@ -155,7 +174,8 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     ...(options.family && options.family !== 'paper' ? { family: options.family } : {}),
     // only when set, so that the run records of earlier runs (without the option) still match
     ...(options.dendrites ? { dendrites: true } : {}),
-  });
+  };
+  checkRunFile(partsDir, runRecord);
   const present = new Set<number>();
   for (const name of readdirSync(partsDir)) {
     const m = PART_NAME.exec(name);
@@ -177,7 +197,27 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     seed: trialSeed(options.baseSeed, index),
     path: join(partsDir, partName(index)),
   }));
-  if (workers === 0 || options.workers === 0) runInThisThread(options, neuronOptions, jobs, onDone);
+  let usedWorkers = options.workers === 0 ? 0 : workers;
+  if (options.queue !== undefined) {
+    // imported here so that local generation never loads bullmq
+    const { runOnQueue } = await import('./queue/run-on-queue.js');
+    const summary = await runOnQueue({
+      url: options.queue,
+      out: options.out,
+      runRecord: JSON.stringify(runRecord),
+      cell: options.cell,
+      durationMs: options.durationMs,
+      dendrites: options.dendrites === true,
+      neuronOptions,
+      jobs,
+      onDone,
+      onLog: options.onLog,
+      signal: options.signal,
+    }).catch((err: unknown) => {
+      throw options.signal?.aborted ? abortError() : err;
+    });
+    usedWorkers = summary.workers;
+  } else if (workers === 0 || options.workers === 0) runInThisThread(options, neuronOptions, jobs, onDone);
   else await runOnWorkers(options, neuronOptions, jobs, workers, onDone);
 
   const first = readTrialPart(join(partsDir, partName(0)));
@@ -217,7 +257,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     trials: options.trials,
     computed: pending.length,
     resumed: present.size,
-    workers: options.workers === 0 ? 0 : workers,
+    workers: usedWorkers,
     wallSeconds: (performance.now() - started) / 1000,
     meanTrialSeconds: trialMs.length ? trialMs.reduce((a, b) => a + b, 0) / trialMs.length / 1000 : 0,
   };

@@ -7,12 +7,16 @@ export interface StreamingConfig {
   /** largest client frame accepted (bytes); larger frames get FRAME_TOO_LARGE */
   maxFrameBytes: number;
   maxBinsPerChunk: number;
-  /** most streams of one model stepped in one onnxruntime run */
+  /** most neurons one multi-neuron session may open */
+  maxNeuronsPerSession: number;
+  /** rows preallocated per model at first (every open stream of a model is stepped in one run; the batch grows) */
   maxBatch: number;
   /** run reference neurons in worker threads when the compiled worker exists */
   preferWorker: boolean;
   /** model id served to a client whose open names no model; null: clients must name one */
   defaultModel: string | null;
+  /** folder of the built browser dashboard (default: clients/web/dist of this project) */
+  webDir?: string;
 }
 
 /** The default model of `neurotwin serve` and `npm start` unless NEUROTWIN_DEFAULT_MODEL or --default-model says otherwise. */
@@ -39,6 +43,7 @@ export function defaultStreamingConfig(modelsDir: string): StreamingConfig {
     maxSessions: 64,
     maxFrameBytes: 1024 * 1024,
     maxBinsPerChunk: 10_000,
+    maxNeuronsPerSession: 1024,
     maxBatch: 64,
     preferWorker: true,
     defaultModel: null,

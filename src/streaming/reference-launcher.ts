@@ -5,6 +5,7 @@
  */
 import type { NeuronFactory } from './neuron-factory.js';
 import { startReferenceRunner, type ReferenceCallbacks, type ReferenceRunner } from './reference-runner.js';
+import type { ReferenceStepperOptions } from './reference-stepper.js';
 
 export class ReferenceLauncher {
   constructor(
@@ -13,7 +14,7 @@ export class ReferenceLauncher {
     private readonly useWorkers: boolean,
   ) {}
 
-  start(cell: string, callbacks: ReferenceCallbacks): ReferenceRunner {
-    return startReferenceRunner(cell, this.factory, callbacks, this.useWorkers);
+  start(cell: string, callbacks: ReferenceCallbacks, options: ReferenceStepperOptions = {}): ReferenceRunner {
+    return startReferenceRunner(cell, this.factory, callbacks, this.useWorkers, options);
   }
 }

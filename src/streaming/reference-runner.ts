@@ -9,13 +9,19 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BinnedSpikes } from '../core/spikes.js';
-import { ReferenceStepper, type ReferenceOutputs } from './reference-stepper.js';
+import {
+  ReferenceStepper,
+  type ReferenceOutputs,
+  type ReferenceStepperOptions,
+} from './reference-stepper.js';
 import type { NeuronFactory } from './neuron-factory.js';
 
 export interface ReferenceInfo {
   nExc: number;
   nInh: number;
   outputDelay: number;
+  /** dendritic voltages per output bin (0 unless requested) */
+  nDendrites: number;
 }
 
 export interface ReferenceCallbacks {
@@ -39,8 +45,8 @@ class WorkerReferenceRunner implements ReferenceRunner {
   private readonly worker: Worker;
   private flushed: (() => void) | null = null;
 
-  constructor(cell: string, script: URL, cb: ReferenceCallbacks) {
-    this.worker = new Worker(script, { workerData: { cell } });
+  constructor(cell: string, script: URL, cb: ReferenceCallbacks, options: ReferenceStepperOptions) {
+    this.worker = new Worker(script, { workerData: { cell, dendrites: options.dendrites ?? false } });
     this.ready = new Promise<ReferenceInfo>((resolve, reject) => {
       this.worker.on('message', (msg: { type: string } & Record<string, unknown>) => {
         switch (msg.type) {
@@ -98,11 +104,17 @@ class InlineReferenceRunner implements ReferenceRunner {
     cell: string,
     factory: NeuronFactory,
     private readonly cb: ReferenceCallbacks,
+    options: ReferenceStepperOptions,
   ) {
     this.ready = (async () => {
       const neuron = await factory(cell);
-      this.stepper = new ReferenceStepper(neuron);
-      return { nExc: neuron.nExc, nInh: neuron.nInh, outputDelay: neuron.outputDelay };
+      this.stepper = new ReferenceStepper(neuron, options);
+      return {
+        nExc: neuron.nExc,
+        nInh: neuron.nInh,
+        outputDelay: neuron.outputDelay,
+        nDendrites: this.stepper.nDendrites,
+      };
     })();
     this.ready.catch(() => undefined);
     this.chain = this.ready.then(
@@ -161,8 +173,9 @@ export function startReferenceRunner(
   factory: NeuronFactory,
   cb: ReferenceCallbacks,
   preferWorker = true,
+  options: ReferenceStepperOptions = {},
 ): ReferenceRunner {
   const script = preferWorker ? referenceWorkerScript() : null;
-  if (script) return new WorkerReferenceRunner(cell, script, cb);
-  return new InlineReferenceRunner(cell, factory, cb);
+  if (script) return new WorkerReferenceRunner(cell, script, cb, options);
+  return new InlineReferenceRunner(cell, factory, cb, options);
 }
