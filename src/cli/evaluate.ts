@@ -90,6 +90,7 @@ export function registerEvaluate(program: Command): void {
               family: opts.family,
               description: opts.familyDescription ?? header.generatorPreset,
               metrics,
+              commands: [header.commandLine, command].filter((c) => c.length > 0),
             },
           });
         } else {

@@ -110,6 +110,12 @@ export interface ModelManifest {
   /** the default twin of its neuron: what a client gets when it names the neuron */
   default?: boolean;
   /** figures on input families outside the training statistics */
-  outOfDistribution?: { family: string; description: string; metrics: ModelMetrics }[];
+  outOfDistribution?: {
+    family: string;
+    description: string;
+    metrics: ModelMetrics;
+    /** the commands that generated the family's data and scored the model on it */
+    commands?: string[];
+  }[];
   createdAt: string;
 }

@@ -79,6 +79,7 @@ export function renderCard(m: ModelManifest, state?: CheckpointState, thresholdN
     ...m.training.commands,
     ...(m.metrics?.dataCommand ? [m.metrics.dataCommand] : []),
     ...(m.metrics ? [m.metrics.command] : []),
+    ...(m.outOfDistribution ?? []).flatMap((o) => o.commands ?? []),
     '```',
     '',
   );
