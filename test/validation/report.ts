@@ -2,9 +2,9 @@
  * `npm run validate`: every engine-vs-NEURON comparison (spec §11) as one table; exits 1 when a
  * figure is over its limit or a comparison could not run.
  */
-import { neuronAvailable } from '../../src/reference/neuron-oracle.js';
+import { neuronAvailable } from '../../src/reference/neuron-oracle/oracle.js';
 import { fullCellCase, mechanismCases, passiveCases, type ComparisonRow } from './cases.js';
-import { loadEngineSide } from './engine-side.js';
+import { engineSide as engine } from './engine-side.js';
 import { formatRows } from './report-format.js';
 
 async function main(): Promise<number> {
@@ -12,11 +12,6 @@ async function main(): Promise<number> {
     process.stderr.write(
       'validate: NEURON is not importable by /usr/bin/python3 (apt-get install neuron neuron-dev python3-neuron)\n',
     );
-    return 1;
-  }
-  const engine = await loadEngineSide();
-  if (!engine) {
-    process.stderr.write("validate: the engine's runProtocol/describe entry points were not found\n");
     return 1;
   }
   const rows: ComparisonRow[] = [];
@@ -35,7 +30,7 @@ async function main(): Promise<number> {
     ['l5pc-nmda', 'nmda'],
     ['l5pc-ampa', 'ampa'],
   ] as const) {
-    const cell = await engine.describe(cellName);
+    const cell = engine.describe(cellName);
     if (!cell) {
       problems.push(`${cellName}: the engine has no description of this cell`);
       continue;

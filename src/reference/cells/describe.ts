@@ -13,7 +13,7 @@ import type {
   MechanismName,
   SectionDescription,
   SynapseDescription,
-} from './description.js';
+} from '../neuron-oracle/exchange-format.js';
 import { l5pcCellModel, l5pcTree, type L5pcCellId, type L5pcCellOptions } from './l5pc.js';
 
 export { runProtocol } from './run-protocol.js';

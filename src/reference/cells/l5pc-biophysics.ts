@@ -6,7 +6,7 @@
  */
 import type { CellModel } from '../cable/cell-model.js';
 import { REGION_CODE, type CompartmentTree } from '../cable/compartment-tree.js';
-import type { MechanismName, SynapseParams } from './description.js';
+import type { MechanismName, SynapseParams } from '../neuron-oracle/exchange-format.js';
 import { CA_SHELL_DEFAULTS } from '../mechanisms/ca-shell.js';
 import { AMPA, AMPA_NMDA, GABA_A } from '../mechanisms/synapses.js';
 

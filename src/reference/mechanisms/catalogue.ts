@@ -2,7 +2,7 @@
  * The voltage-gated channels by the names used in cell descriptions (SK is Ca-gated and handled
  * apart, see ./sk.ts).
  */
-import type { MechanismName } from '../cells/description.js';
+import type { MechanismName } from '../neuron-oracle/exchange-format.js';
 import { CAHVA } from './cahva.js';
 import { CALVA } from './calva.js';
 import { ihChannel } from './ih.js';
