@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { DEFAULT_INTEGRATION, integrationLabel, resolveIntegration } from '../reference/integration.js';
 import { defaultModelsDir } from '../registry/registry.js';
 import { startServer } from '../streaming/server.js';
+import { positiveNumber } from './options.js';
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -22,10 +24,25 @@ export function registerServe(program: Command): void {
     )
     .option('--models <dir>', 'models directory', defaultModelsDir())
     .option('--host <addr>', 'address to bind', '0.0.0.0')
-    .action(async (opts: { port: number; models: string; host: string }) => {
-      const server = await startServer({ port: opts.port, host: opts.host, modelsDir: resolve(opts.models) });
+    .option(
+      '--method <name>',
+      `integrator of compartmental reference cells: backward-euler | crank-nicolson (default ${DEFAULT_INTEGRATION.method})`,
+    )
+    .option(
+      '--dt <ms>',
+      `substep of compartmental reference cells, ms, dividing 1 ms (default ${DEFAULT_INTEGRATION.dt})`,
+      positiveNumber('dt'),
+    )
+    .action(async (opts: { port: number; models: string; host: string; method?: string; dt?: number }) => {
+      const integration = resolveIntegration({ method: opts.method, dt: opts.dt });
+      const server = await startServer({
+        port: opts.port,
+        host: opts.host,
+        modelsDir: resolve(opts.models),
+        referenceIntegration: integration,
+      });
       process.stdout.write(
-        `neurotwin: streaming on ws://${opts.host}:${server.port}/stream (models from ${resolve(opts.models)})\n`,
+        `neurotwin: streaming on ws://${opts.host}:${server.port}/stream (models from ${resolve(opts.models)}; compartmental references ${integrationLabel(integration)} ms)\n`,
       );
     });
 }

@@ -12,6 +12,8 @@ export interface StreamingConfig {
   maxBatch: number;
   /** run reference neurons in worker threads when the compiled worker exists */
   preferWorker: boolean;
+  /** integration of compartmental reference cells (unset fields: DEFAULT_INTEGRATION's) */
+  referenceIntegration?: { method?: string; dt?: number };
   /** override of the cell registry (tests) */
   neuronFactory?: () => Promise<NeuronFactory>;
 }

@@ -4,7 +4,8 @@
  */
 import type { Neuron } from '../reference/neuron.js';
 
-export type NeuronFactory = (cell: string) => Neuron | Promise<Neuron>;
+/** options: cell options of the registry (e.g. a compartmental cell's integration `method` and `dt`) */
+export type NeuronFactory = (cell: string, options?: Record<string, unknown>) => Neuron | Promise<Neuron>;
 
 const CELL_REGISTRY = '../reference/cells/registry.js';
 

@@ -39,8 +39,8 @@ class WorkerReferenceRunner implements ReferenceRunner {
   private readonly worker: Worker;
   private flushed: (() => void) | null = null;
 
-  constructor(cell: string, script: URL, cb: ReferenceCallbacks) {
-    this.worker = new Worker(script, { workerData: { cell } });
+  constructor(cell: string, options: Record<string, unknown>, script: URL, cb: ReferenceCallbacks) {
+    this.worker = new Worker(script, { workerData: { cell, options } });
     this.ready = new Promise<ReferenceInfo>((resolve, reject) => {
       this.worker.on('message', (msg: { type: string } & Record<string, unknown>) => {
         switch (msg.type) {
@@ -96,11 +96,12 @@ class InlineReferenceRunner implements ReferenceRunner {
 
   constructor(
     cell: string,
+    options: Record<string, unknown>,
     factory: () => Promise<NeuronFactory>,
     private readonly cb: ReferenceCallbacks,
   ) {
     this.ready = (async () => {
-      const neuron = await (await factory())(cell);
+      const neuron = await (await factory())(cell, options);
       this.stepper = new ReferenceStepper(neuron);
       return { nExc: neuron.nExc, nInh: neuron.nInh, outputDelay: neuron.outputDelay };
     })();
@@ -158,11 +159,12 @@ export function referenceWorkerScript(): URL | null {
 
 export function startReferenceRunner(
   cell: string,
+  options: Record<string, unknown>,
   factory: () => Promise<NeuronFactory>,
   cb: ReferenceCallbacks,
   preferWorker = true,
 ): ReferenceRunner {
   const script = preferWorker ? referenceWorkerScript() : null;
-  if (script) return new WorkerReferenceRunner(cell, script, cb);
-  return new InlineReferenceRunner(cell, factory, cb);
+  if (script) return new WorkerReferenceRunner(cell, options, script, cb);
+  return new InlineReferenceRunner(cell, options, factory, cb);
 }

@@ -11,11 +11,11 @@ import { loadNeuronFactory } from './neuron-factory.js';
 import type { FlatBins } from '../inference/flat-bins.js';
 
 const port = parentPort!;
-const { cell } = workerData as { cell: string };
+const { cell, options } = workerData as { cell: string; options: Record<string, unknown> };
 
 try {
   const createNeuron = await loadNeuronFactory();
-  const neuron = await createNeuron(cell);
+  const neuron = await createNeuron(cell, options);
   const stepper = new ReferenceStepper(neuron);
   port.on('message', (msg: { type: 'bins'; bins: FlatBins } | { type: 'flush' }) => {
     try {

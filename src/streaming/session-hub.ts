@@ -30,6 +30,7 @@ export class SessionHub implements OnModuleDestroy {
         registry: this.registry,
         pool: this.pool,
         neuronFactory: this.config.neuronFactory ?? loadNeuronFactory,
+        referenceOptions: { ...this.config.referenceIntegration },
         // a factory given in the config lives in this thread and cannot run in a worker
         preferWorker: this.config.preferWorker && !this.config.neuronFactory,
         limits: { maxBinsPerChunk: this.config.maxBinsPerChunk, maxFrameBytes: this.config.maxFrameBytes },

@@ -34,6 +34,8 @@ export interface SessionDeps {
   registry: ModelRegistry;
   pool: ModelPool;
   neuronFactory: () => Promise<NeuronFactory>;
+  /** cell options of reference neurons (structured-clone-able: they travel to worker threads) */
+  referenceOptions: Record<string, unknown>;
   preferWorker: boolean;
   limits: SessionLimits;
   /** admission control across all sessions: false when the server is full */
@@ -211,6 +213,7 @@ export class Session {
   private async startReference(manifest: ModelManifest): Promise<ReferenceRunner> {
     const runner = startReferenceRunner(
       manifest.neuron,
+      this.deps.referenceOptions,
       this.deps.neuronFactory,
       {
         output: (out) => this.emitReference(out),
