@@ -4,7 +4,7 @@ import { architectureNames } from '../surrogate/architectures/registry.js';
 import { foldVoltageTarget } from '../surrogate/architectures/spec.js';
 import { type BackendName, selectBackend } from '../surrogate/backend.js';
 import { currentCommand, nonNegativeInt, positiveInt, positiveNumber } from './options.js';
-import { readTrialFile } from '../surrogate/dataset-files.js';
+import { readTrialFile, readTrialFiles, simulatedHours } from '../surrogate/dataset-files.js';
 import { pooledSpikeScores, rocCurve, thresholdAtFpr } from '../surrogate/metrics.js';
 import { predictTrials, scoredTrials } from '../surrogate/predict.js';
 import { trainSurrogate } from '../surrogate/train.js';
@@ -16,7 +16,7 @@ const STREAM_FPR = 0.002;
 interface TrainOpts {
   arch: string;
   archParams: string;
-  data: string;
+  data: string[];
   valid: string;
   out: string;
   epochs: number;
@@ -45,7 +45,11 @@ export function registerTrain(program: Command): void {
       'architecture options as JSON, e.g. \'{"kernels":[54,17,17],"width":64}\'',
       '{}',
     )
-    .requiredOption('--data <file>', 'training dataset (HDF5)')
+    .requiredOption(
+      '--data <file>',
+      'training dataset (HDF5); repeat the option or separate files by commas to train on several',
+      collectFiles,
+    )
     .requiredOption('--valid <file>', 'validation dataset (HDF5)')
     .requiredOption('--out <dir>', 'model directory, e.g. models/if-paper (resumes from its checkpoint)')
     .option('--epochs <n>', 'maximum epochs', positiveInt('epochs'), 40)
@@ -85,7 +89,8 @@ export function registerTrain(program: Command): void {
       const log = (l: string): void => void process.stderr.write(`${l}\n`);
       const backend = await selectBackend(opts.backend, log);
       const command = currentCommand();
-      const trainSet = await readTrialFile(opts.data);
+      const trainSet = await readTrialFiles(opts.data);
+      const dataName = opts.data.join(',');
       const validSet = await readTrialFile(opts.valid);
       const { trials: train, header } = trainSet;
       const valid = validSet.trials;
@@ -94,11 +99,11 @@ export function registerTrain(program: Command): void {
         validSet.header.labelConvention !== header.labelConvention
       ) {
         throw new Error(
-          `${opts.valid} holds '${validSet.header.cell}' data, ${opts.data} holds '${header.cell}'`,
+          `${opts.valid} holds '${validSet.header.cell}' data, ${dataName} holds '${header.cell}'`,
         );
       }
       log(
-        `data: ${train.length} '${header.cell}' training trials (${opts.data}), ${valid.length} validation trials (${opts.valid})`,
+        `data: ${train.length} '${header.cell}' training trials, ${simulatedHours(train).toFixed(3)} simulated hours (${dataName}), ${valid.length} validation trials (${opts.valid})`,
       );
       const neuron = header.cell;
       const convention = header.labelConvention;
@@ -117,7 +122,7 @@ export function registerTrain(program: Command): void {
           patience: opts.patience,
           seed: opts.seed,
           lossWeights: { spike: opts.spikeWeight, voltage: opts.voltageWeight },
-          data: opts.data,
+          data: dataName,
           valid: opts.valid,
         },
         train,
@@ -125,8 +130,15 @@ export function registerTrain(program: Command): void {
         outDir: opts.out,
         backend,
         command,
-        dataCommands: [header.commandLine, validSet.header.commandLine].filter((c) => c.length > 0),
-        dataSeeds: { train: header.baseSeed, valid: validSet.header.baseSeed },
+        dataCommands: [...trainSet.headers, validSet.header]
+          .map((h) => h.commandLine)
+          .filter((c) => c.length > 0),
+        dataSeeds: {
+          ...Object.fromEntries(
+            trainSet.headers.map((h, i) => [trainSet.headers.length > 1 ? `train${i + 1}` : 'train', h.baseSeed]),
+          ),
+          valid: validSet.header.baseSeed,
+        },
         log,
       });
       // streamed spike flag: threshold at FPR 0.2 % on the validation trials' scored bins
@@ -159,4 +171,11 @@ export function registerTrain(program: Command): void {
           `exported ${opts.out}: best epoch ${res.bestEpoch}, valid loss ${res.bestValid.toFixed(5)}, spike threshold ${spikeThreshold.toPrecision(4)}`,
         );
     });
+}
+
+/** commander collector: repeated --data options and comma-separated lists both add files. */
+function collectFiles(value: string, previous: string[] | undefined): string[] {
+  const files = value.split(',').filter((f) => f.length > 0);
+  if (files.length === 0) throw new Error('--data needs a file name');
+  return [...(previous ?? []), ...files];
 }

@@ -63,7 +63,7 @@ export function exportModel(opts: ExportOptions): ModelManifest {
     },
     receptiveField: receptiveField(state.spec),
     spikeThreshold: opts.spikeThreshold,
-    step: stepStateSpecs(weights),
+    step: { input: 'active', ...stepStateSpecs(state.spec) },
     files: { sequence: FILES.sequence, step: FILES.step, card: FILES.card },
     training: {
       data: state.config.data,
@@ -77,8 +77,8 @@ export function exportModel(opts: ExportOptions): ModelManifest {
     metrics: opts.metrics ?? previous?.metrics,
     createdAt: new Date().toISOString(),
   };
-  writeFileAtomic(path.join(outDir, FILES.sequence), buildSequenceGraph(weights, doc));
-  writeFileAtomic(path.join(outDir, FILES.step), buildStepGraph(weights, doc));
+  writeFileAtomic(path.join(outDir, FILES.sequence), buildSequenceGraph(state.spec, weights, doc));
+  writeFileAtomic(path.join(outDir, FILES.step), buildStepGraph(state.spec, weights, doc));
   writeFileAtomic(path.join(outDir, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileAtomic(path.join(outDir, FILES.card), renderCard(manifest, state, opts.thresholdNote));
   return manifest;
@@ -108,5 +108,5 @@ function readManifestIfAny(modelDir: string): ModelManifest | undefined {
 }
 
 function describe(spec: NetworkSpec, neuron: string): string {
-  return `${spec.arch} surrogate of the '${neuron}' neuron: ${spec.layers.length} causal conv layer(s), receptive field ${receptiveField(spec)} ms`;
+  return `${spec.arch} surrogate of the '${neuron}' neuron: ${spec.layers.length} layer(s), receptive field ${receptiveField(spec)} ms`;
 }

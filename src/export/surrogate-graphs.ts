@@ -1,46 +1,52 @@
-import type { Activation, LayerWeights, NetworkWeights } from '../surrogate/architectures/spec.js';
-import type { StateTensorSpec } from '../registry/manifest.js';
-import { GraphBuilder } from './onnx-graph.js';
-
 /**
- * The two ONNX forms of a causal-conv surrogate (tensor contract in src/registry/manifest.ts).
- * Weights are expected with the voltage head already in mV (foldVoltageTarget).
+ * The two ONNX forms of a surrogate (tensor contract in src/registry/manifest.ts), assembled from
+ * its layers' own emitters plus the two heads. Weights are expected with the voltage head already
+ * in mV (foldVoltageTarget).
  */
+import { type NetworkSpec, type NetworkWeights, layerInputs } from '../surrogate/architectures/spec.js';
+import { kindOf } from '../surrogate/layers/catalogue.js';
+import type { StepInput } from '../surrogate/layers/layer-kind.js';
+import { GraphBuilder } from '../surrogate/onnx-graph.js';
+import type { StateTensorSpec } from '../registry/manifest.js';
 
 export const INPUT = 'input';
+export const ACTIVE = 'active';
 export const SPIKE_PROB = 'spike_prob';
 export const VOLTAGE = 'voltage';
 
-/** Names and shapes of the step graph's state: one ring buffer per conv layer with kernel > 1. */
-export function stepStateSpecs(weights: NetworkWeights): {
+/** Names and shapes of the step graph's state tensors, layer by layer. */
+export function stepStateSpecs(spec: NetworkSpec): {
   inputs: StateTensorSpec[];
   outputs: StateTensorSpec[];
 } {
   const inputs: StateTensorSpec[] = [];
   const outputs: StateTensorSpec[] = [];
-  weights.layers.forEach((l, i) => {
-    if (l.kernel < 2) return;
-    const shape: StateTensorSpec['shape'] = ['batch', l.kernel - 1, l.inChannels];
-    inputs.push({ name: `conv${i}_history_in`, shape });
-    outputs.push({ name: `conv${i}_history_out`, shape });
+  const channels = layerInputs(spec);
+  spec.layers.forEach((l, i) => {
+    for (const s of kindOf(l).stepState(l, channels[i])) {
+      inputs.push({ name: `layer${i}_${s.name}_in`, shape: ['batch', ...s.dims] });
+      outputs.push({ name: `layer${i}_${s.name}_out`, shape: ['batch', ...s.dims] });
+    }
   });
   return { inputs, outputs };
 }
 
-/**
- * sequence.onnx: [batch, time, inputs] -> spike_prob, voltage [batch, time]. Each layer left-pads
- * time by kernel-1 zeros (the cell starts at rest) and runs a Conv with weight[o, c, j] = w[j, c, o].
- */
-export function buildSequenceGraph(weights: NetworkWeights, doc: string): Uint8Array {
+/** Floats of step state per stream. */
+export function stepStateSize(spec: NetworkSpec): number {
+  return stepStateSpecs(spec).inputs.reduce(
+    (n, s) => n + s.shape.slice(1).reduce<number>((a, d) => a * (d as number), 1),
+    0,
+  );
+}
+
+/** sequence.onnx: [batch, time, inputs] (0/1 spikes) -> spike_prob, voltage [batch, time], from rest. */
+export function buildSequenceGraph(spec: NetworkSpec, weights: NetworkWeights, doc: string): Uint8Array {
   const g = new GraphBuilder('surrogate_sequence');
-  const nIn = weights.layers[0].inChannels;
-  const x = g.input(INPUT, ['batch', 'time', nIn]);
+  const x = g.input(INPUT, ['batch', 'time', spec.nInputs]);
   let h = g.node('Transpose', [x], { perm: [0, 2, 1] }); // [B, C, T]
-  weights.layers.forEach((l, i) => {
-    if (l.kernel > 1) h = g.node('Pad', [h, g.int64Init(`conv${i}_pads`, [0, 0, l.kernel - 1, 0, 0, 0])]);
-    const w = g.floatInit(`conv${i}_w`, [l.filters, l.inChannels, l.kernel], convWeight(l));
-    const b = g.floatInit(`conv${i}_b`, [l.filters], l.b);
-    h = activation(g, g.node('Conv', [h, w, b], { kernel_shape: [l.kernel] }), l.activation);
+  const channels = layerInputs(spec);
+  spec.layers.forEach((l, i) => {
+    h = kindOf(l).emitSequence(g, l, channels[i], weights.layers[i], h, `layer${i}`);
   });
   const hidden = g.node('Transpose', [h], { perm: [0, 2, 1] }); // [B, T, H]
   heads(g, weights, hidden, 2);
@@ -50,43 +56,28 @@ export function buildSequenceGraph(weights: NetworkWeights, doc: string): Uint8A
 }
 
 /**
- * step.onnx: one bin [batch, inputs] plus each layer's last kernel-1 inputs [batch, kernel-1, C]
- * (oldest first) -> outputs of the bin and the shifted histories. The window [history, x] times the
- * flattened taps w[(j*C + c), o] is exactly the sequence graph's convolution at that bin.
+ * step.onnx: one millisecond as the padded ids of the spiking synapses ('active' [batch, slots],
+ * id nInputs = no synapse) plus every layer's state -> the bin's outputs and the next state.
  */
-export function buildStepGraph(weights: NetworkWeights, doc: string): Uint8Array {
+export function buildStepGraph(spec: NetworkSpec, weights: NetworkWeights, doc: string): Uint8Array {
   const g = new GraphBuilder('surrogate_step');
-  const nIn = weights.layers[0].inChannels;
-  let h = g.input(INPUT, ['batch', nIn]);
-  const state = stepStateSpecs(weights);
+  const state = stepStateSpecs(spec);
+  const channels = layerInputs(spec);
+  let x: StepInput = { form: 'active', tensor: g.input(ACTIVE, ['batch', 'slots'], 'int64') };
   let s = 0;
-  weights.layers.forEach((l, i) => {
-    let window = h;
-    if (l.kernel > 1) {
-      const histIn = g.input(state.inputs[s].name, ['batch', l.kernel - 1, l.inChannels]);
-      const x3 = g.node('Unsqueeze', [h, g.int64Init('axis1', [1])]);
-      const full = g.node('Concat', [histIn, x3], { axis: 1 }); // [B, k, C]
-      g.node(
-        'Slice',
-        [full, g.int64Init('starts', [1]), g.int64Init('ends', [l.kernel]), g.int64Init('axes', [1])],
-        {},
-        state.outputs[s].name,
-      );
-      window = g.node('Reshape', [full, g.int64Init('flat', [0, l.kernel * l.inChannels])]);
-      s++;
-    }
-    const w = g.floatInit(`conv${i}_w`, [l.kernel * l.inChannels, l.filters], l.w);
-    const b = g.floatInit(`conv${i}_b`, [l.filters], l.b);
-    h = activation(g, g.node('Add', [g.node('MatMul', [window, w]), b]), l.activation);
+  spec.layers.forEach((l, i) => {
+    const kind = kindOf(l);
+    const n = kind.stepState(l, channels[i]).length;
+    const ins = state.inputs.slice(s, s + n).map((t) => g.input(t.name, t.shape));
+    const { out, next } = kind.emitStep(g, l, channels[i], weights.layers[i], x, ins, `layer${i}`);
+    next.forEach((name, j) => g.node('Identity', [name], {}, state.outputs[s + j].name));
+    s += n;
+    x = { form: 'dense', tensor: out };
   });
-  heads(g, weights, h, 1);
+  heads(g, weights, x.tensor, 1);
   g.output(SPIKE_PROB, ['batch']);
   g.output(VOLTAGE, ['batch']);
-  for (const o of state.outputs)
-    g.output(
-      o.name,
-      o.shape.map((d) => (d === 'batch' ? 'batch' : d)),
-    );
+  for (const o of state.outputs) g.output(o.name, o.shape);
   return g.encode(doc);
 }
 
@@ -106,29 +97,4 @@ function heads(g: GraphBuilder, weights: NetworkWeights, hidden: string, axis: n
     SPIKE_PROB,
   );
   g.node('Squeeze', [affine('voltage', weights.voltage.w, weights.voltage.b), squeezeAxis], {}, VOLTAGE);
-}
-
-function activation(g: GraphBuilder, x: string, act: Activation): string {
-  switch (act) {
-    case 'linear':
-      return x;
-    case 'relu':
-      return g.node('Relu', [x]);
-    case 'tanh':
-      return g.node('Tanh', [x]);
-    case 'sigmoid':
-      return g.node('Sigmoid', [x]);
-  }
-}
-
-/** [kernel][in][out] -> ONNX Conv layout [out][in][kernel]. */
-function convWeight(l: LayerWeights): Float32Array {
-  const out = new Float32Array(l.w.length);
-  for (let j = 0; j < l.kernel; j++) {
-    for (let c = 0; c < l.inChannels; c++) {
-      for (let o = 0; o < l.filters; o++)
-        out[(o * l.inChannels + c) * l.kernel + j] = l.w[(j * l.inChannels + c) * l.filters + o];
-    }
-  }
-  return out;
 }

@@ -107,9 +107,9 @@ export class BatchScheduler {
     let t = this.tensorsByBatch.get(batch);
     if (!t) {
       const nIn = this.model.nInputs;
-      const feeds: Record<string, ort.Tensor> = {
-        input: new ort.Tensor('float32', this.input.subarray(0, batch * nIn), [batch, nIn]),
-      };
+      const feeds: Record<string, ort.Tensor> = {};
+      if (this.model.inputForm === 'input')
+        feeds.input = new ort.Tensor('float32', this.input.subarray(0, batch * nIn), [batch, nIn]);
       this.model.states.forEach((s, i) => {
         feeds[s.inputName] = new ort.Tensor('float32', this.stateBuffers[i].subarray(0, batch * s.rowSize), [
           batch,
@@ -164,7 +164,10 @@ export class BatchScheduler {
     }
     let results: ort.InferenceSession.OnnxValueMapType;
     try {
-      results = await this.model.session.run(this.tensorsFor(batch).feeds);
+      const feeds = this.tensorsFor(batch).feeds;
+      results = await this.model.session.run(
+        this.model.inputForm === 'active' ? { ...feeds, active: this.activeIds(batch) } : feeds,
+      );
     } catch (err) {
       for (const s of this.active) {
         for (const job of s.queue.splice(0)) job.reject(err as Error);
@@ -196,6 +199,29 @@ export class BatchScheduler {
         job.resolve(job.out);
       }
     }
+  }
+
+  /** The spiking ids of each active stream's current bin, padded with nInputs ('no synapse'). */
+  private activeIds(batch: number): ort.Tensor {
+    const nExc = this.model.manifest.inputs.nExc;
+    let slots = 1;
+    for (let b = 0; b < batch; b++) {
+      const job = this.active[b].queue[0];
+      const k = job.done;
+      const n =
+        job.bins.excOffsets[k + 1] - job.bins.excOffsets[k] + job.bins.inhOffsets[k + 1] - job.bins.inhOffsets[k];
+      if (n > slots) slots = n;
+    }
+    const ids = new BigInt64Array(batch * slots).fill(BigInt(this.model.nInputs));
+    for (let b = 0; b < batch; b++) {
+      const job = this.active[b].queue[0];
+      const k = job.done;
+      const { excOffsets, excIds, inhOffsets, inhIds } = job.bins;
+      let o = b * slots;
+      for (let j = excOffsets[k]; j < excOffsets[k + 1]; j++) ids[o++] = BigInt(excIds[j]);
+      for (let j = inhOffsets[k]; j < inhOffsets[k + 1]; j++) ids[o++] = BigInt(nExc + inhIds[j]);
+    }
+    return new ort.Tensor('int64', ids, [batch, slots]);
   }
 
   /** Put the ones written for this step back to zero (cheaper than refilling the whole batch). */

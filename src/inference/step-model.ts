@@ -20,6 +20,11 @@ export class StepModel {
     readonly states: StateLayout[],
   ) {}
 
+  /** 'active': the graph takes the padded ids of the spiking synapses; 'input': a dense 0/1 row */
+  get inputForm(): 'input' | 'active' {
+    return this.manifest.step.input ?? 'input';
+  }
+
   get nInputs(): number {
     return this.manifest.inputs.nExc + this.manifest.inputs.nInh;
   }
@@ -32,7 +37,7 @@ export class StepModel {
       graphOptimizationLevel: 'all',
     });
     const states = layoutStates(manifest.step.inputs, manifest.step.outputs);
-    const wantIn = ['input', ...states.map((s) => s.inputName)];
+    const wantIn = [manifest.step.input ?? 'input', ...states.map((s) => s.inputName)];
     const wantOut = ['spike_prob', 'voltage', ...states.map((s) => s.outputName)];
     for (const name of wantIn) {
       if (!session.inputNames.includes(name)) {

@@ -56,7 +56,7 @@ export interface CheckpointState {
   best: NetworkWeights;
 }
 
-const MAGIC = 'NTCKPT1\n';
+const MAGIC = 'NTCKPT2\n';
 
 export function checkpointPath(outDir: string): string {
   return path.join(outDir, 'checkpoint', 'state.ckpt');
@@ -81,14 +81,9 @@ export function saveCheckpoint(outDir: string, state: CheckpointState): void {
       return `${prefix}/${name}`;
     };
     return {
-      layers: w.layers.map((l, i) => ({
-        kernel: l.kernel,
-        inChannels: l.inChannels,
-        filters: l.filters,
-        activation: l.activation,
-        w: put(`conv${i}/w`, l.w),
-        b: put(`conv${i}/b`, l.b),
-      })),
+      layers: w.layers.map((l, i) =>
+        Object.fromEntries(Object.entries(l).map(([name, a]) => [name, put(`layer${i}/${name}`, a)])),
+      ),
       spike: { w: put('spike/w', w.spike.w), b: w.spike.b },
       voltage: { w: put('voltage/w', w.voltage.w), b: w.voltage.b },
     };
@@ -145,19 +140,12 @@ export function loadCheckpoint(outDir: string): CheckpointState {
     return a;
   };
   type Packed = {
-    layers: {
-      kernel: number;
-      inChannels: number;
-      filters: number;
-      activation: NetworkWeights['layers'][number]['activation'];
-      w: string;
-      b: string;
-    }[];
+    layers: Record<string, string>[];
     spike: { w: string; b: number };
     voltage: { w: string; b: number };
   };
   const unpack = (p: Packed): NetworkWeights => ({
-    layers: p.layers.map((l) => ({ ...l, w: get(l.w), b: get(l.b) })),
+    layers: p.layers.map((l) => Object.fromEntries(Object.entries(l).map(([name, ref]) => [name, get(ref)]))),
     spike: { w: get(p.spike.w), b: p.spike.b },
     voltage: { w: get(p.voltage.w), b: p.voltage.b },
   });

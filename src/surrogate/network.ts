@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { CausalConvLayer } from './architectures/causal-conv.js';
 import {
   type NetworkSpec,
   type NetworkWeights,
+  checkWeights,
   hiddenSize,
+  layerInputs,
   receptiveField,
   validateSpec,
 } from './architectures/spec.js';
+import { kindOf } from './layers/catalogue.js';
+import { padTime, type SynapticBatch, type TfLayer } from './layers/layer-kind.js';
 import type { Rng } from './rng.js';
 
 export interface NetworkOutputs {
@@ -16,9 +19,12 @@ export interface NetworkOutputs {
   voltage: tf.Tensor2D;
 }
 
+let nextNetworkId = 0;
+
 /** The tfjs form of a NetworkSpec: trainable variables and a causal forward pass. */
 export class TfNetwork {
-  readonly layers: CausalConvLayer[];
+  readonly layers: TfLayer[];
+  private readonly histories: number[];
   readonly spikeW: tf.Variable<tf.Rank.R2>;
   readonly spikeB: tf.Variable<tf.Rank.R1>;
   readonly voltageW: tf.Variable<tf.Rank.R2>;
@@ -32,36 +38,35 @@ export class TfNetwork {
     validateSpec(spec);
     checkWeights(spec, weights);
     this.receptiveField = receptiveField(spec);
-    this.layers = weights.layers.map(
-      (l, i) => new CausalConvLayer(l.kernel, l.inChannels, l.filters, l.activation, l, `conv${i}`),
-    );
+    const inputs = layerInputs(spec);
+    // variable names are global in tfjs: every network gets its own prefix
+    const net = `net${nextNetworkId++}`;
+    this.layers = spec.layers.map((l, i) => kindOf(l).tf(l, inputs[i], weights.layers[i], `${net}/layer${i}`));
+    this.histories = spec.layers.map((l) => kindOf(l).history(l));
     const h = hiddenSize(spec);
-    this.spikeW = tf.variable(tf.tensor2d(weights.spike.w, [h, 1]), true, 'spike/w');
-    this.spikeB = tf.variable(tf.tensor1d([weights.spike.b]), true, 'spike/b');
-    this.voltageW = tf.variable(tf.tensor2d(weights.voltage.w, [h, 1]), true, 'voltage/w');
-    this.voltageB = tf.variable(tf.tensor1d([weights.voltage.b]), true, 'voltage/b');
+    this.spikeW = tf.variable(tf.tensor2d(weights.spike.w, [h, 1]), true, `${net}/spike/w`);
+    this.spikeB = tf.variable(tf.tensor1d([weights.spike.b]), true, `${net}/spike/b`);
+    this.voltageW = tf.variable(tf.tensor2d(weights.voltage.w, [h, 1]), true, `${net}/voltage/w`);
+    this.voltageB = tf.variable(tf.tensor1d([weights.voltage.b]), true, `${net}/voltage/b`);
   }
 
   /**
-   * x: [B, L, nInputs]. With `history: 'included'` the first receptiveField-1 bins are history only
-   * and T = L - receptiveField + 1 outputs come back; with 'zeros' the input is taken to start from
-   * rest (every layer's history zero, as the step graph's initial state) and T = L.
+   * x: a batch of synapse events over L bins. With `history: 'included'` the first
+   * receptiveField-1 bins are history only and T = L - receptiveField + 1 outputs come back; with
+   * 'zeros' the input is taken to start from rest (every layer's history zero, as the step graph's
+   * initial state) and T = L.
    */
-  forward(x: tf.Tensor3D, history: 'included' | 'zeros'): NetworkOutputs {
+  forward(x: SynapticBatch, history: 'included' | 'zeros'): NetworkOutputs {
     return tf.tidy(() => {
       // 'zeros' pads every layer's input (not just the network input): a layer at rest holds zeros
       // in its history, exactly the step graph's initial state.
-      let h: tf.Tensor3D = x;
-      for (const layer of this.layers) {
-        h = layer.apply(
-          history === 'zeros' && layer.kernel > 1
-            ? tf.pad(h, [
-                [0, 0],
-                [layer.kernel - 1, 0],
-                [0, 0],
-              ])
-            : h,
-        );
+      const zeros = history === 'zeros';
+      let h = (this.layers[0].applySynaptic as NonNullable<TfLayer['applySynaptic']>)(
+        zeros ? padSynaptic(x, this.histories[0]) : x,
+      );
+      for (let i = 1; i < this.layers.length; i++) {
+        const apply = this.layers[i].apply as NonNullable<TfLayer['apply']>;
+        h = apply(zeros ? padTime(h, this.histories[i]) : h);
       }
       const [batch, len, hidden] = h.shape;
       const flat = tf.reshape(h, [batch * len, hidden]) as tf.Tensor2D;
@@ -79,7 +84,7 @@ export class TfNetwork {
 
   variables(): tf.Variable[] {
     return [
-      ...this.layers.flatMap((l) => [l.w, l.b]),
+      ...this.layers.flatMap((l) => Object.values(l.variables)),
       this.spikeW,
       this.spikeB,
       this.voltageW,
@@ -89,7 +94,9 @@ export class TfNetwork {
 
   read(): NetworkWeights {
     return {
-      layers: this.layers.map((l) => l.read()),
+      layers: this.layers.map((l) =>
+        Object.fromEntries(Object.entries(l.variables).map(([k, v]) => [k, new Float32Array(v.dataSync())])),
+      ),
       spike: { w: new Float32Array(this.spikeW.dataSync()), b: this.spikeB.dataSync()[0] },
       voltage: { w: new Float32Array(this.voltageW.dataSync()), b: this.voltageB.dataSync()[0] },
     };
@@ -97,7 +104,9 @@ export class TfNetwork {
 
   assign(weights: NetworkWeights): void {
     checkWeights(this.spec, weights);
-    this.layers.forEach((l, i) => l.assign(weights.layers[i]));
+    this.layers.forEach((l, i) => {
+      for (const [k, v] of Object.entries(l.variables)) v.assign(tf.tensor(weights.layers[i][k], v.shape));
+    });
     const h = hiddenSize(this.spec);
     this.spikeW.assign(tf.tensor2d(weights.spike.w, [h, 1]));
     this.spikeB.assign(tf.tensor1d([weights.spike.b]));
@@ -110,61 +119,32 @@ export class TfNetwork {
   }
 }
 
+/** The batch with `bins` silent bins before each window (a cell at rest before the input starts). */
+export function padSynaptic(x: SynapticBatch, bins: number): SynapticBatch {
+  if (bins === 0) return x;
+  const length = x.length + bins;
+  const position = new Int32Array(x.position.length);
+  for (let e = 0; e < position.length; e++) {
+    const b = Math.floor(x.position[e] / x.length);
+    position[e] = b * length + (x.position[e] - b * x.length) + bins;
+  }
+  return { ...x, length, dense: padTime(x.dense, bins), position };
+}
+
 /**
- * Initial weights: conv taps ~ N(0, gain/fanIn) (He-style for relu, Glorot-like otherwise), zero
- * biases; the spike bias starts at the logit of the training spike rate so the first steps are not
- * spent learning the class prior.
+ * Initial weights: each layer kind's own initialisation, then the heads; the spike bias starts at
+ * the logit of the training spike rate so the first steps are not spent learning the class prior.
  */
 export function initialWeights(spec: NetworkSpec, rng: Rng, spikeRate: number): NetworkWeights {
-  let inC = spec.nInputs;
-  const layers = spec.layers.map((l) => {
-    const fanIn = l.kernel * inC;
-    const std = Math.sqrt((l.activation === 'relu' ? 2 : 1) / fanIn);
-    const w = new Float32Array(l.kernel * inC * l.filters);
-    for (let i = 0; i < w.length; i++) w[i] = std * rng.normal();
-    const layer = {
-      kernel: l.kernel,
-      inChannels: inC,
-      filters: l.filters,
-      activation: l.activation,
-      w,
-      b: new Float32Array(l.filters),
-    };
-    inC = l.filters;
-    return layer;
-  });
+  validateSpec(spec);
+  const inputs = layerInputs(spec);
+  const layers = spec.layers.map((l, i) => kindOf(l).init(l, inputs[i], rng));
+  const h = hiddenSize(spec);
   const head = (): Float32Array => {
-    const w = new Float32Array(inC);
-    for (let i = 0; i < inC; i++) w[i] = rng.normal() / Math.sqrt(inC);
+    const w = new Float32Array(h);
+    for (let i = 0; i < h; i++) w[i] = rng.normal() / Math.sqrt(h);
     return w;
   };
   const p = Math.min(Math.max(spikeRate, 1e-6), 0.5);
   return { layers, spike: { w: head(), b: Math.log(p / (1 - p)) }, voltage: { w: head(), b: 0 } };
-}
-
-export function checkWeights(spec: NetworkSpec, weights: NetworkWeights): void {
-  if (weights.layers.length !== spec.layers.length) {
-    throw new Error(
-      `weights have ${weights.layers.length} layers, architecture '${spec.arch}' has ${spec.layers.length}`,
-    );
-  }
-  let inC = spec.nInputs;
-  weights.layers.forEach((l, i) => {
-    const s = spec.layers[i];
-    if (
-      l.kernel !== s.kernel ||
-      l.filters !== s.filters ||
-      l.inChannels !== inC ||
-      l.activation !== s.activation
-    ) {
-      throw new Error(
-        `layer ${i}: weights (${l.kernel}x${l.inChannels}->${l.filters}, ${l.activation}) do not match the architecture (${s.kernel}x${inC}->${s.filters}, ${s.activation})`,
-      );
-    }
-    if (l.w.length !== l.kernel * l.inChannels * l.filters || l.b.length !== l.filters)
-      throw new Error(`layer ${i}: weight array sizes are wrong`);
-    inC = s.filters;
-  });
-  if (weights.spike.w.length !== inC || weights.voltage.w.length !== inC)
-    throw new Error(`head weights must have ${inC} entries`);
 }

@@ -5,7 +5,7 @@ import { clippedSoma } from '../reference/conventions.js';
 import type { NetworkWeights, NetworkSpec } from './architectures/spec.js';
 import type { ScoredTrial } from './metrics.js';
 import { TfNetwork } from './network.js';
-import { type PreparedTrial, denseInput } from './windows.js';
+import { type PreparedTrial, trialBatch } from './windows.js';
 
 export interface TrialPrediction {
   spikeProb: Float32Array;
@@ -27,9 +27,8 @@ export function predictTrials(
   const net = new TfNetwork(spec, weights);
   try {
     return trials.map((t) => {
-      const x = denseInput(t, spec.nInputs);
       const { p, v } = tf.tidy(() => {
-        const out = net.forward(tf.tensor3d(x, [1, t.durationMs, spec.nInputs]), 'zeros');
+        const out = net.forward(trialBatch(t, spec.nInputs), 'zeros');
         return { p: tf.sigmoid(out.spikeLogit), v: out.voltage };
       });
       const spikeProb = new Float32Array(p.dataSync());

@@ -126,7 +126,6 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
   const net = new TfNetwork(spec, state.current);
   const optimizer = tf.train.adam(config.lr);
   const vars = net.variables();
-  const xShape: [number, number, number] = [config.batch, batcher.inputBins, nInputs];
   const yShape: [number, number] = [config.batch, config.windowBins];
 
   try {
@@ -136,7 +135,7 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
       for (let s = 0; s < config.stepsPerEpoch; s++) {
         batcher.fill(batcher.draw(rng));
         const cost = tf.tidy((): tf.Scalar => {
-          const x = tf.tensor3d(batcher.x, xShape);
+          const x = batcher.synaptic();
           const ys = tf.tensor2d(batcher.spikes, yShape);
           const yv = tf.tensor2d(batcher.voltage, yShape);
           const c = optimizer.minimize(
@@ -222,7 +221,7 @@ async function meanLoss(
   for (const batch of refs) {
     batcher.fill(batch);
     const loss = tf.tidy(() => {
-      const x = tf.tensor3d(batcher.x, [config.batch, batcher.inputBins, batcher.nInputs]);
+      const x = batcher.synaptic();
       const ys = tf.tensor2d(batcher.spikes, [config.batch, config.windowBins]);
       const yv = tf.tensor2d(batcher.voltage, [config.batch, config.windowBins]);
       return surrogateLoss(net.forward(x, 'included'), ys, yv, config.lossWeights);

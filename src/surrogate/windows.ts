@@ -1,6 +1,8 @@
+import * as tf from '@tensorflow/tfjs';
 import type { Trial } from '../dataset/trial.js';
 import { FIRST_SCORED_BIN, type LabelConvention, clippedSoma } from '../reference/conventions.js';
 import type { VoltageTarget } from './architectures/spec.js';
+import type { SynapticBatch } from './layers/layer-kind.js';
 import type { Rng } from './rng.js';
 
 /** A trial reduced to what training reads: merged input events and per-bin targets. */
@@ -115,6 +117,19 @@ export function denseInput(
   return out;
 }
 
+/** A whole trial as a batch of one (dense input and its events), for running a network over it. */
+export function trialBatch(trial: PreparedTrial, nInputs: number): SynapticBatch {
+  const position = Int32Array.from(trial.times);
+  return {
+    batch: 1,
+    length: trial.durationMs,
+    nInputs,
+    dense: tf.tensor3d(denseInput(trial, nInputs), [1, trial.durationMs, nInputs]),
+    channel: trial.channels,
+    position,
+  };
+}
+
 export interface WindowRef {
   trial: number;
   /** last output bin of the window */
@@ -130,6 +145,10 @@ export class WindowBatcher {
   readonly x: Float32Array;
   readonly spikes: Float32Array;
   readonly voltage: Float32Array;
+  /** events of the last fill: input channel and flat position b * inputBins + t (first `events`) */
+  private eventChannel = new Int32Array(1024);
+  private eventPosition = new Int32Array(1024);
+  events = 0;
   private readonly minEnd: number;
 
   constructor(
@@ -166,21 +185,50 @@ export class WindowBatcher {
   fill(refs: readonly WindowRef[]): void {
     if (refs.length !== this.batch) throw new Error(`expected ${this.batch} windows, got ${refs.length}`);
     this.x.fill(0);
+    this.events = 0;
     const C = this.nInputs;
     for (let b = 0; b < this.batch; b++) {
       const t = this.trials[refs[b].trial];
       const firstOut = refs[b].end - this.outputBins + 1;
       const firstIn = firstOut - this.history;
       let e = lowerBound(t.times, Math.max(firstIn, 0));
-      const base = b * this.inputBins * C;
       for (; e < t.times.length && t.times[e] <= refs[b].end; e++) {
-        this.x[base + (t.times[e] - firstIn) * C + t.channels[e]] = 1;
+        const at = b * this.inputBins + t.times[e] - firstIn;
+        this.x[at * C + t.channels[e]] = 1;
+        this.pushEvent(t.channels[e], at);
       }
+
       for (let k = 0; k < this.outputBins; k++) {
         this.spikes[b * this.outputBins + k] = t.labels[firstOut + k];
         this.voltage[b * this.outputBins + k] = t.voltage[firstOut + k];
       }
     }
+  }
+
+  /** The last fill as a tfjs batch (the dense tensor is the caller's to dispose, e.g. in a tidy). */
+  synaptic(): SynapticBatch {
+    return {
+      batch: this.batch,
+      length: this.inputBins,
+      nInputs: this.nInputs,
+      dense: tf.tensor3d(this.x, [this.batch, this.inputBins, this.nInputs]),
+      channel: this.eventChannel.subarray(0, this.events),
+      position: this.eventPosition.subarray(0, this.events),
+    };
+  }
+
+  private pushEvent(channel: number, position: number): void {
+    if (this.events === this.eventChannel.length) {
+      const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.eventChannel = grow(this.eventChannel);
+      this.eventPosition = grow(this.eventPosition);
+    }
+    this.eventChannel[this.events] = channel;
+    this.eventPosition[this.events++] = position;
   }
 }
 

@@ -1,8 +1,12 @@
-import { ACTIVATIONS, type Activation, type NetworkSpec, validateSpec } from './spec.js';
+import { ACTIVATIONS, type Activation } from '../layers/layer-kind.js';
+import type { LayerConfig } from '../layers/catalogue.js';
+import { type NetworkSpec, validateSpec } from './spec.js';
 
 export interface ArchitectureDef {
   name: string;
   description: string;
+  /** the options it takes, with their defaults */
+  defaults: Record<string, unknown>;
   build(nInputs: number, options: Record<string, unknown>): NetworkSpec;
 }
 
@@ -17,62 +21,135 @@ const ifPaper: ArchitectureDef = {
   name: 'if-paper',
   description:
     '1 hidden linear unit, causal temporal convolution over all inputs (80 ms), sigmoid spike head, linear voltage head',
+  defaults: { kernel: 80, activation: 'linear' },
   build(nInputs, options) {
-    const kernel = intOption(options, 'kernel', 80);
-    const activation = activationOption(options, 'activation', 'linear');
-    return checked({
-      arch: 'if-paper',
-      params: { kernel, activation },
-      nInputs,
-      layers: [{ kernel, filters: 1, activation }],
-    });
+    const o = readOptions('if-paper', options, this.defaults);
+    const kernel = int(o, 'kernel');
+    const activation = act(o, 'activation');
+    return checked('if-paper', { kernel, activation }, nInputs, [
+      { kind: 'synaptic-conv', kernel, filters: 1, activation },
+    ]);
   },
 };
 
 /**
- * A temporal convolutional network: several causal conv layers with a nonlinearity between them
- * (the paper's L5PC model, 7 layers x 128, receptive field 153 ms with a wider first kernel).
+ * The paper's fully connected network: one hidden layer of `width` units, each a causal temporal
+ * convolution over all synapses (L5PC AMPA-only: 1 × 128 × 43 ms).
  */
-const tcn: ArchitectureDef = {
-  name: 'tcn',
-  description:
-    'stack of causal temporal convolutions with nonlinearity, sigmoid spike head, linear voltage head',
+const fcn: ArchitectureDef = {
+  name: 'fcn',
+  description: "the paper's one-hidden-layer network: `width` units, each a causal kernel over all synapses",
+  defaults: { width: 128, kernel: 43, activation: 'relu' },
   build(nInputs, options) {
-    const depth = intOption(options, 'layers', 7);
-    const width = intOption(options, 'width', 128);
-    const activation = activationOption(options, 'activation', 'relu');
-    let kernels: number[];
-    if (options.kernels !== undefined) {
-      if (!Array.isArray(options.kernels) || !options.kernels.every((k) => Number.isInteger(k) && k >= 1)) {
-        throw new Error(
-          `tcn: 'kernels' must be an array of positive integers, got ${JSON.stringify(options.kernels)}`,
-        );
-      }
-      kernels = options.kernels as number[];
-    } else {
-      const first = intOption(options, 'firstKernel', 54);
-      const rest = intOption(options, 'kernel', 17);
-      kernels = Array.from({ length: depth }, (_, i) => (i === 0 ? first : rest));
-    }
-    const widths = options.widths !== undefined ? (options.widths as number[]) : kernels.map(() => width);
-    if (!Array.isArray(widths) || widths.length !== kernels.length) {
-      throw new Error(
-        `tcn: 'widths' must have one entry per layer (${kernels.length}), got ${JSON.stringify(options.widths)}`,
-      );
-    }
-    return checked({
-      arch: 'tcn',
-      params: { kernels, widths, activation },
-      nInputs,
-      layers: kernels.map((kernel, i) => ({ kernel, filters: widths[i], activation })),
-    });
+    const o = readOptions('fcn', options, this.defaults);
+    const params = { width: int(o, 'width'), kernel: int(o, 'kernel'), activation: act(o, 'activation') };
+    return checked('fcn', params, nInputs, [
+      { kind: 'synaptic-conv', kernel: params.kernel, filters: params.width, activation: params.activation },
+    ]);
   },
 };
 
-const REGISTRY = new Map<string, ArchitectureDef>([ifPaper, tcn].map((a) => [a.name, a]));
+/**
+ * The paper's temporal convolutional network: a causal conv over the synapses, then `layers - 1`
+ * causal convs between hidden layers (L5PC with NMDA: 7 × 128, receptive field 153 ms, the first
+ * kernel the widest).
+ */
+const tcn: ArchitectureDef = {
+  name: 'tcn',
+  description: 'stack of causal temporal convolutions (the first over the synapses), sigmoid spike head, linear voltage head',
+  defaults: { layers: 7, width: 128, firstKernel: 54, kernel: 17, activation: 'relu' },
+  build(nInputs, options) {
+    const o = readOptions('tcn', options, { ...this.defaults, kernels: undefined, widths: undefined });
+    const activation = act(o, 'activation');
+    let kernels: number[];
+    if (o.kernels !== undefined) kernels = intList(o, 'kernels');
+    else {
+      const first = int(o, 'firstKernel');
+      const rest = int(o, 'kernel');
+      kernels = Array.from({ length: int(o, 'layers') }, (_, i) => (i === 0 ? first : rest));
+    }
+    const widths = o.widths !== undefined ? intList(o, 'widths') : kernels.map(() => int(o, 'width'));
+    if (widths.length !== kernels.length)
+      throw new Error(`tcn: 'widths' must have one entry per layer (${kernels.length}), got ${widths.length}`);
+    const layers: LayerConfig[] = kernels.map((kernel, i) =>
+      i === 0
+        ? { kind: 'synaptic-conv', kernel, filters: widths[i], activation }
+        : { kind: 'conv', kernel, filters: widths[i], activation },
+    );
+    return checked('tcn', { kernels, widths, activation }, nInputs, layers);
+  },
+};
+
+/**
+ * Ours, aimed at the efficiency of the best published twin (a recurrent leaky-memory cell, 54K
+ * parameters): the synapses are projected onto `channels` channels (a sparse gather in streaming:
+ * only the synapses that spike are read), each channel is filtered by `multiplier` learned causal
+ * kernels of `kernel` ms, each a combination of `basis` raised cosines (smooth synaptic and
+ * dendritic time courses), mixed into `width` units, then a
+ * dilated causal stack (`dilations`, taps of `taps` each) supplies the nonlinear interactions over
+ * the recent past (NMDA spikes, the spike-history dependence).
+ */
+const factored: ArchitectureDef = {
+  name: 'factored',
+  description:
+    'synapses → few channels (sparse gather), per-channel causal kernels, then a dilated causal conv stack',
+  defaults: {
+    channels: 24,
+    kernel: 80,
+    basis: 10,
+    multiplier: 2,
+    width: 32,
+    taps: 5,
+    dilations: [1, 2, 4, 8],
+    activation: 'relu',
+  },
+  build(nInputs, options) {
+    const o = readOptions('factored', options, this.defaults);
+    const params = {
+      channels: int(o, 'channels'),
+      kernel: int(o, 'kernel'),
+      basis: int(o, 'basis', 0),
+      multiplier: int(o, 'multiplier'),
+      width: int(o, 'width'),
+      taps: int(o, 'taps'),
+      dilations: intList(o, 'dilations'),
+      activation: act(o, 'activation'),
+    };
+    const layers: LayerConfig[] = [
+      { kind: 'synaptic-conv', kernel: 1, filters: params.channels, activation: 'linear' },
+      {
+        kind: 'depthwise-conv',
+        kernel: params.kernel,
+        multiplier: params.multiplier,
+        // basis 0: every tap of the kernels free
+        ...(params.basis > 0 ? { basis: params.basis } : {}),
+        activation: 'linear',
+      },
+      { kind: 'conv', kernel: 1, filters: params.width, activation: params.activation },
+      ...params.dilations.map(
+        (dilation): LayerConfig => ({
+          kind: 'conv',
+          kernel: params.taps,
+          filters: params.width,
+          activation: params.activation,
+          dilation,
+        }),
+      ),
+    ];
+    return checked('factored', params, nInputs, layers);
+  },
+};
+
+const REGISTRY = new Map<string, ArchitectureDef>([ifPaper, fcn, tcn, factored].map((a) => [a.name, a]));
 
 export function architectureNames(): string[] {
   return [...REGISTRY.keys()];
+}
+
+export function architecture(name: string): ArchitectureDef {
+  const def = REGISTRY.get(name);
+  if (!def) throw new Error(`unknown architecture '${name}' (known: ${architectureNames().join(', ')})`);
+  return def;
 }
 
 export function buildArchitecture(
@@ -80,27 +157,50 @@ export function buildArchitecture(
   nInputs: number,
   options: Record<string, unknown> = {},
 ): NetworkSpec {
-  const def = REGISTRY.get(name);
-  if (!def) throw new Error(`unknown architecture '${name}' (known: ${architectureNames().join(', ')})`);
-  return def.build(nInputs, options);
+  return architecture(name).build(nInputs, options);
 }
 
-function checked(spec: NetworkSpec): NetworkSpec {
+function checked(
+  arch: string,
+  params: Record<string, unknown>,
+  nInputs: number,
+  layers: LayerConfig[],
+): NetworkSpec {
+  const spec: NetworkSpec = { arch, params, nInputs, layers };
   validateSpec(spec);
   return spec;
 }
 
-function intOption(options: Record<string, unknown>, key: string, fallback: number): number {
-  const v = options[key] ?? fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
-    throw new Error(`option '${key}' must be a positive integer, got ${JSON.stringify(v)}`);
+/** Options with defaults filled in; unknown keys are refused (a typo would otherwise be ignored). */
+function readOptions(
+  arch: string,
+  options: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+): Record<string, unknown> {
+  for (const key of Object.keys(options)) {
+    if (!(key in defaults))
+      throw new Error(`${arch}: unknown option '${key}' (options: ${Object.keys(defaults).join(', ')})`);
+  }
+  return { ...defaults, ...options };
+}
+
+function int(o: Record<string, unknown>, key: string, min = 1): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+    throw new Error(`option '${key}' must be an integer >= ${min}, got ${JSON.stringify(v)}`);
   return v;
 }
 
-function activationOption(options: Record<string, unknown>, key: string, fallback: Activation): Activation {
-  const v = options[key] ?? fallback;
-  if (typeof v !== 'string' || !ACTIVATIONS.includes(v as Activation)) {
+function intList(o: Record<string, unknown>, key: string): number[] {
+  const v = o[key];
+  if (!Array.isArray(v) || v.length === 0 || !v.every((k) => Number.isInteger(k) && (k as number) >= 1))
+    throw new Error(`option '${key}' must be a non-empty array of positive integers, got ${JSON.stringify(v)}`);
+  return v as number[];
+}
+
+function act(o: Record<string, unknown>, key: string): Activation {
+  const v = o[key];
+  if (typeof v !== 'string' || !ACTIVATIONS.includes(v as Activation))
     throw new Error(`option '${key}' must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(v)}`);
-  }
   return v as Activation;
 }

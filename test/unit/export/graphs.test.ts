@@ -24,7 +24,7 @@ const BATCH = 2;
 function randomWeights(spec: NetworkSpec, seed: number): NetworkWeights {
   const rng = new Rng(seed);
   const w = initialWeights(spec, rng, 0.05);
-  for (const l of w.layers) for (let i = 0; i < l.b.length; i++) l.b[i] = 0.1 * rng.normal();
+  for (const l of w.layers) if (l.b) for (let i = 0; i < l.b.length; i++) l.b[i] = 0.1 * rng.normal();
   return foldVoltageTarget(w, { offset: -67.5, scale: 3.2 });
 }
 
@@ -41,7 +41,23 @@ function tfForward(
   x: Float32Array,
 ): { p: Float32Array; v: Float32Array } {
   const net = new TfNetwork(spec, weights);
-  const out = net.forward(tf.tensor3d(x, [BATCH, T, N_INPUTS]), 'zeros');
+  const channel: number[] = [];
+  const position: number[] = [];
+  x.forEach((on, i) => {
+    if (on) {
+      channel.push(i % N_INPUTS);
+      position.push(Math.floor(i / N_INPUTS));
+    }
+  });
+  const batch = {
+    batch: BATCH,
+    length: T,
+    nInputs: N_INPUTS,
+    dense: tf.tensor3d(x, [BATCH, T, N_INPUTS]),
+    channel: Int32Array.from(channel),
+    position: Int32Array.from(position),
+  };
+  const out = net.forward(batch, 'zeros');
   const p = new Float32Array(tf.sigmoid(out.spikeLogit).dataSync());
   const v = new Float32Array(out.voltage.dataSync());
   net.dispose();
@@ -63,11 +79,11 @@ async function runSequence(
 /** Steps step.onnx through the input one bin at a time, feeding each state output back. */
 async function runSteps(
   model: Uint8Array,
-  weights: NetworkWeights,
+  spec: NetworkSpec,
   x: Float32Array,
 ): Promise<{ p: Float32Array; v: Float32Array }> {
   const s = await ort.InferenceSession.create(model);
-  const specs = stepStateSpecs(weights);
+  const specs = stepStateSpecs(spec);
   let state: Record<string, ort.Tensor> = {};
   for (const st of specs.inputs) {
     const dims = st.shape.map((d) => (d === 'batch' ? BATCH : d));
@@ -75,11 +91,17 @@ async function runSteps(
   }
   const p = new Float32Array(BATCH * T);
   const v = new Float32Array(BATCH * T);
-  const bin = new Float32Array(BATCH * N_INPUTS);
   for (let t = 0; t < T; t++) {
-    for (let b = 0; b < BATCH; b++)
-      bin.set(x.subarray((b * T + t) * N_INPUTS, (b * T + t + 1) * N_INPUTS), b * N_INPUTS);
-    const r = await s.run({ input: new ort.Tensor('float32', bin.slice(), [BATCH, N_INPUTS]), ...state });
+    // the spiking ids of each row, padded with the no-synapse id N_INPUTS to a common length
+    const rows = Array.from({ length: BATCH }, (_, b) => {
+      const ids: number[] = [];
+      for (let c = 0; c < N_INPUTS; c++) if (x[(b * T + t) * N_INPUTS + c]) ids.push(c);
+      return ids;
+    });
+    const slots = Math.max(1, ...rows.map((r) => r.length + (t % 2))); // extra padding on odd bins
+    const active = new BigInt64Array(BATCH * slots).fill(BigInt(N_INPUTS));
+    rows.forEach((ids, b) => ids.forEach((id, j) => (active[b * slots + j] = BigInt(id))));
+    const r = await s.run({ active: new ort.Tensor('int64', active, [BATCH, slots]), ...state });
     const next: Record<string, ort.Tensor> = {};
     specs.inputs.forEach((st, i) => (next[st.name] = r[specs.outputs[i].name]));
     state = next;
@@ -109,9 +131,27 @@ const cases: [string, NetworkSpec][] = [
     'tcn (2 layers, tanh)',
     buildArchitecture('tcn', N_INPUTS, { kernels: [6, 3], width: 3, activation: 'tanh' }),
   ],
+  [
+    'factored with free depthwise taps',
+    buildArchitecture('factored', N_INPUTS, { channels: 2, kernel: 5, basis: 0, width: 3, dilations: [2] }),
+  ],
+  ['fcn (1 layer, relu)', buildArchitecture('fcn', N_INPUTS, { width: 4, kernel: 7 })],
+  [
+    'factored (projection, depthwise kernels, dilated stack)',
+    buildArchitecture('factored', N_INPUTS, {
+      channels: 3,
+      kernel: 6,
+      basis: 3,
+      multiplier: 2,
+      width: 4,
+      taps: 3,
+      dilations: [1, 2, 4],
+      activation: 'tanh',
+    }),
+  ],
 ];
 
-describe('ONNX export of causal-conv surrogates', () => {
+describe('ONNX export of surrogates, every layer kind', () => {
   beforeAll(async () => {
     await selectBackend(undefined, () => undefined);
   });
@@ -121,8 +161,8 @@ describe('ONNX export of causal-conv surrogates', () => {
       const weights = randomWeights(spec, 7);
       const x = randomInput(11);
       const ref = tfForward(spec, weights, x);
-      const seq = await runSequence(buildSequenceGraph(weights, 'test'), x);
-      const step = await runSteps(buildStepGraph(weights, 'test'), weights, x);
+      const seq = await runSequence(buildSequenceGraph(spec, weights, 'test'), x);
+      const step = await runSteps(buildStepGraph(spec, weights, 'test'), spec, x);
       expect(maxAbsDiff(ref.p, seq.p)).toBeLessThan(1e-4);
       expect(maxAbsDiff(ref.v, seq.v)).toBeLessThan(1e-4);
       expect(maxAbsDiff(seq.p, step.p)).toBeLessThan(1e-4);
@@ -142,9 +182,10 @@ describe('ONNX export of causal-conv surrogates', () => {
     }
     const dir = mkdtempSync(path.join(os.tmpdir(), 'neurotwin-onnx-'));
     try {
-      const weights = randomWeights(cases[1][1], 3);
-      writeFileSync(path.join(dir, 'sequence.onnx'), buildSequenceGraph(weights, 'test'));
-      writeFileSync(path.join(dir, 'step.onnx'), buildStepGraph(weights, 'test'));
+      const spec = cases[cases.length - 1][1];
+      const weights = randomWeights(spec, 3);
+      writeFileSync(path.join(dir, 'sequence.onnx'), buildSequenceGraph(spec, weights, 'test'));
+      writeFileSync(path.join(dir, 'step.onnx'), buildStepGraph(spec, weights, 'test'));
       const script =
         'import onnx,sys\nfor f in sys.argv[1:]:\n    m=onnx.load(f); onnx.checker.check_model(m, full_check=True); print(f, m.ir_version, m.opset_import[0].version)';
       const r = spawnSync(

@@ -66,11 +66,13 @@ describe('model directory export', () => {
     expect(m.inputs).toMatchObject({ nExc: 8, nInh: 2 });
     // 5*10*4+4 + 3*4*4+4 + heads 2*(4+1)
     expect(m.architecture.parameterCount).toBe(204 + 52 + 10);
+    // the first layer streams as a queue of its 4 future outputs, the second keeps its input history
+    expect(m.step.input).toBe('active');
     expect(m.step.inputs).toEqual([
-      { name: 'conv0_history_in', shape: ['batch', 4, 10] },
-      { name: 'conv1_history_in', shape: ['batch', 2, 4] },
+      { name: 'layer0_queue_in', shape: ['batch', 4, 4] },
+      { name: 'layer1_history_in', shape: ['batch', 2, 4] },
     ]);
-    expect(m.step.outputs.map((s) => s.name)).toEqual(['conv0_history_out', 'conv1_history_out']);
+    expect(m.step.outputs.map((s) => s.name)).toEqual(['layer0_queue_out', 'layer1_history_out']);
     expect(m.training).toMatchObject({
       seed: 3,
       epochs: 1,

@@ -1,3 +1,4 @@
+/** A small writer of ONNX graphs (protobuf through onnx-proto), used by the layer kinds' emitters. */
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
@@ -9,6 +10,8 @@ export const OPSET = 13;
 export type Dim = number | string;
 
 type AttrValue = number | number[];
+
+export type ElementType = 'float' | 'int64';
 
 /** Collects nodes, initializers and graph I/O, then serialises one ONNX model. */
 export class GraphBuilder {
@@ -50,14 +53,14 @@ export class GraphBuilder {
     return name;
   }
 
-  input(name: string, dims: Dim[]): string {
+  input(name: string, dims: Dim[], type: ElementType = 'float'): string {
     this.names.add(name);
-    this.inputs.push(valueInfo(name, dims));
+    this.inputs.push(valueInfo(name, dims, type));
     return name;
   }
 
   output(name: string, dims: Dim[]): void {
-    this.outputs.push(valueInfo(name, dims));
+    this.outputs.push(valueInfo(name, dims, 'float'));
   }
 
   /** Adds a node; returns its output name (`out` if given, else a fresh one). */
@@ -100,12 +103,12 @@ export class GraphBuilder {
   }
 }
 
-function valueInfo(name: string, dims: Dim[]): onnxProto.onnx.IValueInfoProto {
+function valueInfo(name: string, dims: Dim[], type: ElementType): onnxProto.onnx.IValueInfoProto {
   return {
     name,
     type: {
       tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
+        elemType: type === 'int64' ? onnx.TensorProto.DataType.INT64 : onnx.TensorProto.DataType.FLOAT,
         shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
       },
     },
