@@ -3,13 +3,30 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'clients/web/dist/', 'coverage/', '**/*.py'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', '**/*.py'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    languageOptions: {
+      globals: { ...globals.node },
+      // type information for the rules below (tsconfig.json covers every TypeScript file)
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['*.js', '*.mjs', 'bin/*.js', 'proto/*.mjs', 'test/fixtures/*.mjs'],
+        },
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // a promise nobody awaits or catches loses its errors; one passed where a void callback is
+      // expected (event handlers, forEach) does too
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
     },
+  },
+  {
+    // the SDK also runs in browsers
+    files: ['clients/sdk/**'],
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -9,7 +9,7 @@ import {
   ProtocolError,
   type ClientMessage,
   type ClockName,
-  type InputBin,
+  type SpikeBin,
   type ServerMessage,
   type SourceName,
 } from './messages.js';
@@ -141,7 +141,7 @@ function decodeClientBinary(data: Uint8Array): ClientMessage {
       return { open: { model: o.model, reference: o.reference, clock, tag: o.tag ?? undefined } };
     }
     case 'inputChunk': {
-      const c = decoded.inputChunk as { firstBin: number; bins: InputBin[] };
+      const c = decoded.inputChunk as { firstBin: number; bins: SpikeBin[] };
       return { inputChunk: { firstBin: c.firstBin, bins: c.bins } };
     }
     case 'close':
@@ -186,10 +186,9 @@ function decodeClientJson(text: string): ClientMessage {
 
 function checkOpen(body: unknown): { model: string; reference: boolean; clock: ClockName; tag?: string } {
   if (!isPlainObject(body)) throw new ProtocolError('BAD_OPEN', 'open must be an object');
-  const { model, reference = false, clock = 'ASAP', tag } = body;
-  if (typeof model !== 'string' || model === '') {
-    throw new ProtocolError('BAD_OPEN', 'open.model must be a non-empty string');
-  }
+  // an absent or empty model asks for the server's default model
+  const { model = '', reference = false, clock = 'ASAP', tag } = body;
+  if (typeof model !== 'string') throw new ProtocolError('BAD_OPEN', 'open.model must be a string');
   if (typeof reference !== 'boolean') throw new ProtocolError('BAD_OPEN', 'open.reference must be a boolean');
   const clockName = typeof clock === 'string' ? clock.toUpperCase() : clock;
   if (!CLOCKS.includes(clockName as ClockName)) {
@@ -215,7 +214,7 @@ function checkIds(ids: unknown, what: string, bin: number): number[] {
   return ids as number[];
 }
 
-function checkInputChunk(body: unknown): { firstBin: number; bins: InputBin[] } {
+function checkInputChunk(body: unknown): { firstBin: number; bins: SpikeBin[] } {
   if (!isPlainObject(body)) throw new ProtocolError('BAD_FRAME', 'inputChunk must be an object');
   const { firstBin = 0, bins } = body;
   if (typeof firstBin !== 'number' || !Number.isInteger(firstBin) || firstBin < 0 || firstBin > MAX_UINT32) {
@@ -225,7 +224,7 @@ function checkInputChunk(body: unknown): { firstBin: number; bins: InputBin[] } 
     );
   }
   if (!Array.isArray(bins)) throw new ProtocolError('BAD_FRAME', 'inputChunk.bins must be an array');
-  const out: InputBin[] = new Array(bins.length);
+  const out: SpikeBin[] = new Array(bins.length);
   for (let i = 0; i < bins.length; i++) {
     const b: unknown = bins[i];
     if (!isPlainObject(b))

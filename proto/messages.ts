@@ -2,6 +2,9 @@
  * The messages of proto/neurotwin.proto as TypeScript types, in their JSON mirror form (camelCase
  * field names, enums by name, the set oneof member as the only key). Shared by the server and the SDK.
  */
+import type { SpikeBin } from '../src/core/spikes.js';
+
+export type { SpikeBin };
 
 export type ClockName = 'ASAP' | 'REALTIME';
 export type SourceName = 'SURROGATE' | 'REFERENCE';
@@ -25,21 +28,17 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface OpenMsg {
-  model: string;
+  /** model id; absent or '' asks for the server's default model */
+  model?: string;
   reference?: boolean;
   clock?: ClockName;
   tag?: string;
 }
 
-/** Synapse ids that received a spike in one bin. */
-export interface InputBin {
-  exc?: ArrayLike<number>;
-  inh?: ArrayLike<number>;
-}
-
 export interface InputChunkMsg {
   firstBin: number;
-  bins: InputBin[];
+  /** one entry per bin: the ids of the synapses that received a spike in it */
+  bins: SpikeBin[];
 }
 
 export type ClientMessage =

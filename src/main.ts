@@ -1,8 +1,9 @@
 /**
- * Server entry point: `node dist/src/main.js`. PORT (default 8080) and NEUROTWIN_MODELS (default
- * ./models) configure it.
+ * Server entry point: `node dist/src/main.js` (npm start). PORT (default 8080), NEUROTWIN_MODELS
+ * (default ./models) and NEUROTWIN_DEFAULT_MODEL (default if-paper, '' for none) configure it.
  */
 import { defaultModelsDir } from './registry/registry.js';
+import { defaultModelId, servingNote } from './streaming/config.js';
 import { startServer } from './streaming/server.js';
 
 const port = Number(process.env.PORT ?? 8080);
@@ -11,9 +12,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-startServer({ port, modelsDir: defaultModelsDir() }).then(
+const modelsDir = defaultModelsDir();
+const defaultModel = defaultModelId();
+startServer({ port, modelsDir, defaultModel: defaultModel || null }).then(
   (server) =>
-    process.stdout.write(`neurotwin: streaming on ${server.url} (models from ${defaultModelsDir()})\n`),
+    process.stdout.write(`neurotwin: streaming on ${server.url} (${servingNote(modelsDir, defaultModel)})\n`),
   (err: Error) => {
     process.stderr.write(`neurotwin: server failed to start: ${err.message}\n`);
     process.exit(1);

@@ -3,7 +3,7 @@
  * counts, spike ROC AUC, RMSE and correlation of clipped soma voltages, over the bins both streams
  * have delivered (scored bins only: k >= FIRST_SCORED_BIN).
  */
-import { FIRST_SCORED_BIN, clippedSoma, type LabelConvention } from '../../src/reference/conventions.js';
+import { FIRST_SCORED_BIN, clippedSoma, type LabelConvention } from '../../src/core/conventions.js';
 import { rocAuc, rocCurve } from '../../src/surrogate/metrics.js';
 import type { OutputChunkMsg } from '../sdk/index.js';
 

@@ -2,17 +2,19 @@
 /**
  * Streams the paper's input pattern for a model's neuron to a running neurotwin server, with the
  * reference on, and prints a live surrogate-vs-reference comparison every simulated second.
- *   npm run client -- --model if-paper --duration 10000 --seed 3 [--url ws://localhost:8080/stream]
+ *   npm run client -- [--model if-paper] --duration 10000 --seed 3 [--url ws://HOST:PORT/stream]
  *                     [--chunk 100] [--json] [--clock asap|realtime]
+ * The URL defaults to ws://localhost:$PORT/stream (PORT as for the server, default 8080).
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { NeurotwinClient, NeurotwinError, type OpenedMsg } from '../sdk/index.js';
 import { cellInfo } from '../../src/reference/cells/registry.js';
 import { PatternGenerator, type InputPattern } from '../../src/inputs/paper-pattern.js';
 import { StreamComparison, type ComparisonRow } from './comparison.js';
+import { explainConnectFailure, STREAM_PATH } from './connect-failure.js';
 
 interface Options {
-  model: string;
+  model?: string;
   duration: number;
   seed: number;
   url: string;
@@ -54,14 +56,13 @@ async function run(o: Options): Promise<void> {
   try {
     client = await NeurotwinClient.connect(o.url, { binary: !o.json });
   } catch (err) {
-    throw new Error(
-      `server not reachable at ${o.url} (${(err as Error).message}); start it with 'npx neurotwin serve'`,
-    );
+    const reason = (err as Error).message.replace(/^CONNECT_FAILED: cannot connect to \S+?(: |$)/, '');
+    throw new Error(await explainConnectFailure(o.url, reason || 'connection failed'));
   }
   let opened: OpenedMsg;
   try {
     opened = await client.open({
-      model: o.model,
+      ...(o.model !== undefined ? { model: o.model } : {}),
       reference: true,
       clock: o.clock === 'realtime' ? 'REALTIME' : 'ASAP',
     });
@@ -121,7 +122,7 @@ const program = new Command()
   .description(
     'Stream the paper input pattern to a neurotwin server and compare surrogate with reference live',
   )
-  .requiredOption('--model <id>', 'model id (see GET /models)')
+  .option('--model <id>', "model id (see GET /models); default: the server's default model")
   .option('--duration <ms>', 'simulated milliseconds', positiveInt('--duration'), 10000)
   .option(
     '--seed <n>',
@@ -134,7 +135,11 @@ const program = new Command()
     },
     1,
   )
-  .option('--url <url>', 'server stream URL', 'ws://localhost:8080/stream')
+  .option(
+    '--url <url>',
+    `server stream URL; for a server on another host or port: ws://HOST:PORT${STREAM_PATH}`,
+    `ws://localhost:${process.env.PORT ?? 8080}${STREAM_PATH}`,
+  )
   .option('--chunk <bins>', 'bins per input chunk', positiveInt('--chunk'), 100)
   .option('--json', 'use JSON text frames instead of protobuf', false)
   .option(

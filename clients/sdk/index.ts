@@ -13,7 +13,7 @@ import type {
   ClosedMsg,
   ErrorCode,
   ErrorMsg,
-  InputBin,
+  SpikeBin,
   OpenMsg,
   OpenedMsg,
   OutputChunkMsg,
@@ -132,7 +132,7 @@ export class NeurotwinClient {
   }
 
   /** Sends bins firstBin .. firstBin + bins.length - 1. */
-  sendBins(firstBin: number, bins: InputBin[]): void {
+  sendBins(firstBin: number, bins: SpikeBin[]): void {
     this.sendMessage({ inputChunk: { firstBin, bins } });
   }
 

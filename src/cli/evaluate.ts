@@ -1,4 +1,8 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { measureStepTime } from '../inference/step-timing.js';
+import { stepFlops } from '../surrogate/architectures/spec.js';
+import type { LayerConfig } from '../surrogate/layers/catalogue.js';
 import type { Command } from 'commander';
 import { readManifest, writeMetrics } from '../export/model-files.js';
 import { hasCheckpoint, loadCheckpoint } from '../surrogate/checkpoint.js';
@@ -7,6 +11,7 @@ import { readTrialFile } from '../surrogate/dataset-files.js';
 import { evaluatePredictions } from '../surrogate/metrics.js';
 import { predictWithOnnx } from '../surrogate/onnx-evaluate.js';
 import { scoredTrials } from '../surrogate/predict.js';
+import { DEFAULT_REFRACTORY_MS, spikeTiming } from '../surrogate/spike-events.js';
 
 interface EvaluateOpts {
   model: string;
@@ -14,6 +19,9 @@ interface EvaluateOpts {
   batch: number;
   json?: boolean;
   writeCard?: boolean;
+  learningCurve?: boolean;
+  family?: string;
+  familyDescription?: string;
 }
 
 export function registerEvaluate(program: Command): void {
@@ -26,7 +34,19 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--data <file>', 'test dataset (HDF5)')
     .option('--batch <n>', 'trials per onnxruntime call', positiveInt('batch'), 8)
     .option('--json', 'print the metrics as JSON')
-    .option('--write-card', 'store the metrics in manifest.json and card.md')
+    .option(
+      '--write-card',
+      'store the metrics in manifest.json and card.md, with the measured cost of a streamed step',
+    )
+    .option(
+      '--learning-curve',
+      "with --write-card: also record the figures as the learning-curve point of the model's present training data",
+    )
+    .option(
+      '--family <name>',
+      'with --write-card: the data is an input family outside the training statistics; store its figures under this name (not as the test metrics)',
+    )
+    .option('--family-description <text>', 'what the --family input is, for the card')
     .action(async (opts: EvaluateOpts) => {
       if (!existsSync(opts.model)) throw new Error(`model directory ${opts.model} does not exist`);
       const manifest = readManifest(opts.model);
@@ -37,14 +57,58 @@ export function registerEvaluate(program: Command): void {
         );
       const preds = await predictWithOnnx(opts.model, manifest, trials, opts.batch);
       const metrics = evaluatePredictions(scoredTrials(trials, preds, header.labelConvention));
+      metrics.spikeTiming = spikeTiming(
+        trials.map((t, i) => ({ spikeProb: preds[i].spikeProb, labels: t.spikeLabels })),
+        {
+          threshold: manifest.spikeThreshold,
+          refractoryBins: manifest.spikeEvents?.refractoryMs ?? DEFAULT_REFRACTORY_MS,
+        },
+      );
+      if ((opts.learningCurve || opts.family) && !opts.writeCard)
+        throw new Error('--learning-curve and --family record figures: give --write-card too');
+      if (opts.learningCurve && opts.family)
+        throw new Error('--learning-curve needs the test data of the training statistics, not a --family');
       if (opts.writeCard) {
         const state = hasCheckpoint(opts.model) ? loadCheckpoint(opts.model) : undefined;
-        writeMetrics(opts.model, state, {
-          test: metrics,
-          data: opts.data,
-          ...(header.commandLine ? { dataCommand: header.commandLine } : {}),
-          command: currentCommand(),
-        });
+        const command = currentCommand();
+        if (opts.family) {
+          writeMetrics(opts.model, state, undefined, {
+            outOfDistribution: {
+              family: opts.family,
+              description: opts.familyDescription ?? header.generatorPreset,
+              metrics,
+            },
+          });
+        } else {
+          const active = manifest.training.meanEventsPerMs ?? 0;
+          const timing = await measureStepTime(manifest, path.join(opts.model, manifest.files.step), active);
+          const spec = {
+            arch: manifest.architecture.name,
+            params: manifest.architecture.params,
+            nInputs: manifest.inputs.nExc + manifest.inputs.nInh,
+            layers: (manifest.architecture.params.layers ?? []) as LayerConfig[],
+          };
+          writeMetrics(
+            opts.model,
+            state,
+            {
+              test: metrics,
+              data: opts.data,
+              ...(header.commandLine ? { dataCommand: header.commandLine } : {}),
+              command,
+            },
+            {
+              learningCurve: opts.learningCurve,
+              stepCost: {
+                flops: stepFlops(spec, timing.activeSynapses),
+                microseconds: timing.microseconds,
+                activeSynapses: timing.activeSynapses,
+                stateFloats: timing.stateFloats,
+                command,
+              },
+            },
+          );
+        }
       }
       if (opts.json) {
         process.stdout.write(
@@ -55,7 +119,8 @@ export function registerEvaluate(program: Command): void {
         process.stdout.write(
           `${manifest.id} on ${opts.data}: ${metrics.scoredTrials} trials, ${metrics.scoredBins} bins\n` +
             `  spike AUC ${metrics.spikeAuc.toFixed(4)}  TPR@0.1%FPR ${pct(metrics.tprAtFpr0p1)}  TPR@1%FPR ${pct(metrics.tprAtFpr1)}\n` +
-            `  soma RMSE ${metrics.somaRmse.toFixed(3)} mV  explained variance ${pct(metrics.explainedVariance)}\n`,
+            `  soma RMSE ${metrics.somaRmse.toFixed(3)} mV  explained variance ${pct(metrics.explainedVariance)}\n` +
+            `  spike events ±${metrics.spikeTiming.toleranceMs} ms: ${metrics.spikeTiming.predictedSpikes} predicted, ${metrics.spikeTiming.referenceSpikes} reference, precision ${pct(metrics.spikeTiming.precision)}, recall ${pct(metrics.spikeTiming.recall)}\n`,
         );
       }
     });

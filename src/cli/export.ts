@@ -2,14 +2,16 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { FILES, exportModel, readManifest } from '../export/model-files.js';
-import { loadCheckpoint } from '../surrogate/checkpoint.js';
+import { checkpointPath, hasCheckpoint, loadCheckpoint } from '../surrogate/checkpoint.js';
 import { currentCommand } from './options.js';
 
 export function registerExport(program: Command): void {
   program
     .command('export')
     .description(
-      "rebuild a model's sequence.onnx, step.onnx, manifest.json and card.md from its training checkpoint",
+      "rebuild a model's sequence.onnx, step.onnx, manifest.json and card.md from its training checkpoint " +
+        '(written by `neurotwin train` into <dir>/checkpoint/; the shipped models/ carry no checkpoint, so ' +
+        'export works on models you trained, not on the shipped ones)',
     )
     .requiredOption('--model <dir>', 'model directory holding checkpoint/')
     .option(
@@ -17,6 +19,11 @@ export function registerExport(program: Command): void {
       'streamed spike flag threshold (default: keep the manifest value, else 0.5)',
     )
     .action((opts: { model: string; spikeThreshold?: string }) => {
+      if (!hasCheckpoint(opts.model)) {
+        throw new Error(
+          `${opts.model} has no training checkpoint (${checkpointPath(opts.model)}); export rebuilds a model trained here with 'neurotwin train' — the shipped models come without one`,
+        );
+      }
       const state = loadCheckpoint(opts.model);
       const previous = existsSync(path.join(opts.model, FILES.manifest))
         ? readManifest(opts.model)

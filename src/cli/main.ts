@@ -6,11 +6,13 @@ import { registerEvaluate } from './evaluate.js';
 import { registerExport } from './export.js';
 import { registerBench } from './bench.js';
 import { registerServe } from './serve.js';
+import { packageVersion } from './version.js';
 
 const program = new Command();
 program
   .name('neurotwin')
   .description('Detailed reference neurons, their deep-network twins, and a live millisecond stream of both.')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .showHelpAfterError();
 
 registerSimulate(program);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { DEFAULT_INTEGRATION, integrationLabel, resolveIntegration } from '../reference/integration.js';
 import { defaultModelsDir } from '../registry/registry.js';
+import { defaultModelId, servingNote } from '../streaming/config.js';
 import { startServer } from '../streaming/server.js';
 import { positiveNumber } from './options.js';
 
@@ -22,8 +23,13 @@ export function registerServe(program: Command): void {
       parsePort,
       Number(process.env.PORT ?? 8080),
     )
-    .option('--models <dir>', 'models directory', defaultModelsDir())
+    .option('--models <dir>', 'models directory (env NEUROTWIN_MODELS)', defaultModelsDir())
     .option('--host <addr>', 'address to bind', '0.0.0.0')
+    .option(
+      '--default-model <id>',
+      "model served to a client that names none ('' for none; env NEUROTWIN_DEFAULT_MODEL)",
+      defaultModelId(),
+    )
     .option(
       '--method <name>',
       `integrator of compartmental reference cells: backward-euler | crank-nicolson (default ${DEFAULT_INTEGRATION.method})`,
@@ -33,16 +39,27 @@ export function registerServe(program: Command): void {
       `substep of compartmental reference cells, ms, dividing 1 ms (default ${DEFAULT_INTEGRATION.dt})`,
       positiveNumber('dt'),
     )
-    .action(async (opts: { port: number; models: string; host: string; method?: string; dt?: number }) => {
-      const integration = resolveIntegration({ method: opts.method, dt: opts.dt });
-      const server = await startServer({
-        port: opts.port,
-        host: opts.host,
-        modelsDir: resolve(opts.models),
-        referenceIntegration: integration,
-      });
-      process.stdout.write(
-        `neurotwin: streaming on ws://${opts.host}:${server.port}/stream (models from ${resolve(opts.models)}; compartmental references ${integrationLabel(integration)} ms)\n`,
-      );
-    });
+    .action(
+      async (opts: {
+        port: number;
+        models: string;
+        host: string;
+        defaultModel: string;
+        method?: string;
+        dt?: number;
+      }) => {
+        const integration = resolveIntegration({ method: opts.method, dt: opts.dt });
+        const modelsDir = resolve(opts.models);
+        const server = await startServer({
+          port: opts.port,
+          host: opts.host,
+          modelsDir,
+          defaultModel: opts.defaultModel || null,
+          referenceIntegration: integration,
+        });
+        process.stdout.write(
+          `neurotwin: streaming on ws://${opts.host}:${server.port}/stream (${servingNote(modelsDir, opts.defaultModel)}; compartmental references ${integrationLabel(integration)} ms)\n`,
+        );
+      },
+    );
 }

@@ -1,3 +1,4 @@
+import { isDrawn } from '../core/input-record.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -12,7 +13,7 @@ import { TrialRunner } from '../dataset/simulate-trial.js';
 import { readInputFile } from '../dataset/input-file.js';
 import { writeTrialFile } from '../dataset/trial-file.js';
 import type { Trial } from '../dataset/trial.js';
-import { parseInteger, positiveNumber } from './options.js';
+import { currentCommand, parseInteger, positiveNumber } from './options.js';
 
 export interface SimulateFlags {
   cell: string;
@@ -91,7 +92,7 @@ export function registerSimulate(program: Command): void {
       const bar = flags.quiet || flags.json || process.stderr.isTTY !== true ? null : progressBar();
       let summary: SimulateSummary;
       try {
-        summary = await simulateCommand(flags, process.argv.slice(1).join(' '), bar?.onProgress);
+        summary = await simulateCommand(flags, currentCommand(), bar?.onProgress);
       } finally {
         bar?.stop();
       }
@@ -212,7 +213,7 @@ export async function simulateCommand(
     outputSpikes: trial.spikeTimes.length,
     firingRateHz: trial.spikeTimes.length / seconds,
     inputSpikes: { exc: trial.exc.times.length, inh: trial.inh.times.length },
-    ...(flags.inputs === undefined
+    ...(isDrawn(trial.generator)
       ? { generator: { holdMs: trial.generator.holdMs, sigmaMs: trial.generator.sigmaMs } }
       : {}),
     setupSeconds,

@@ -4,14 +4,16 @@ import { architectureNames } from '../surrogate/architectures/registry.js';
 import { foldVoltageTarget } from '../surrogate/architectures/spec.js';
 import { type BackendName, selectBackend } from '../surrogate/backend.js';
 import { currentCommand, nonNegativeInt, positiveInt, positiveNumber } from './options.js';
-import { readTrialFile, readTrialFiles, simulatedHours } from '../surrogate/dataset-files.js';
-import { pooledSpikeScores, rocCurve, thresholdAtFpr } from '../surrogate/metrics.js';
-import { predictTrials, scoredTrials } from '../surrogate/predict.js';
+import {
+  meanEventsPerMs,
+  readTrialFile,
+  readTrialFiles,
+  simulatedHours,
+} from '../surrogate/dataset-files.js';
+import { predictTrials } from '../surrogate/predict.js';
+import { calibrateThreshold } from '../surrogate/spike-events.js';
 import { trainSurrogate } from '../surrogate/train.js';
 import { prepareTrials } from '../surrogate/windows.js';
-
-/** FPR on validation data at which the streamed spike flag is set (spec §10.3). */
-const STREAM_FPR = 0.002;
 
 interface TrainOpts {
   arch: string;
@@ -133,24 +135,34 @@ export function registerTrain(program: Command): void {
         dataCommands: [...trainSet.headers, validSet.header]
           .map((h) => h.commandLine)
           .filter((c) => c.length > 0),
+        dataInfo: {
+          trials: train.length,
+          simulatedHours: simulatedHours(train),
+          meanEventsPerMs: meanEventsPerMs(train),
+          integrationMethod: header.integrationMethod,
+          dtMs: header.dtMs,
+          morphology: header.morphology,
+        },
         dataSeeds: {
           ...Object.fromEntries(
-            trainSet.headers.map((h, i) => [trainSet.headers.length > 1 ? `train${i + 1}` : 'train', h.baseSeed]),
+            trainSet.headers.map((h, i) => [
+              trainSet.headers.length > 1 ? `train${i + 1}` : 'train',
+              h.baseSeed,
+            ]),
           ),
           valid: validSet.header.baseSeed,
         },
         log,
       });
-      // streamed spike flag: threshold at FPR 0.2 % on the validation trials' scored bins
+      // streamed spike events: threshold calibrated so that the predicted count on the validation
+      // trials equals the reference's
       const weights = foldVoltageTarget(res.best, res.voltageTarget);
       const preds = predictTrials(res.spec, weights, prepareTrials(valid, convention, res.voltageTarget));
-      const pooled = pooledSpikeScores(scoredTrials(valid, preds, convention), { maxSpikes: Infinity });
-      let spikeThreshold = 0.5;
-      let thresholdNote = 'default; validation data had no spikes to calibrate on';
-      if (pooled.labels.some((l) => l === 1) && pooled.labels.some((l) => l === 0)) {
-        spikeThreshold = thresholdAtFpr(rocCurve(pooled.scores, pooled.labels), STREAM_FPR);
-        thresholdNote = `FPR ${STREAM_FPR * 100} % on the validation trials`;
-      }
+      const calibration = calibrateThreshold(
+        valid.map((t, i) => ({ spikeProb: preds[i].spikeProb, labels: t.spikeLabels })),
+      );
+      const spikeThreshold = calibration.threshold;
+      const thresholdNote = `${calibration.predicted} predicted vs ${calibration.reference} reference spikes on the validation trials`;
       const manifest = exportModel({ outDir: opts.out, state: res.state, spikeThreshold, thresholdNote });
       const summary = {
         model: opts.out,

@@ -3,14 +3,15 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { checkSeed } from '../inputs/rng.js';
+import { checkSeed } from '../core/rng.js';
 import { cellInfo } from '../reference/cells/registry.js';
 import { checkDt, checkMethod, resolveIntegration } from '../reference/integration.js';
 import { DatasetWriter, h5Ready, type DatasetHeader } from './hdf5.js';
 import type { TrialJob, WorkerInit, WorkerReply } from './generate-protocol.js';
 import { trialSeed } from './seeds.js';
 import { TrialRunner } from './simulate-trial.js';
-import { readTrialPart, writeFileAtomic, writeTrialPart } from './trial-part.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
+import { readTrialPart, writeTrialPart } from './trial-part.js';
 
 /**
  * Generates a dataset of N trials in parallel and writes it as one HDF5 file.
@@ -94,6 +95,8 @@ export function validateGenerateOptions(o: GenerateOptions): void {
   if (method !== undefined) checkMethod(method);
   if (dt !== undefined) checkDt(dt);
   if (!o.out) throw new RangeError('an output file is required');
+  if (!/\.(h5|hdf5)$/i.test(o.out))
+    throw new RangeError(`output file ${o.out} must end in .h5 (datasets are HDF5; simulate writes JSON)`);
   if (!existsSync(dirname(resolve(o.out))))
     throw new RangeError(`output folder ${dirname(resolve(o.out))} does not exist`);
 }

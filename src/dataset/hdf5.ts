@@ -29,9 +29,13 @@
  * plain numeric arrays that h5py slices directly, no variable-length types. Large arrays are
  * chunked and extendible, so a file is written trial by trial without holding it in memory.
  */
-import { renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { describeFsError, TEMP_MARK } from '../core/atomic-file.js';
+import { GIVEN_INPUTS, isDrawn } from '../core/input-record.js';
+import { clearObjectTimestamps } from './hdf5-timestamps.js';
 import h5wasm from 'h5wasm/node';
-import type { LabelConvention } from '../reference/conventions.js';
+import type { LabelConvention } from '../core/conventions.js';
 import type { Trial } from './trial.js';
 
 export const DATASET_FORMAT = 'neurotwin-dataset';
@@ -64,6 +68,40 @@ type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
 
 export async function h5Ready(): Promise<void> {
   await h5wasm.ready;
+}
+
+const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Throws a one-line error unless `path` is an existing HDF5 file, so that h5wasm never prints its
+ * diagnostic stack for it.
+ */
+export function checkHdf5File(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${path}: no such file`);
+    throw new Error(`${path}: cannot read it (${describeFsError(err)})`);
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error(`${path}: is a folder or device, not a dataset file`);
+    if (!hasHdf5Signature(fd))
+      throw new Error(`${path}: not an HDF5 file (datasets are written by 'neurotwin generate')`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether an open file carries the HDF5 signature (at offset 0, 512, 1024, ...: the format allows a user block). */
+export function hasHdf5Signature(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  const probe = Buffer.alloc(HDF5_SIGNATURE.length);
+  for (let at = 0; at + probe.length <= size; at = at === 0 ? 512 : at * 2) {
+    readSync(fd, probe, 0, probe.length, at);
+    if (probe.equals(HDF5_SIGNATURE)) return true;
+  }
+  return false;
 }
 
 const CHUNK_1D = 1 << 16;
@@ -167,7 +205,9 @@ export class DatasetWriter {
     readonly path: string,
     readonly header: DatasetHeader,
   ) {
-    this.tempPath = `${path}.tmp-${process.pid}`;
+    const folder = dirname(path);
+    if (!existsSync(folder)) throw new Error(`cannot write ${path}: folder ${folder} does not exist`);
+    this.tempPath = `${path}${TEMP_MARK}${process.pid}`;
     this.file = new h5wasm.File(this.tempPath, 'w');
     const f = this.file;
     const T = header.durationMs;
@@ -228,32 +268,16 @@ export class DatasetWriter {
     if (trial.durationMs !== h.durationMs || trial.nExc !== h.nExc || trial.nInh !== h.nInh) {
       throw new RangeError(`trial (seed ${trial.seed}) does not match the dataset's duration/synapse counts`);
     }
-    const gen = trial.generator as {
-      holdMs?: number;
-      sigmaMs?: number;
-      nIntervals?: number;
-      excCounts?: number[];
-      inhCounts?: number[];
-    };
+    const gen = trial.generator;
     const G = h.groups.length;
     // given (not generated) inputs carry none of the generator parameters
-    const given =
-      gen.holdMs === undefined &&
-      gen.sigmaMs === undefined &&
-      gen.nIntervals === undefined &&
-      gen.excCounts === undefined &&
-      gen.inhCounts === undefined;
-    const M = given ? 0 : (gen.nIntervals ?? NaN);
+    const M = isDrawn(gen) ? gen.nIntervals : 0;
     if (
-      !given &&
-      (typeof gen.holdMs !== 'number' ||
-        typeof gen.sigmaMs !== 'number' ||
-        !Number.isInteger(M) ||
-        gen.excCounts?.length !== M * G ||
-        gen.inhCounts?.length !== M * G)
+      isDrawn(gen) &&
+      (!Number.isInteger(M) || gen.excCounts.length !== M * G || gen.inhCounts.length !== M * G)
     ) {
       throw new RangeError(
-        `trial (seed ${trial.seed}) lacks the generator parameters holdMs, sigmaMs, nIntervals, excCounts, inhCounts`,
+        `trial (seed ${trial.seed}) has count tables that do not match nIntervals × ${G} groups`,
       );
     }
     if (this.dendrites && !trial.dendriticVoltage) {
@@ -267,11 +291,11 @@ export class DatasetWriter {
     this.voltage.append(trial.somaVoltage);
     this.labels.append(trial.spikeLabels);
     if (this.dendrites && trial.dendriticVoltage) this.dendrites.append(trial.dendriticVoltage);
-    this.excCounts.append(Float64Array.from(gen.excCounts ?? []));
-    this.inhCounts.append(Float64Array.from(gen.inhCounts ?? []));
+    this.excCounts.append(Float64Array.from(isDrawn(gen) ? gen.excCounts : []));
+    this.inhCounts.append(Float64Array.from(isDrawn(gen) ? gen.inhCounts : []));
     this.seeds.push(trial.seed);
-    this.hold.push(gen.holdMs ?? -1);
-    this.sigma.push(gen.sigmaMs ?? -1);
+    this.hold.push(isDrawn(gen) ? gen.holdMs : -1);
+    this.sigma.push(isDrawn(gen) ? gen.sigmaMs : -1);
     this.nIntervals.push(M);
     this.excOffsets.push(BigInt(this.excTimes.length));
     this.inhOffsets.push(BigInt(this.inhTimes.length));
@@ -321,6 +345,7 @@ export class DatasetWriter {
     if ((h.dendriticCompartments ?? 0) > 0) int('n_dendritic_compartments', h.dendriticCompartments ?? 0);
     f.close();
     this.closed = true;
+    clearObjectTimestamps(this.tempPath);
     renameSync(this.tempPath, this.path);
   }
 
@@ -419,9 +444,17 @@ export class DatasetReader {
     this.sigma = all('generator/sigma_ms');
   }
 
+  /** Opens a dataset file; a missing file or one that is not HDF5 is refused before h5wasm sees it. */
   static async open(path: string): Promise<DatasetReader> {
+    checkHdf5File(path);
     await h5Ready();
-    return new DatasetReader(new h5wasm.File(path, 'r'));
+    const file = new h5wasm.File(path, 'r');
+    try {
+      return new DatasetReader(file);
+    } catch (err) {
+      file.close();
+      throw err;
+    }
   }
 
   private dataset(name: string): H5Dataset {
@@ -482,7 +515,7 @@ export class DatasetReader {
       spikeTimes: this.range('outputs/spike_times', sa, sb, new Float64Array(0)),
       spikeLabels: this.dataset('outputs/spike_labels').slice([[i, i + 1], []]) as Uint8Array,
       generator: given
-        ? { preset: 'given' }
+        ? GIVEN_INPUTS
         : {
             preset: h.generatorPreset,
             groups: h.groups,

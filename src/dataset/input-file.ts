@@ -2,11 +2,12 @@
  * Input spikes given in a file instead of drawn by the generator (layout in the README, "Input
  * files"): a JSON file of [synapse id, ms] pairs, or one trial of a neurotwin HDF5 dataset.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { DatasetReader } from './hdf5.js';
+import { DatasetReader, hasHdf5Signature } from './hdf5.js';
 import type { GivenInputs } from './simulate-trial.js';
-import type { SparseSpikes } from './trial.js';
+import { GIVEN_INPUTS } from '../core/input-record.js';
+import type { SpikeTrain } from '../core/spikes.js';
 
 export const INPUTS_FORMAT = 'neurotwin-inputs';
 
@@ -32,13 +33,16 @@ export class InputFileError extends Error {
   }
 }
 
-const HDF5_SIGNATURE = '\x89HDF\r\n\x1a\n';
-
 function isHdf5(path: string): boolean {
   const ext = extname(path).toLowerCase();
   if (ext === '.h5' || ext === '.hdf5') return true;
   if (ext === '.json') return false;
-  return readFileSync(path).subarray(0, 8).toString('latin1') === HDF5_SIGNATURE;
+  const fd = openSync(path, 'r');
+  try {
+    return hasHdf5Signature(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export async function readInputFile(path: string, options: InputFileOptions): Promise<InputFile> {
@@ -57,7 +61,12 @@ async function readDatasetTrial(path: string, options: InputFileOptions): Promis
   try {
     reader = await DatasetReader.open(path);
   } catch (err) {
-    throw new InputFileError(path, `not a readable neurotwin dataset (${(err as Error).message})`);
+    const message = (err as Error).message;
+    // the reader's messages already start with the path
+    throw new InputFileError(
+      path,
+      message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message,
+    );
   }
   try {
     const h = reader.header;
@@ -129,14 +138,14 @@ function readJsonInputs(path: string, options: InputFileOptions): InputFile {
       exc: spikePairs(path, o.exc, 'exc', options.nExc, durationMs),
       inh: spikePairs(path, o.inh, 'inh', options.nInh, durationMs),
       seed: seed as number,
-      generator: { preset: 'given' },
+      generator: GIVEN_INPUTS,
     },
     durationMs,
   };
 }
 
 /** [[id, ms], ...] → time-sorted sparse spikes (stable: equal times keep the file's order). */
-function spikePairs(path: string, value: unknown, key: string, n: number, durationMs: number): SparseSpikes {
+function spikePairs(path: string, value: unknown, key: string, n: number, durationMs: number): SpikeTrain {
   if (value === undefined) return { times: new Int32Array(0), ids: new Int32Array(0) };
   if (!Array.isArray(value))
     throw new InputFileError(path, `"${key}" must be a list of [synapse id, ms] pairs`);
@@ -180,6 +189,6 @@ function spikePairs(path: string, value: unknown, key: string, n: number, durati
 }
 
 /** The inputs of a trial in the JSON layout (so that a simulate output can be fed back in). */
-export function spikesAsPairs(spikes: SparseSpikes): [number, number][] {
+export function spikesAsPairs(spikes: SpikeTrain): [number, number][] {
   return Array.from(spikes.ids, (id, i): [number, number] => [id, spikes.times[i]]);
 }

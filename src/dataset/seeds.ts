@@ -1,4 +1,4 @@
-import { checkSeed, mix32 } from '../inputs/rng.js';
+import { checkSeed, mix32 } from '../core/rng.js';
 
 /**
  * Seed of trial `index` of a dataset with base seed `baseSeed`: a hash of both, so it depends on

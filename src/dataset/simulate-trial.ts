@@ -1,14 +1,11 @@
-import {
-  binOffsets,
-  paramsRecord,
-  PatternGenerator,
-  type PatternGeneratorConfig,
-} from '../inputs/paper-pattern.js';
+import { paramsRecord, PatternGenerator, type PatternGeneratorConfig } from '../inputs/paper-pattern.js';
 import { CompartmentalNeuron } from '../reference/cells/compartmental-neuron.js';
-import { spikeLabels, type LabelConvention } from '../reference/conventions.js';
+import { spikeLabels, type LabelConvention } from '../core/conventions.js';
 import { cellInfo, createNeuron, type CellOptions } from '../reference/cells/registry.js';
-import type { BinOutput, Neuron } from '../reference/neuron.js';
-import type { SparseSpikes, Trial } from './trial.js';
+import type { BinOutput, Neuron } from '../core/neuron.js';
+import type { InputRecord } from '../core/input-record.js';
+import { binOffsets, type SpikeTrain } from '../core/spikes.js';
+import type { Trial } from './trial.js';
 
 export interface TrialRunnerOptions {
   /** input statistics; default: the cell's paper preset (for its morphology) */
@@ -25,12 +22,12 @@ const PROGRESS_EVERY_MS = 100;
 /** Input spikes given from outside (a file) instead of drawn by the generator. */
 export interface GivenInputs {
   /** sorted by time */
-  exc: SparseSpikes;
-  inh: SparseSpikes;
+  exc: SpikeTrain;
+  inh: SpikeTrain;
   /** recorded as the trial's seed (0 when the inputs have none) */
   seed: number;
   /** recorded as the trial's generator record */
-  generator: Record<string, unknown>;
+  generator: InputRecord;
 }
 
 const NO_SPIKES = new Int32Array(0);
@@ -108,11 +105,11 @@ export class TrialRunner {
 
   private simulate(
     seed: number,
-    excSpikes: SparseSpikes,
+    excSpikes: SpikeTrain,
     excOffsets: Int32Array,
-    inhSpikes: SparseSpikes,
+    inhSpikes: SpikeTrain,
     inhOffsets: Int32Array,
-    generator: Record<string, unknown>,
+    generator: InputRecord,
   ): Trial {
     const T = this.durationMs;
     const neuron = this.neuron;

@@ -3,12 +3,13 @@
  * neurotwin dataset (README, "Datasets"), anything else JSON (layout in the README, "Single-trial JSON").
  * Both are written under a temporary name and renamed.
  */
+import { isDrawn } from '../core/input-record.js';
 import { extname } from 'node:path';
 import type { PatternGeneratorConfig } from '../inputs/paper-pattern.js';
-import type { LabelConvention } from '../reference/conventions.js';
+import type { LabelConvention } from '../core/conventions.js';
 import { writeDataset } from './hdf5.js';
 import { spikesAsPairs, INPUTS_FORMAT } from './input-file.js';
-import { writeFileAtomic } from './trial-part.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import type { Trial } from './trial.js';
 
 export interface TrialFileMeta {
@@ -41,7 +42,7 @@ export async function writeTrialFile(path: string, trial: Trial, meta: TrialFile
         nInh: trial.nInh,
         durationMs: trial.durationMs,
         labelConvention: meta.labelConvention,
-        generatorPreset: meta.inputs?.preset ?? String(trial.generator.preset ?? 'given'),
+        generatorPreset: meta.inputs?.preset ?? trial.generator.preset,
         generatorConfig: meta.inputs ?? { source: meta.inputSource ?? '' },
         groups: generatorGroups(trial, meta),
         baseSeed: trial.seed,
@@ -95,8 +96,7 @@ export function trialJson(trial: Trial, meta: TrialFileMeta): Record<string, unk
  */
 function generatorGroups(trial: Trial, meta: TrialFileMeta): string[] {
   if (meta.inputs) return meta.inputs.groups.map((g) => g.name);
-  const groups = trial.generator.groups;
-  if (Array.isArray(groups) && groups.length > 0) return groups.map(String);
+  if (isDrawn(trial.generator) && trial.generator.groups.length > 0) return trial.generator.groups;
   return ['given'];
 }
 

@@ -1,4 +1,6 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-file.js';
+import type { InputRecord } from '../core/input-record.js';
 import type { Trial } from './trial.js';
 
 /**
@@ -81,7 +83,7 @@ export function decodeTrial(buf: Buffer, source = 'trial part'): Trial {
     durationMs: number;
     nExc: number;
     nInh: number;
-    generator: Record<string, unknown>;
+    generator: InputRecord;
     lengths: Partial<Record<ArrayName, number>>;
   };
   let offset = pad8(MAGIC.length + 4 + headerLength);
@@ -120,13 +122,6 @@ export function decodeTrial(buf: Buffer, source = 'trial part'): Trial {
     trial.dendriticVoltage = take('dendriticVoltage') as Float32Array;
   }
   return trial;
-}
-
-/** Atomic write: temp name in the same folder, then rename. */
-export function writeFileAtomic(path: string, data: Buffer | string): void {
-  const temp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  writeFileSync(temp, data);
-  renameSync(temp, path);
 }
 
 export function writeTrialPart(path: string, trial: Trial): void {

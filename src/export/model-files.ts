@@ -1,15 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ModelManifest } from '../registry/manifest.js';
+import type { ModelManifest } from '../core/manifest.js';
 import {
   type NetworkSpec,
   foldVoltageTarget,
   parameterCount,
   receptiveField,
 } from '../surrogate/architectures/spec.js';
-import { writeFileAtomic } from '../surrogate/atomic-file.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import type { CheckpointState } from '../surrogate/checkpoint.js';
-import { renderCard } from './card.js';
+import { DEFAULT_REFRACTORY_MS } from '../surrogate/spike-events.js';
+import { LEARNING_CURVE_FILE, learningCurveSvg, renderCard } from './card.js';
 import { buildSequenceGraph, buildStepGraph, stepStateSpecs } from './surrogate-graphs.js';
 
 export interface ExportOptions {
@@ -63,6 +64,11 @@ export function exportModel(opts: ExportOptions): ModelManifest {
     },
     receptiveField: receptiveField(state.spec),
     spikeThreshold: opts.spikeThreshold,
+    spikeEvents: {
+      refractoryMs: DEFAULT_REFRACTORY_MS,
+      rule: 'an event where spike_prob crosses spikeThreshold upwards, at least refractoryMs after the previous event',
+      calibration: opts.thresholdNote ?? previous?.spikeEvents?.calibration ?? 'given',
+    },
     step: { input: 'active', ...stepStateSpecs(state.spec) },
     files: { sequence: FILES.sequence, step: FILES.step, card: FILES.card },
     training: {
@@ -73,10 +79,17 @@ export function exportModel(opts: ExportOptions): ModelManifest {
       backend: state.backend,
       commands,
       dataSeeds: state.dataSeeds,
+      ...(state.dataInfo ?? {}),
+      wallSeconds: state.history.reduce((a, h) => a + h.seconds, 0),
     },
     metrics: opts.metrics ?? previous?.metrics,
+    ...(previous?.learningCurve ? { learningCurve: previous.learningCurve } : {}),
+    ...(previous?.stepCost ? { stepCost: previous.stepCost } : {}),
+    ...(previous?.outOfDistribution ? { outOfDistribution: previous.outOfDistribution } : {}),
+    ...(previous?.default !== undefined ? { default: previous.default } : {}),
     createdAt: new Date().toISOString(),
   };
+  mkdirSync(outDir, { recursive: true });
   writeFileAtomic(path.join(outDir, FILES.sequence), buildSequenceGraph(state.spec, weights, doc));
   writeFileAtomic(path.join(outDir, FILES.step), buildStepGraph(state.spec, weights, doc));
   writeFileAtomic(path.join(outDir, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -84,16 +97,50 @@ export function exportModel(opts: ExportOptions): ModelManifest {
   return manifest;
 }
 
-/** Updates only the metrics of an exported model (manifest + card). */
+/** What `evaluate --write-card` adds besides the test figures. */
+export interface MetricsExtras {
+  stepCost?: NonNullable<ModelManifest['stepCost']>;
+  /** record the figures as the learning-curve point of the model's present amount of training data */
+  learningCurve?: boolean;
+  /** figures on an input family outside the training statistics (replaces that family's entry) */
+  outOfDistribution?: NonNullable<ModelManifest['outOfDistribution']>[number];
+}
+
+/** Updates the measured figures of an exported model (manifest + card + learning-curve plot). */
 export function writeMetrics(
   outDir: string,
   state: CheckpointState | undefined,
-  metrics: NonNullable<ModelManifest['metrics']>,
+  metrics: NonNullable<ModelManifest['metrics']> | undefined,
+  extras: MetricsExtras = {},
 ): ModelManifest {
   const manifest = readManifest(outDir);
-  manifest.metrics = metrics;
+  if (metrics) manifest.metrics = metrics;
+  if (extras.stepCost) manifest.stepCost = extras.stepCost;
+  if (extras.learningCurve && metrics && manifest.training.simulatedHours !== undefined) {
+    const point = {
+      simulatedHours: manifest.training.simulatedHours,
+      trainTrials: manifest.training.trials ?? 0,
+      epochs: manifest.training.epochs,
+      spikeAuc: metrics.test.spikeAuc,
+      somaRmse: metrics.test.somaRmse,
+      data: metrics.data,
+    };
+    const others = (manifest.learningCurve ?? []).filter(
+      (p) => Math.abs(p.simulatedHours - point.simulatedHours) > 1e-9,
+    );
+    manifest.learningCurve = [...others, point].sort((a, b) => a.simulatedHours - b.simulatedHours);
+  }
+  if (extras.outOfDistribution) {
+    const ood = extras.outOfDistribution;
+    manifest.outOfDistribution = [
+      ...(manifest.outOfDistribution ?? []).filter((o) => o.family !== ood.family),
+      ood,
+    ];
+  }
   writeFileAtomic(path.join(outDir, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileAtomic(path.join(outDir, FILES.card), renderCard(manifest, state));
+  if (manifest.learningCurve && manifest.learningCurve.length > 0)
+    writeFileAtomic(path.join(outDir, LEARNING_CURVE_FILE), learningCurveSvg(manifest));
   return manifest;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The two ONNX forms of a surrogate (tensor contract in src/registry/manifest.ts), assembled from
+ * The two ONNX forms of a surrogate (tensor contract in src/core/manifest.ts), assembled from
  * its layers' own emitters plus the two heads. Weights are expected with the voltage head already
  * in mV (foldVoltageTarget).
  */
@@ -7,7 +7,7 @@ import { type NetworkSpec, type NetworkWeights, layerInputs } from '../surrogate
 import { kindOf } from '../surrogate/layers/catalogue.js';
 import type { StepInput } from '../surrogate/layers/layer-kind.js';
 import { GraphBuilder } from '../surrogate/onnx-graph.js';
-import type { StateTensorSpec } from '../registry/manifest.js';
+import type { StateTensorSpec } from '../core/manifest.js';
 
 export const INPUT = 'input';
 export const ACTIVE = 'active';

@@ -4,7 +4,7 @@
  * (zeros at open); work submitted to one stream is processed in order.
  */
 import ort from 'onnxruntime-node';
-import type { FlatBins } from './flat-bins.js';
+import type { BinnedSpikes } from '../core/spikes.js';
 import type { StepModel } from './step-model.js';
 
 export interface SurrogateOutputs {
@@ -14,7 +14,7 @@ export interface SurrogateOutputs {
 }
 
 interface Job {
-  bins: FlatBins;
+  bins: BinnedSpikes;
   firstBin: number;
   /** bins of this job already stepped */
   done: number;
@@ -87,7 +87,7 @@ export class BatchScheduler {
   }
 
   /** Queue bins for a stream; resolves with their outputs once all are stepped. */
-  submit(stream: SurrogateStream, bins: FlatBins): Promise<SurrogateOutputs> {
+  submit(stream: SurrogateStream, bins: BinnedSpikes): Promise<SurrogateOutputs> {
     if (stream.closed) return Promise.reject(new Error('surrogate stream closed'));
     const firstBin = stream.binsSubmitted;
     stream.binsSubmitted += bins.count;
@@ -157,7 +157,9 @@ export class BatchScheduler {
       const job = s.queue[0];
       const k = job.done;
       const row = b * nIn;
-      const { excOffsets, excIds, inhOffsets, inhIds } = job.bins;
+      const { excOffsets, inhOffsets } = job.bins;
+      const excIds = job.bins.exc.ids;
+      const inhIds = job.bins.inh.ids;
       for (let j = excOffsets[k]; j < excOffsets[k + 1]; j++) this.input[row + excIds[j]] = 1;
       for (let j = inhOffsets[k]; j < inhOffsets[k + 1]; j++) this.input[row + nExc + inhIds[j]] = 1;
       for (let i = 0; i < states.length; i++) this.stateBuffers[i].set(s.state[i], b * states[i].rowSize);
@@ -209,14 +211,19 @@ export class BatchScheduler {
       const job = this.active[b].queue[0];
       const k = job.done;
       const n =
-        job.bins.excOffsets[k + 1] - job.bins.excOffsets[k] + job.bins.inhOffsets[k + 1] - job.bins.inhOffsets[k];
+        job.bins.excOffsets[k + 1] -
+        job.bins.excOffsets[k] +
+        job.bins.inhOffsets[k + 1] -
+        job.bins.inhOffsets[k];
       if (n > slots) slots = n;
     }
     const ids = new BigInt64Array(batch * slots).fill(BigInt(this.model.nInputs));
     for (let b = 0; b < batch; b++) {
       const job = this.active[b].queue[0];
       const k = job.done;
-      const { excOffsets, excIds, inhOffsets, inhIds } = job.bins;
+      const { excOffsets, inhOffsets } = job.bins;
+      const excIds = job.bins.exc.ids;
+      const inhIds = job.bins.inh.ids;
       let o = b * slots;
       for (let j = excOffsets[k]; j < excOffsets[k + 1]; j++) ids[o++] = BigInt(excIds[j]);
       for (let j = inhOffsets[k]; j < inhOffsets[k + 1]; j++) ids[o++] = BigInt(nExc + inhIds[j]);
@@ -236,7 +243,9 @@ export class BatchScheduler {
       }
       const k = job.done;
       const row = b * nIn;
-      const { excOffsets, excIds, inhOffsets, inhIds } = job.bins;
+      const { excOffsets, inhOffsets } = job.bins;
+      const excIds = job.bins.exc.ids;
+      const inhIds = job.bins.inh.ids;
       for (let j = excOffsets[k]; j < excOffsets[k + 1]; j++) this.input[row + excIds[j]] = 0;
       for (let j = inhOffsets[k]; j < inhOffsets[k + 1]; j++) this.input[row + nExc + inhIds[j]] = 0;
     }

@@ -2,7 +2,7 @@
  * A loaded step.onnx graph and the shapes of its state tensors, checked against the manifest.
  */
 import ort from 'onnxruntime-node';
-import type { ModelManifest, StateTensorSpec } from '../registry/manifest.js';
+import type { ModelManifest, StateTensorSpec } from '../core/manifest.js';
 
 export interface StateLayout {
   inputName: string;

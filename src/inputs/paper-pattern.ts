@@ -1,6 +1,7 @@
-import type { SparseSpikes } from '../dataset/trial.js';
+import type { DrawnInputRecord } from '../core/input-record.js';
+import type { SpikeTrain } from '../core/spikes.js';
 import { GrowableInt32 } from './growable.js';
-import { Rng } from './rng.js';
+import { Rng } from '../core/rng.js';
 import { gaussianWindow, SameSizeSmoother, StepSmoother } from './smoothing.js';
 
 /**
@@ -65,8 +66,8 @@ export interface InputPattern {
   durationMs: number;
   nExc: number;
   nInh: number;
-  exc: SparseSpikes;
-  inh: SparseSpikes;
+  exc: SpikeTrain;
+  inh: SpikeTrain;
   /** spikes of bin t are exc.ids[excOffsets[t] .. excOffsets[t+1]) (length T+1) */
   excOffsets: Int32Array;
   inhOffsets: Int32Array;
@@ -385,7 +386,7 @@ class SpikeCollector {
     }
   }
 
-  byTime(durationMs: number): { spikes: SparseSpikes; offsets: Int32Array } {
+  byTime(durationMs: number): { spikes: SpikeTrain; offsets: Int32Array } {
     const n = this.times.length;
     const times = this.times.toArray();
     const ids = this.ids.toArray();
@@ -414,22 +415,8 @@ export function spikeProbability(rho: number): number {
   return rho * (1 - Math.exp(-1 / rho));
 }
 
-/** Per-bin offsets (length T+1) of sparse spikes sorted by time. */
-export function binOffsets(spikes: SparseSpikes, durationMs: number): Int32Array {
-  const offsets = new Int32Array(durationMs + 1);
-  for (let i = 0; i < spikes.times.length; i++) {
-    const t = spikes.times[i];
-    if (t < 0 || t >= durationMs || (i > 0 && t < spikes.times[i - 1])) {
-      throw new RangeError(`spike ${i} at bin ${t} is out of order or outside [0, ${durationMs})`);
-    }
-    offsets[t + 1]++;
-  }
-  for (let t = 0; t < durationMs; t++) offsets[t + 1] += offsets[t];
-  return offsets;
-}
-
 /** The generator parameters of a trial as a JSON-serialisable record (for Trial.generator). */
-export function paramsRecord(config: PatternGeneratorConfig, params: PatternParams): Record<string, unknown> {
+export function paramsRecord(config: PatternGeneratorConfig, params: PatternParams): DrawnInputRecord {
   return {
     preset: config.preset,
     groups: config.groups.map((g) => g.name),

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ModelManifest, ModelMetrics } from './manifest.js';
+import type { ModelManifest, ModelMetrics } from '../core/manifest.js';
 import { validateManifest } from './validate.js';
 
 export interface RegisteredModel {

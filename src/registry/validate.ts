@@ -1,7 +1,7 @@
 /**
- * Structural check of a manifest.json (src/registry/manifest.ts), with messages that name the field.
+ * Structural check of a manifest.json (src/core/manifest.ts), with messages that name the field.
  */
-import type { ModelManifest } from './manifest.js';
+import type { ModelManifest } from '../core/manifest.js';
 
 function fail(field: string, why: string): never {
   throw new Error(`manifest field '${field}' ${why}`);

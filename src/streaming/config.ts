@@ -1,5 +1,4 @@
-/** Settings of the streaming server (limits, where models come from). */
-import type { NeuronFactory } from './neuron-factory.js';
+/** Settings of the streaming server (limits, where models come from, the default model). */
 
 export interface StreamingConfig {
   modelsDir: string;
@@ -12,10 +11,23 @@ export interface StreamingConfig {
   maxBatch: number;
   /** run reference neurons in worker threads when the compiled worker exists */
   preferWorker: boolean;
+  /** model id served to a client whose open names no model; null: clients must name one */
+  defaultModel: string | null;
   /** integration of compartmental reference cells (unset fields: DEFAULT_INTEGRATION's) */
   referenceIntegration?: { method?: string; dt?: number };
-  /** override of the cell registry (tests) */
-  neuronFactory?: () => Promise<NeuronFactory>;
+}
+
+/** The default model of `neurotwin serve` and `npm start` unless NEUROTWIN_DEFAULT_MODEL or --default-model says otherwise. */
+export const DEFAULT_MODEL = 'if-paper';
+
+/** NEUROTWIN_DEFAULT_MODEL, or DEFAULT_MODEL; '' means no default. */
+export function defaultModelId(): string {
+  return process.env.NEUROTWIN_DEFAULT_MODEL ?? DEFAULT_MODEL;
+}
+
+/** One line for the start-up message: where the models come from and which one is the default. */
+export function servingNote(modelsDir: string, defaultModel: string): string {
+  return `models from ${modelsDir}; default model: ${defaultModel || 'none'}`;
 }
 
 export const STREAMING_CONFIG = Symbol('STREAMING_CONFIG');
@@ -31,5 +43,6 @@ export function defaultStreamingConfig(modelsDir: string): StreamingConfig {
     maxBinsPerChunk: 10_000,
     maxBatch: 64,
     preferWorker: true,
+    defaultModel: null,
   };
 }

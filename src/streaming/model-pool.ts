@@ -2,11 +2,12 @@
  * One loaded step graph and one batch scheduler per model id, shared by every session of that model,
  * so that concurrent streams of the same model are stepped together.
  */
+import type { OnModuleDestroy } from '@nestjs/common';
 import { BatchScheduler } from '../inference/batch-scheduler.js';
 import { StepModel } from '../inference/step-model.js';
 import type { ModelRegistry } from '../registry/registry.js';
 
-export class ModelPool {
+export class ModelPool implements OnModuleDestroy {
   private readonly schedulers = new Map<string, Promise<BatchScheduler>>();
 
   constructor(
@@ -25,6 +26,10 @@ export class ModelPool {
       this.schedulers.set(id, s);
     }
     return s;
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.dispose();
   }
 
   async dispose(): Promise<void> {

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FlatBins } from '../inference/flat-bins.js';
+import type { BinnedSpikes } from '../core/spikes.js';
 import { ReferenceStepper, type ReferenceOutputs } from './reference-stepper.js';
 import type { NeuronFactory } from './neuron-factory.js';
 
@@ -27,7 +27,7 @@ export interface ReferenceRunner {
   readonly mode: 'worker' | 'inline';
   /** resolves once the neuron is built */
   readonly ready: Promise<ReferenceInfo>;
-  push(bins: FlatBins): void;
+  push(bins: BinnedSpikes): void;
   /** completes the bins held back by the output delay; resolves after their output was delivered */
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -70,7 +70,7 @@ class WorkerReferenceRunner implements ReferenceRunner {
     this.ready.catch(() => undefined);
   }
 
-  push(bins: FlatBins): void {
+  push(bins: BinnedSpikes): void {
     this.worker.postMessage({ type: 'bins', bins });
   }
 
@@ -97,11 +97,11 @@ class InlineReferenceRunner implements ReferenceRunner {
   constructor(
     cell: string,
     options: Record<string, unknown>,
-    factory: () => Promise<NeuronFactory>,
+    factory: NeuronFactory,
     private readonly cb: ReferenceCallbacks,
   ) {
     this.ready = (async () => {
-      const neuron = await (await factory())(cell, options);
+      const neuron = await factory(cell, options);
       this.stepper = new ReferenceStepper(neuron);
       return { nExc: neuron.nExc, nInh: neuron.nInh, outputDelay: neuron.outputDelay };
     })();
@@ -131,7 +131,7 @@ class InlineReferenceRunner implements ReferenceRunner {
     return this.chain;
   }
 
-  push(bins: FlatBins): void {
+  push(bins: BinnedSpikes): void {
     void this.enqueue((s) => s.step(bins));
   }
 
@@ -160,7 +160,7 @@ export function referenceWorkerScript(): URL | null {
 export function startReferenceRunner(
   cell: string,
   options: Record<string, unknown>,
-  factory: () => Promise<NeuronFactory>,
+  factory: NeuronFactory,
   cb: ReferenceCallbacks,
   preferWorker = true,
 ): ReferenceRunner {

@@ -1,9 +1,9 @@
 /**
- * Steps a reference neuron through flat input bins and collects the outputs that became available,
+ * Steps a reference neuron through binned input spikes and collects the outputs that became available,
  * aligned to their own bin index (a neuron with outputDelay d reports bin k after stepping bin k+d).
  */
-import type { BinOutput, Neuron } from '../reference/neuron.js';
-import { emptyBins, type FlatBins } from '../inference/flat-bins.js';
+import type { BinOutput, Neuron } from '../core/neuron.js';
+import { emptyBins, type BinnedSpikes } from '../core/spikes.js';
 
 export interface ReferenceOutputs {
   firstBin: number;
@@ -21,14 +21,14 @@ export class ReferenceStepper {
     neuron.reset();
   }
 
-  step(bins: FlatBins): ReferenceOutputs {
+  step(bins: BinnedSpikes): ReferenceOutputs {
     const voltage = new Float32Array(bins.count);
     const spike = new Uint8Array(bins.count);
     const firstBin = this.nextOutputBin;
     let n = 0;
     for (let i = 0; i < bins.count; i++) {
-      const exc = bins.excIds.subarray(bins.excOffsets[i], bins.excOffsets[i + 1]);
-      const inh = bins.inhIds.subarray(bins.inhOffsets[i], bins.inhOffsets[i + 1]);
+      const exc = bins.exc.ids.subarray(bins.excOffsets[i], bins.excOffsets[i + 1]);
+      const inh = bins.inh.ids.subarray(bins.inhOffsets[i], bins.inhOffsets[i + 1]);
       if (this.neuron.step(exc, inh, this.out)) {
         if (this.out.bin !== firstBin + n) {
           throw new Error(`reference neuron reported bin ${this.out.bin}, expected ${firstBin + n}`);

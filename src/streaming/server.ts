@@ -4,15 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { INestApplication, LogLevel } from '@nestjs/common';
+import { AppModule } from './app.module.js';
 import { defaultStreamingConfig, type StreamingConfig } from './config.js';
 import { frameParser } from './frame-parser.js';
-import { StreamingModule } from './streaming.module.js';
 
-export interface StartOptions extends Partial<StreamingConfig> {
-  modelsDir: string;
+export interface ListenOptions {
   /** 0 picks a free port */
   port: number;
   host?: string;
+}
+
+export interface StartOptions extends Partial<StreamingConfig>, ListenOptions {
+  modelsDir: string;
   logLevels?: LogLevel[] | false;
 }
 
@@ -23,10 +26,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The root module for these settings (tests compile it with providers swapped). */
+export function serverModule(opts: Partial<StreamingConfig> & { modelsDir: string }) {
+  return AppModule.forRoot({ ...defaultStreamingConfig(opts.modelsDir), ...opts });
+}
+
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
-  const { port, host = '0.0.0.0', logLevels = ['log', 'warn', 'error'], ...rest } = opts;
-  const config: StreamingConfig = { ...defaultStreamingConfig(opts.modelsDir), ...rest };
-  const app = await NestFactory.create(StreamingModule.forRoot(config), { logger: logLevels });
+  const { port, host, logLevels = ['log', 'warn', 'error'], ...config } = opts;
+  const app = await NestFactory.create(serverModule(config), { logger: logLevels });
+  return listen(app, { port, host });
+}
+
+/** Attaches the WebSocket adapter to a created application and starts listening. */
+export async function listen(
+  app: INestApplication,
+  { port, host = '0.0.0.0' }: ListenOptions,
+): Promise<RunningServer> {
   app.useWebSocketAdapter(new WsAdapter(app, { messageParser: frameParser }));
   app.enableShutdownHooks();
   await app.listen(port, host);

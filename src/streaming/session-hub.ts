@@ -1,22 +1,22 @@
-/** Owns what sessions share: the model registry, the loaded models, and the session count. */
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+/** Creates the sessions and owns what they share: the session count and their dependencies. */
+import { Inject, Injectable } from '@nestjs/common';
 import { ModelRegistry } from '../registry/registry.js';
 import { STREAMING_CONFIG, type StreamingConfig } from './config.js';
 import { ModelPool } from './model-pool.js';
-import { loadNeuronFactory } from './neuron-factory.js';
+import { ReferenceLauncher } from './reference-launcher.js';
 import { Session, type SendFn } from './session.js';
 
 @Injectable()
-export class SessionHub implements OnModuleDestroy {
-  readonly registry: ModelRegistry;
-  readonly pool: ModelPool;
+export class SessionHub {
   private openSessions = 0;
   private nextId = 1;
 
-  constructor(@Inject(STREAMING_CONFIG) private readonly config: StreamingConfig) {
-    this.registry = ModelRegistry.load(config.modelsDir);
-    this.pool = new ModelPool(this.registry, config.maxBatch);
-  }
+  constructor(
+    @Inject(STREAMING_CONFIG) private readonly config: StreamingConfig,
+    @Inject(ModelRegistry) private readonly registry: ModelRegistry,
+    @Inject(ModelPool) private readonly pool: ModelPool,
+    @Inject(ReferenceLauncher) private readonly references: ReferenceLauncher,
+  ) {}
 
   get sessionsOpen(): number {
     return this.openSessions;
@@ -29,10 +29,8 @@ export class SessionHub implements OnModuleDestroy {
       {
         registry: this.registry,
         pool: this.pool,
-        neuronFactory: this.config.neuronFactory ?? loadNeuronFactory,
-        referenceOptions: { ...this.config.referenceIntegration },
-        // a factory given in the config lives in this thread and cannot run in a worker
-        preferWorker: this.config.preferWorker && !this.config.neuronFactory,
+        references: this.references,
+        defaultModel: this.config.defaultModel,
         limits: { maxBinsPerChunk: this.config.maxBinsPerChunk, maxFrameBytes: this.config.maxFrameBytes },
         acquireSlot: () => {
           if (this.openSessions >= this.config.maxSessions) return false;
@@ -45,9 +43,5 @@ export class SessionHub implements OnModuleDestroy {
       },
       send,
     );
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.pool.dispose();
   }
 }

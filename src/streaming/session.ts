@@ -7,8 +7,8 @@
  */
 import { Subject, concatMap, from, type Subscription } from 'rxjs';
 import type { BatchScheduler, SurrogateOutputs, SurrogateStream } from '../inference/batch-scheduler.js';
-import { findBadSynapse, flattenBins } from '../inference/flat-bins.js';
-import type { ModelManifest } from '../registry/manifest.js';
+import { findBadSynapse, flattenBins } from '../core/spikes.js';
+import type { ModelManifest } from '../core/manifest.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import {
   ProtocolError,
@@ -20,9 +20,10 @@ import {
   type ServerMessage,
 } from '../../proto/messages.js';
 import type { ModelPool } from './model-pool.js';
-import type { NeuronFactory } from './neuron-factory.js';
 import { RealtimePacer, type Pacable } from './pacer.js';
-import { startReferenceRunner, type ReferenceRunner } from './reference-runner.js';
+import { DEFAULT_REFRACTORY_MS, SpikeEventDetector } from '../surrogate/spike-events.js';
+import type { ReferenceLauncher } from './reference-launcher.js';
+import type { ReferenceRunner } from './reference-runner.js';
 import type { ReferenceOutputs } from './reference-stepper.js';
 
 export interface SessionLimits {
@@ -33,10 +34,9 @@ export interface SessionLimits {
 export interface SessionDeps {
   registry: ModelRegistry;
   pool: ModelPool;
-  neuronFactory: () => Promise<NeuronFactory>;
-  /** cell options of reference neurons (structured-clone-able: they travel to worker threads) */
-  referenceOptions: Record<string, unknown>;
-  preferWorker: boolean;
+  references: ReferenceLauncher;
+  /** served when an open names no model (null: a model must be named) */
+  defaultModel: string | null;
   limits: SessionLimits;
   /** admission control across all sessions: false when the server is full */
   acquireSlot(): boolean;
@@ -73,6 +73,8 @@ interface OpenState {
   clock: ClockName;
   reference: ReferenceRunner | null;
   pacer: RealtimePacer<SurrogateChunk> | null;
+  /** turns the surrogate's spike probability into one event per predicted spike */
+  spikes: SpikeEventDetector;
   nextBin: number;
   /** settles after the last submitted chunk's surrogate output was handled */
   surrogateTail: Promise<void>;
@@ -143,14 +145,19 @@ export class Session {
   private async open(o: OpenMsg, binary: boolean): Promise<void> {
     if (this.state)
       throw new ProtocolError('ALREADY_OPEN', `session ${this.id} is already open; send close first`);
-    const model = this.deps.registry.get(o.model);
-    const pending = this.deps.pool.scheduler(o.model);
-    if (!model || !pending) {
-      const known = this.deps.registry.ids();
+    const id = o.model || this.deps.defaultModel;
+    const known = this.deps.registry.ids();
+    const available = `available: ${known.length ? known.join(', ') : 'none'}`;
+    if (!id)
       throw new ProtocolError(
         'UNKNOWN_MODEL',
-        `no model '${o.model}' (available: ${known.length ? known.join(', ') : 'none'})`,
+        `open names no model and the server has no default (${available})`,
       );
+    const model = this.deps.registry.get(id);
+    const pending = this.deps.pool.scheduler(id);
+    if (!model || !pending) {
+      const what = o.model ? `no model '${id}'` : `the default model '${id}' is not installed`;
+      throw new ProtocolError('UNKNOWN_MODEL', `${what} (${available})`);
     }
     if (!this.deps.acquireSlot()) {
       throw new ProtocolError('TOO_MANY_SESSIONS', 'the server has no free session slot; try again later');
@@ -168,6 +175,10 @@ export class Session {
         clock,
         reference,
         pacer: null,
+        spikes: new SpikeEventDetector({
+          threshold: manifest.spikeThreshold,
+          refractoryBins: manifest.spikeEvents?.refractoryMs ?? DEFAULT_REFRACTORY_MS,
+        }),
         nextBin: 0,
         surrogateTail: Promise.resolve(),
         surrogateSent: 0,
@@ -211,16 +222,10 @@ export class Session {
   }
 
   private async startReference(manifest: ModelManifest): Promise<ReferenceRunner> {
-    const runner = startReferenceRunner(
-      manifest.neuron,
-      this.deps.referenceOptions,
-      this.deps.neuronFactory,
-      {
-        output: (out) => this.emitReference(out),
-        error: (err) => this.referenceFailed(err),
-      },
-      this.deps.preferWorker,
-    );
+    const runner = this.deps.references.start(manifest.neuron, {
+      output: (out) => this.emitReference(out),
+      error: (err) => this.referenceFailed(err),
+    });
     try {
       const info = await runner.ready;
       if (info.nExc !== manifest.inputs.nExc || info.nInh !== manifest.inputs.nInh) {
@@ -278,9 +283,8 @@ export class Session {
 
   private surrogateReady(s: OpenState, out: SurrogateOutputs): void {
     if (this.state !== s) return;
-    const thr = s.manifest.spikeThreshold;
     const spike = new Uint8Array(out.spikeProb.length);
-    for (let i = 0; i < spike.length; i++) spike[i] = out.spikeProb[i] >= thr ? 1 : 0;
+    for (let i = 0; i < spike.length; i++) spike[i] = s.spikes.step(out.spikeProb[i]) ? 1 : 0;
     const chunk = new SurrogateChunk(out.firstBin, out.voltage, out.spikeProb, spike);
     if (s.pacer) s.pacer.push(chunk);
     else this.emitSurrogate(s, chunk);

@@ -1,16 +1,13 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { STREAMING_CONFIG, type StreamingConfig } from './config.js';
-import { HttpController } from './http.controller.js';
+/** The stream: the WebSocket gateway on /stream and the sessions it serves. */
+import { Module } from '@nestjs/common';
+import { ModelsModule } from './models.module.js';
+import { ReferenceModule } from './reference.module.js';
 import { SessionHub } from './session-hub.js';
 import { StreamGateway } from './stream.gateway.js';
 
-@Module({})
-export class StreamingModule {
-  static forRoot(config: StreamingConfig): DynamicModule {
-    return {
-      module: StreamingModule,
-      controllers: [HttpController],
-      providers: [{ provide: STREAMING_CONFIG, useValue: config }, SessionHub, StreamGateway],
-    };
-  }
-}
+@Module({
+  imports: [ModelsModule, ReferenceModule],
+  providers: [SessionHub, StreamGateway],
+  exports: [SessionHub],
+})
+export class StreamingModule {}

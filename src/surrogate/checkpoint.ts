@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LabelConvention } from '../reference/conventions.js';
+import type { LabelConvention } from '../core/conventions.js';
 import type { NetworkSpec, NetworkWeights, VoltageTarget } from './architectures/spec.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import type { LossWeights } from './losses.js';
-import type { RngState } from './rng.js';
+import type { RngState } from '../core/rng.js';
 
 /** Everything that defines a training run; a resumed run must present the same values. */
 export interface TrainConfig {
@@ -33,8 +33,22 @@ export interface EpochRecord {
   stepsPerSecond: number;
 }
 
+/** What the training data was (recorded in the manifest): its size and how it was simulated. */
+export interface TrainingDataInfo {
+  trials: number;
+  simulatedHours: number;
+  /** input events (both kinds) per ms, averaged over the training data */
+  meanEventsPerMs?: number;
+  /** compartmental cells: the data's integrator, substep and morphology */
+  integrationMethod?: string;
+  dtMs?: number;
+  morphology?: string;
+}
+
 export interface CheckpointState {
   config: TrainConfig;
+  /** the data of the latest run (a resumed run may add training files) */
+  dataInfo?: TrainingDataInfo;
   spec: NetworkSpec;
   /** excitatory inputs come first: channels 0..nExc-1 */
   nExc: number;
@@ -107,6 +121,7 @@ export function saveCheckpoint(outDir: string, state: CheckpointState): void {
     Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(buf, o);
     o += a.byteLength;
   }
+  mkdirSync(path.dirname(checkpointPath(outDir)), { recursive: true });
   writeFileAtomic(checkpointPath(outDir), buf);
 }
 

@@ -62,3 +62,14 @@ export async function readTrialFiles(files: readonly string[]): Promise<LoadedDa
 export function simulatedHours(trials: readonly Trial[]): number {
   return trials.reduce((ms, t) => ms + t.durationMs, 0) / 3.6e6;
 }
+
+/** Input events (excitatory and inhibitory) per ms over a set of trials. */
+export function meanEventsPerMs(trials: readonly Trial[]): number {
+  let events = 0;
+  let ms = 0;
+  for (const t of trials) {
+    events += t.exc.times.length + t.inh.times.length;
+    ms += t.durationMs;
+  }
+  return ms > 0 ? events / ms : 0;
+}

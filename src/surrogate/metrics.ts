@@ -1,5 +1,5 @@
-import type { ModelMetrics } from '../registry/manifest.js';
-import { FIRST_SCORED_BIN } from '../reference/conventions.js';
+import type { ModelMetrics } from '../core/manifest.js';
+import { FIRST_SCORED_BIN } from '../core/conventions.js';
 
 /**
  * Scoring as in the paper (spec §10). ROC quantities are computed exactly from the sorted scores:

@@ -10,7 +10,7 @@ import {
 } from './architectures/spec.js';
 import { kindOf } from './layers/catalogue.js';
 import { padTime, type SynapticBatch, type TfLayer } from './layers/layer-kind.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../core/rng.js';
 
 export interface NetworkOutputs {
   /** spike logits [B, T] */
@@ -41,7 +41,9 @@ export class TfNetwork {
     const inputs = layerInputs(spec);
     // variable names are global in tfjs: every network gets its own prefix
     const net = `net${nextNetworkId++}`;
-    this.layers = spec.layers.map((l, i) => kindOf(l).tf(l, inputs[i], weights.layers[i], `${net}/layer${i}`));
+    this.layers = spec.layers.map((l, i) =>
+      kindOf(l).tf(l, inputs[i], weights.layers[i], `${net}/layer${i}`),
+    );
     this.histories = spec.layers.map((l) => kindOf(l).history(l));
     const h = hiddenSize(spec);
     this.spikeW = tf.variable(tf.tensor2d(weights.spike.w, [h, 1]), true, `${net}/spike/w`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Trial } from '../dataset/trial.js';
-import type { ModelManifest } from '../registry/manifest.js';
+import type { ModelManifest } from '../core/manifest.js';
 import type { TrialPrediction } from './predict.js';
 import { denseInput, prepareTrials } from './windows.js';
 

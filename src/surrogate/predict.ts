@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Trial } from '../dataset/trial.js';
-import type { LabelConvention } from '../reference/conventions.js';
-import { clippedSoma } from '../reference/conventions.js';
+import type { LabelConvention } from '../core/conventions.js';
+import { clippedSoma } from '../core/conventions.js';
 import type { NetworkWeights, NetworkSpec } from './architectures/spec.js';
 import type { ScoredTrial } from './metrics.js';
 import { TfNetwork } from './network.js';

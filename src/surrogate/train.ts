@@ -11,13 +11,14 @@ import {
   type CheckpointState,
   type EpochRecord,
   type TrainConfig,
+  type TrainingDataInfo,
   hasCheckpoint,
   loadCheckpoint,
   saveCheckpoint,
 } from './checkpoint.js';
 import { surrogateLoss } from './losses.js';
 import { TfNetwork, initialWeights } from './network.js';
-import { Rng } from './rng.js';
+import { Rng } from '../core/rng.js';
 import {
   WindowBatcher,
   type WindowRef,
@@ -40,6 +41,7 @@ export interface TrainInput {
   dataCommands?: string[];
   /** seeds identifying the datasets, recorded in the manifest (default: first trial seeds) */
   dataSeeds?: Record<string, number>;
+  dataInfo?: TrainingDataInfo;
   log?: (line: string) => void;
 }
 
@@ -105,8 +107,10 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
       best: weights,
     };
   }
-  // a resumed run may ask for more epochs or more patience than the checkpointed one
-  state.config = { ...state.config, epochs: config.epochs, patience: config.patience };
+  // a resumed run may ask for more epochs or more patience, or bring more training data
+  state.config = { ...state.config, epochs: config.epochs, patience: config.patience, data: config.data };
+  if (input.dataInfo) state.dataInfo = input.dataInfo;
+  if (input.dataSeeds) state.dataSeeds = input.dataSeeds;
   state.finished = state.epoch >= config.epochs || state.epochsSinceBest >= config.patience;
   if (state.finished) {
     log(`training already finished at epoch ${state.epoch} (best epoch ${state.bestEpoch}); nothing to do`);

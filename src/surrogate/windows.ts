@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Trial } from '../dataset/trial.js';
-import { FIRST_SCORED_BIN, type LabelConvention, clippedSoma } from '../reference/conventions.js';
+import { FIRST_SCORED_BIN, type LabelConvention, clippedSoma } from '../core/conventions.js';
 import type { VoltageTarget } from './architectures/spec.js';
 import type { SynapticBatch } from './layers/layer-kind.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../core/rng.js';
 
 /** A trial reduced to what training reads: merged input events and per-bin targets. */
 export interface PreparedTrial {

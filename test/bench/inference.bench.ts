@@ -10,7 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ModelRegistry } from '../../src/registry/registry.js';
 import { StepModel } from '../../src/inference/step-model.js';
 import { BatchScheduler } from '../../src/inference/batch-scheduler.js';
-import { flattenBins, type FlatBins } from '../../src/inference/flat-bins.js';
+import { flattenBins, type BinnedSpikes } from '../../src/core/spikes.js';
 import { writeTinyModel } from '../fixtures/tiny-step-model.js';
 
 function arg(name: string, fallback: string): string {
@@ -18,7 +18,7 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-function randomInput(seed: number, bins: number, nExc: number, nInh: number): FlatBins {
+function randomInput(seed: number, bins: number, nExc: number, nInh: number): BinnedSpikes {
   let x = seed >>> 0 || 1;
   const rnd = () => ((x = (x * 1664525 + 1013904223) >>> 0), x / 2 ** 32);
   const list = Array.from({ length: bins }, () => ({
@@ -28,7 +28,7 @@ function randomInput(seed: number, bins: number, nExc: number, nInh: number): Fl
   return flattenBins(list);
 }
 
-async function timeRun(model: StepModel, maxBatch: number, inputs: FlatBins[]): Promise<number> {
+async function timeRun(model: StepModel, maxBatch: number, inputs: BinnedSpikes[]): Promise<number> {
   const sched = new BatchScheduler(model, maxBatch);
   const streams = inputs.map(() => sched.open());
   const t0 = performance.now();

@@ -7,7 +7,7 @@
 import { PatternGenerator } from '../../src/inputs/paper-pattern.js';
 import { cellInfo } from '../../src/reference/cells/registry.js';
 import { createL5pc } from '../../src/reference/cells/l5pc.js';
-import type { BinOutput } from '../../src/reference/neuron.js';
+import type { BinOutput } from '../../src/core/neuron.js';
 import type { IntegrationMethod } from '../../src/reference/cable/engine.js';
 
 const durationMs = Number(process.argv[2] ?? 2000);

@@ -5,6 +5,7 @@
  * cheap surrogate runs ahead and the reference bins follow.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { GIVEN_INPUTS } from '../../src/core/input-record.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,7 +100,7 @@ if (!hasWorker) console.warn('l5pc-reference e2e skipped: run `npm run build` fi
         ids: pattern.inh.ids.subarray(0, pattern.inhOffsets[BINS]),
       },
       seed: SEED,
-      generator: {},
+      generator: GIVEN_INPUTS,
     };
     const local = new TrialRunner(CELL, BINS).runGiven(given);
     expect(Array.from(refVoltage)).toEqual(Array.from(local.somaVoltage));
@@ -138,7 +139,7 @@ if (!hasWorker) console.warn('l5pc-reference e2e skipped: run `npm run build` fi
         exc: given(pattern.exc, pattern.excOffsets[n]),
         inh: given(pattern.inh, pattern.inhOffsets[n]),
         seed: SEED,
-        generator: {},
+        generator: GIVEN_INPUTS,
       };
       const asTold = new TrialRunner(CELL, n, { neuronOptions: integration }).runGiven(inputs);
       const byDefault = new TrialRunner(CELL, n).runGiven(inputs);

@@ -15,7 +15,7 @@ import { startServer, type RunningServer } from '../../src/streaming/server.js';
 import { NeurotwinClient, type OutputChunkMsg } from '../../clients/sdk/index.js';
 import { cellInfo } from '../../src/reference/cells/registry.js';
 import { PatternGenerator } from '../../src/inputs/paper-pattern.js';
-import { FIRST_SCORED_BIN, clippedSoma } from '../../src/reference/conventions.js';
+import { FIRST_SCORED_BIN, clippedSoma } from '../../src/core/conventions.js';
 
 const MODELS = resolve(process.env.NEUROTWIN_E2E_MODELS ?? 'models');
 const DURATION = 4000;

@@ -1,5 +1,5 @@
 /**
- * Our NMODL mechanisms (test/validation/mod) against the spec's own figures, in NEURON: gate tables
+ * Our NMODL mechanisms (src/reference/neuron-oracle/mod) against the spec's own figures, in NEURON: gate tables
  * (§4.17), the Nernst E_Ca at 6.3 °C (U10), SK steady state (§4.7) and synapse normalisation (U9).
  * These make the oracle trustworthy before it is used to judge the TypeScript engine.
  */

@@ -5,7 +5,7 @@
 import { PatternGenerator } from '../../../src/inputs/paper-pattern.js';
 import { cellInfo, createNeuron } from '../../../src/reference/cells/registry.js';
 import { readMorphologyFile } from '../../../src/reference/morphology/read.js';
-import type { BinOutput, Neuron } from '../../../src/reference/neuron.js';
+import type { BinOutput, Neuron } from '../../../src/core/neuron.js';
 
 export interface TrialRequest {
   cell: string;

@@ -3,7 +3,8 @@
  * exactly as the engine uses them. Built from a biophysics recipe (../cells/l5pc.ts) or from a
  * CellDescription (../cells/from-description.ts); exported to NEURON by ../cells/describe.ts.
  */
-import type { MechanismName, SynapseParams } from '../neuron-oracle/exchange-format.js';
+import type { MechanismName } from '../mechanisms/catalogue.js';
+import type { SynapseParams } from '../mechanisms/synapses.js';
 import type { CompartmentTree } from './compartment-tree.js';
 
 export interface CaShellModel {

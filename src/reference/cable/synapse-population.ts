@@ -4,7 +4,7 @@
  * Per substep: events jump the states (before the currents), the currents and slopes are added at the
  * present V, then the states decay exactly.
  */
-import type { SynapseParams } from '../neuron-oracle/exchange-format.js';
+import type { SynapseParams } from '../mechanisms/synapses.js';
 import { mgBlock, normalisationFactor } from '../mechanisms/synapses.js';
 import { scalarTable, type VoltageGrid } from './gate-table.js';
 import type { RateEvaluation } from './channel-population.js';

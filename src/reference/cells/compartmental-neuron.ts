@@ -1,5 +1,5 @@
 /**
- * A compartmental cell behind the 1-ms Neuron interface (src/reference/neuron.ts).
+ * A compartmental cell behind the 1-ms Neuron interface (src/core/neuron.ts).
  *
  * Bin k = [k, k+1) ms. step() for bin k: the soma voltage sample of bin k is taken at t = k (before the
  * inputs of bin k act, spec §6.3); the events of bin k are delivered at the start of the first substep;
@@ -7,8 +7,8 @@
  * label of bin k collects peaks in [k+0.5, k+1.5) ms, decided only after bin k+1 has been stepped, so
  * step() for bin k returns the outputs of bin k−1 (outputDelay = 1).
  */
-import type { BinOutput, Neuron, NeuronSnapshot } from '../neuron.js';
-import { NeuronInputError } from '../neuron.js';
+import type { BinOutput, Neuron, NeuronSnapshot } from '../../core/neuron.js';
+import { NeuronInputError } from '../../core/neuron.js';
 import type { CellModel } from '../cable/cell-model.js';
 import { CompartmentEngine, type EngineOptions, type EngineState } from '../cable/engine.js';
 import { SAMPLES_PER_MS, SpikeDetector, type SpikeDetectorState } from './spike-detector.js';

@@ -1,5 +1,5 @@
-import type { LabelConvention } from '../conventions.js';
-import type { Neuron } from '../neuron.js';
+import type { LabelConvention } from '../../core/conventions.js';
+import type { Neuron } from '../../core/neuron.js';
 import { IntegrateAndFireNeuron } from '../integrate-and-fire/if-neuron.js';
 import { IF_N_EXC, IF_N_INH } from '../integrate-and-fire/parameters.js';
 import type { PatternGeneratorConfig } from '../../inputs/paper-pattern.js';

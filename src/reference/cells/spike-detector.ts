@@ -3,7 +3,7 @@
  * (§9.3, 'half-bin-offset'). Sample j is a peak iff v_j − v_{j−1} > 0, v_{j+1} − v_j < 0 and
  * v_j > −25 mV; its time is j/8 ms. A decision about sample j is possible once j+1 has arrived.
  */
-import { labelBin } from '../conventions.js';
+import { labelBin } from '../../core/conventions.js';
 
 export const SAMPLES_PER_MS = 8;
 export const PEAK_THRESHOLD_MV = -25;

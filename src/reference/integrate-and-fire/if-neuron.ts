@@ -1,4 +1,4 @@
-import { NeuronInputError, type BinOutput, type Neuron, type NeuronSnapshot } from '../neuron.js';
+import { NeuronInputError, type BinOutput, type Neuron, type NeuronSnapshot } from '../../core/neuron.js';
 import { IF_KAPPA_MV, IF_N_EXC, IF_N_INH, IF_REST_MV, IF_THRESHOLD_MV, ifKernel } from './parameters.js';
 
 /**

@@ -2,7 +2,6 @@
  * The voltage-gated channels by the names used in cell descriptions (SK is Ca-gated and handled
  * apart, see ./sk.ts).
  */
-import type { MechanismName } from '../neuron-oracle/exchange-format.js';
 import { CAHVA } from './cahva.js';
 import { CALVA } from './calva.js';
 import { ihChannel } from './ih.js';
@@ -14,6 +13,20 @@ import { NAP } from './nap.js';
 import { NATA } from './nata.js';
 import { NATS2 } from './nats2.js';
 import type { ChannelDefinition } from './rate-helpers.js';
+
+/** The mechanisms of a cell by their names in cell descriptions and NMODL files. */
+export type MechanismName =
+  | 'NaTs2' // transient Na, soma/apical (spec 4.1)
+  | 'NaTa' // transient Na, axonal (4.2)
+  | 'NaP' // persistent Na (4.3)
+  | 'KT' // transient K (4.4)
+  | 'KP' // persistent K (4.5)
+  | 'Kv31' // Kv3.1 (4.6)
+  | 'SK' // Ca-activated K (4.7)
+  | 'Im' // M current (4.8)
+  | 'Ih' // HCN (4.9)
+  | 'CaHVA' // (4.10)
+  | 'CaLVA'; // (4.11)
 
 export type VoltageGatedName = Exclude<MechanismName, 'SK'>;
 

@@ -1,24 +1,17 @@
+import type { MechanismName } from '../mechanisms/catalogue.js';
+import type { SynapseParams } from '../mechanisms/synapses.js';
 import type { Region } from '../morphology/types.js';
 
-/**
- * A self-contained description of a compartmental cell and an experiment on it, exported by the
- * TypeScript engine so that an independent simulator (NEURON, test/validation/) can build the very
- * same cell and run the very same protocol. JSON-serialisable. Units as in the spec (µm, mV, ms,
- * S/cm², µF/cm², Ω·cm, µS, nA).
- */
-export type MechanismName =
-  | 'NaTs2' // transient Na, soma/apical (spec 4.1)
-  | 'NaTa' // transient Na, axonal (4.2)
-  | 'NaP' // persistent Na (4.3)
-  | 'KT' // transient K (4.4)
-  | 'KP' // persistent K (4.5)
-  | 'Kv31' // Kv3.1 (4.6)
-  | 'SK' // Ca-activated K (4.7)
-  | 'Im' // M current (4.8)
-  | 'Ih' // HCN (4.9)
-  | 'CaHVA' // (4.10)
-  | 'CaLVA'; // (4.11)
+export type { MechanismName } from '../mechanisms/catalogue.js';
+export type { SynapseKind, SynapseParams } from '../mechanisms/synapses.js';
 
+/**
+ * The exchange format of the NEURON oracle: a self-contained description of a compartmental cell
+ * and an experiment on it, exported by the TypeScript engine so that an independent simulator
+ * (NEURON, run_protocol.py) can build the very same cell and run the very same protocol.
+ * JSON-serialisable. Units as in the spec (µm, mV, ms, S/cm², µF/cm², Ω·cm, µS, nA). The
+ * mechanism and synapse vocabularies belong to the mechanisms and are re-exported here.
+ */
 export interface SectionDescription {
   name: string;
   region: Region;
@@ -40,24 +33,6 @@ export interface SectionDescription {
   ena?: number;
   ek?: number;
   eh?: number;
-}
-
-export type SynapseKind = 'ampa-nmda' | 'ampa' | 'gaba-a';
-
-export interface SynapseParams {
-  kind: SynapseKind;
-  /** AMPA (or GABA_A) rise/decay, ms */
-  tauRise: number;
-  tauDecay: number;
-  /** NMDA component (ampa-nmda only), ms */
-  tauRiseNmda?: number;
-  tauDecayNmda?: number;
-  /** peak conductance, µS */
-  gmax: number;
-  /** reversal, mV */
-  e: number;
-  /** [Mg]o, mM (ampa-nmda only) */
-  mg?: number;
 }
 
 export interface SynapseDescription {

@@ -56,7 +56,8 @@ const fcn: ArchitectureDef = {
  */
 const tcn: ArchitectureDef = {
   name: 'tcn',
-  description: 'stack of causal temporal convolutions (the first over the synapses), sigmoid spike head, linear voltage head',
+  description:
+    'stack of causal temporal convolutions (the first over the synapses), sigmoid spike head, linear voltage head',
   defaults: { layers: 7, width: 128, firstKernel: 54, kernel: 17, activation: 'relu' },
   build(nInputs, options) {
     const o = readOptions('tcn', options, { ...this.defaults, kernels: undefined, widths: undefined });
@@ -70,7 +71,9 @@ const tcn: ArchitectureDef = {
     }
     const widths = o.widths !== undefined ? intList(o, 'widths') : kernels.map(() => int(o, 'width'));
     if (widths.length !== kernels.length)
-      throw new Error(`tcn: 'widths' must have one entry per layer (${kernels.length}), got ${widths.length}`);
+      throw new Error(
+        `tcn: 'widths' must have one entry per layer (${kernels.length}), got ${widths.length}`,
+      );
     const layers: LayerConfig[] = kernels.map((kernel, i) =>
       i === 0
         ? { kind: 'synaptic-conv', kernel, filters: widths[i], activation }
@@ -126,15 +129,13 @@ const factored: ArchitectureDef = {
         activation: 'linear',
       },
       { kind: 'conv', kernel: 1, filters: params.width, activation: params.activation },
-      ...params.dilations.map(
-        (dilation): LayerConfig => ({
-          kind: 'conv',
-          kernel: params.taps,
-          filters: params.width,
-          activation: params.activation,
-          dilation,
-        }),
-      ),
+      ...params.dilations.map((dilation): LayerConfig => ({
+        kind: 'conv',
+        kernel: params.taps,
+        filters: params.width,
+        activation: params.activation,
+        dilation,
+      })),
     ];
     return checked('factored', params, nInputs, layers);
   },
@@ -194,7 +195,9 @@ function int(o: Record<string, unknown>, key: string, min = 1): number {
 function intList(o: Record<string, unknown>, key: string): number[] {
   const v = o[key];
   if (!Array.isArray(v) || v.length === 0 || !v.every((k) => Number.isInteger(k) && (k as number) >= 1))
-    throw new Error(`option '${key}' must be a non-empty array of positive integers, got ${JSON.stringify(v)}`);
+    throw new Error(
+      `option '${key}' must be a non-empty array of positive integers, got ${JSON.stringify(v)}`,
+    );
   return v as number[];
 }
 

@@ -18,7 +18,9 @@ export function causalTaps(x: tf.Tensor3D, w: tf.Tensor3D, dilation = 1): tf.Ten
   if (wc !== channels) throw new Error(`causal conv: input has ${channels} channels, taps expect ${wc}`);
   const outLen = len - (k - 1) * dilation;
   if (outLen < 1)
-    throw new Error(`causal conv: input of ${len} bins is shorter than the receptive field ${(k - 1) * dilation + 1}`);
+    throw new Error(
+      `causal conv: input of ${len} bins is shorter than the receptive field ${(k - 1) * dilation + 1}`,
+    );
   if (dilation === 1 && k > 1 && SKEW_RATIO * filters < channels) return skewed(x, w, outLen);
   let acc: tf.Tensor2D | null = null as tf.Tensor2D | null;
   for (let j = 0; j < k; j++) {
@@ -57,48 +59,92 @@ function skewed(x: tf.Tensor3D, w: tf.Tensor3D, outLen: number): tf.Tensor2D {
 /**
  * The same convolution over synapse events, pre-activation [B, Lout, F] with Lout = L - (k-1):
  * an event on channel s at input bin τ adds w[j, s, :] to the output at τ - j (output index; the
- * history offset k-1 cancels the tap's lag k-1-j). Forward: gather each event's k·F taps and
- * scatter-add them to their output bins; the gradient with respect to w gathers the output
- * gradient back and scatter-adds it per channel. Both directions cost events × k × F, and scatterND
- * (which sums duplicate indices) has a wasm kernel where UnsortedSegmentSum has none.
+ * history offset k-1 cancels the tap's lag k-1-j). Every (event, tap) pair that lands inside the
+ * window is one row of w (index j·nIn + s) summed into one output row, so the forward pass is a
+ * segment sum over the pairs sorted by output row, and the gradient with respect to w the segment
+ * sum of the output gradient over the pairs sorted by w row. SparseSegmentSum (which the wasm
+ * backend has) does each in one kernel; both directions cost pairs × F.
  */
 export function sparseCausalTaps(x: SynapticBatch, w: tf.Variable<tf.Rank.R3>): tf.Tensor3D {
   const [k, nIn, F] = w.shape;
   const outLen = x.length - (k - 1);
   if (outLen < 1) throw new Error(`causal conv: input of ${x.length} bins is shorter than the kernel (${k})`);
-  const E = x.channel.length;
   const rows = x.batch * outLen;
-  // target row of (event e, tap j); `rows` is a dump row for taps that fall outside the window
-  const target = new Int32Array(E * k);
+  const zeroTap = k * nIn; // a zero row appended to w: pads each segment list to its full length
+  const pairs = eventTapPairs(x, k, nIn, outLen);
+  // forward: output row <- tap rows, sorted by output row; a last pair pins the output size
+  const byRow = sortPairs(pairs.out, pairs.tap, rows);
+  const conv = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const wIn = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const byTap = sortPairs(pairs.tap, pairs.out, zeroTap + 1);
+    const fwdIdx = tf.tensor1d(withLast(byRow.values, zeroTap), 'int32');
+    const fwdSeg = tf.tensor1d(withLast(byRow.keys, rows - 1), 'int32');
+    const bwdIdx = tf.tensor1d(withLast(byTap.values, rows), 'int32');
+    const bwdSeg = tf.tensor1d(withLast(byTap.keys, zeroTap), 'int32');
+    // the gradient runs after the forward scope has ended: its index tensors must be saved
+    save([bwdIdx, bwdSeg]);
+    const taps = tf.concat([tf.reshape(wIn, [k * nIn, F]), tf.zeros([1, F])], 0);
+    const out = tf.sparse.sparseSegmentSum(taps, fwdIdx, fwdSeg); // [rows, F]
+    return {
+      value: tf.reshape(out, [x.batch, outLen, F]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [idx, seg] = saved as [tf.Tensor1D, tf.Tensor1D];
+        const dyRows = tf.concat([tf.reshape(dy, [rows, F]), tf.zeros([1, F])], 0);
+        const dTaps = tf.sparse.sparseSegmentSum(dyRows, idx, seg); // [k*nIn + 1, F]
+        return [tf.reshape(tf.slice(dTaps, [0, 0], [k * nIn, F]), [k, nIn, F])];
+      },
+    };
+  });
+  return conv(w) as tf.Tensor3D;
+}
+
+/** (tap row j·nIn + s, output row) of every event and tap whose output bin lies in the window. */
+function eventTapPairs(
+  x: SynapticBatch,
+  k: number,
+  nIn: number,
+  outLen: number,
+): { tap: Int32Array; out: Int32Array } {
+  const E = x.channel.length;
+  const tap = new Int32Array(E * k);
+  const out = new Int32Array(E * k);
+  let n = 0;
   for (let e = 0; e < E; e++) {
     const b = Math.floor(x.position[e] / x.length);
     const tau = x.position[e] - b * x.length;
     for (let j = 0; j < k; j++) {
       const t = tau - j;
-      target[e * k + j] = t >= 0 && t < outLen ? b * outLen + t : rows;
+      if (t < 0 || t >= outLen) continue;
+      tap[n] = j * nIn + x.channel[e];
+      out[n++] = b * outLen + t;
     }
   }
-  const conv = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const wIn = args[0] as tf.Tensor;
-    const save = args[1] as tf.GradSaveFunc;
-    const channelIdx = tf.tensor2d(x.channel, [E, 1], 'int32');
-    const targetIdx = tf.tensor2d(target, [E * k, 1], 'int32');
-    const targetFlat = tf.tensor1d(target, 'int32');
-    // the gradient runs after the forward scope has ended: the index tensors must be saved
-    save([channelIdx, targetFlat]);
-    const byChannel = tf.reshape(tf.transpose(wIn, [1, 0, 2]), [nIn, k * F]); // [nIn, k*F]
-    const taps = tf.reshape(tf.gather(byChannel, tf.reshape(channelIdx, [E])), [E * k, F]);
-    const out = tf.slice(tf.scatterND(targetIdx, taps, [rows + 1, F]), [0, 0], [rows, F]);
-    return {
-      value: tf.reshape(out, [x.batch, outLen, F]),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedChannel, savedTarget] = saved;
-        const dyRows = tf.concat([tf.reshape(dy, [rows, F]), tf.zeros([1, F])], 0);
-        const dTaps = tf.reshape(tf.gather(dyRows, savedTarget), [E, k * F]);
-        const dByChannel = tf.scatterND(savedChannel, dTaps, [nIn, k * F]);
-        return [tf.transpose(tf.reshape(dByChannel, [nIn, k, F]), [1, 0, 2])];
-      },
-    };
-  });
-  return conv(w) as tf.Tensor3D;
+  return { tap: tap.subarray(0, n), out: out.subarray(0, n) };
+}
+
+/** Counting sort of pairs by key (keys in [0, range)): sorted keys and their values. */
+function sortPairs(
+  keys: Int32Array,
+  values: Int32Array,
+  range: number,
+): { keys: Int32Array; values: Int32Array } {
+  const start = new Int32Array(range + 1);
+  for (let i = 0; i < keys.length; i++) start[keys[i] + 1]++;
+  for (let r = 0; r < range; r++) start[r + 1] += start[r];
+  const sortedKeys = new Int32Array(keys.length);
+  const sortedValues = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const at = start[keys[i]]++;
+    sortedKeys[at] = keys[i];
+    sortedValues[at] = values[i];
+  }
+  return { keys: sortedKeys, values: sortedValues };
+}
+
+function withLast(a: Int32Array, last: number): Int32Array {
+  const out = new Int32Array(a.length + 1);
+  out.set(a);
+  out[a.length] = last;
+  return out;
 }

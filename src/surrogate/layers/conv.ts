@@ -62,7 +62,11 @@ export const conv: LayerKind<ConvConfig> = {
           const [batch, len] = x.shape;
           const outLen = len - (c.kernel - 1) * dilationOf(c);
           const pre = causalTaps(x, w, dilationOf(c));
-          return tf.reshape(activate(tf.add(pre, b), c.activation), [batch, outLen, c.filters]) as tf.Tensor3D;
+          return tf.reshape(activate(tf.add(pre, b), c.activation), [
+            batch,
+            outLen,
+            c.filters,
+          ]) as tf.Tensor3D;
         }),
     };
   },
@@ -70,7 +74,11 @@ export const conv: LayerKind<ConvConfig> = {
   emitSequence(g, c, C, weights, x, prefix) {
     const h = (c.kernel - 1) * dilationOf(c);
     const padded = h > 0 ? g.node('Pad', [x, g.int64Init(`${prefix}_pads`, [0, 0, h, 0, 0, 0])]) : x;
-    const w = g.floatInit(`${prefix}_w`, [c.filters, C, c.kernel], toConvLayout(weights.w, c.kernel, C, c.filters));
+    const w = g.floatInit(
+      `${prefix}_w`,
+      [c.filters, C, c.kernel],
+      toConvLayout(weights.w, c.kernel, C, c.filters),
+    );
     const b = g.floatInit(`${prefix}_b`, [c.filters], weights.b);
     const y = g.node('Conv', [padded, w, b], { kernel_shape: [c.kernel], dilations: [dilationOf(c)] });
     return emitActivation(g, y, c.activation);
@@ -88,12 +96,20 @@ export const conv: LayerKind<ConvConfig> = {
     const w = g.floatInit(`${prefix}_w`, [c.kernel * C, c.filters], weights.w);
     const b = g.floatInit(`${prefix}_b`, [c.filters], weights.b);
     if (h === 0) {
-      return { out: emitActivation(g, g.node('Add', [g.node('MatMul', [x.tensor, w]), b]), c.activation), next: [] };
+      return {
+        out: emitActivation(g, g.node('Add', [g.node('MatMul', [x.tensor, w]), b]), c.activation),
+        next: [],
+      };
     }
     const row = g.node('Unsqueeze', [x.tensor, g.int64Init(`${prefix}_axis`, [1])]); // [B, 1, C]
     const full = g.node('Concat', [state[0], row], { axis: 1 }); // [B, h+1, C], oldest first
     const axis = g.int64Init(`${prefix}_axis1`, [1]);
-    const next = g.node('Slice', [full, g.int64Init(`${prefix}_s1`, [1]), g.int64Init(`${prefix}_end`, [h + 1]), axis]);
+    const next = g.node('Slice', [
+      full,
+      g.int64Init(`${prefix}_s1`, [1]),
+      g.int64Init(`${prefix}_end`, [h + 1]),
+      axis,
+    ]);
     // taps j = 0..k-1 read rows j·d (tap k-1 is the current bin)
     const taps =
       d === 1
@@ -106,6 +122,9 @@ export const conv: LayerKind<ConvConfig> = {
             g.int64Init(`${prefix}_step`, [d]),
           ]);
     const flat = g.node('Reshape', [taps, g.int64Init(`${prefix}_flat`, [0, c.kernel * C])]);
-    return { out: emitActivation(g, g.node('Add', [g.node('MatMul', [flat, w]), b]), c.activation), next: [next] };
+    return {
+      out: emitActivation(g, g.node('Add', [g.node('MatMul', [flat, w]), b]), c.activation),
+      next: [next],
+    };
   },
 };

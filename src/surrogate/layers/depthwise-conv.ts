@@ -82,7 +82,8 @@ export const depthwiseConv: LayerKind<DepthwiseConvConfig> = {
     checkKeys('depthwise-conv', c, ['kernel', 'multiplier', 'activation', 'basis']);
     if (c.basis !== undefined) {
       checkPositiveInt('depthwise-conv', 'basis', c.basis);
-      if (c.basis > c.kernel) throw new Error(`depthwise-conv: basis (${c.basis}) exceeds the kernel (${c.kernel})`);
+      if (c.basis > c.kernel)
+        throw new Error(`depthwise-conv: basis (${c.basis}) exceeds the kernel (${c.kernel})`);
     }
     checkPositiveInt('depthwise-conv', 'kernel', c.kernel);
     checkPositiveInt('depthwise-conv', 'multiplier', c.multiplier);
@@ -156,7 +157,11 @@ export const depthwiseConv: LayerKind<DepthwiseConvConfig> = {
         for (let m = 0; m < M; m++) wConv[(ch * M + m) * c.kernel + j] = taps[(j * C + ch) * M + m];
     const w = g.floatInit(`${prefix}_w`, [C * M, 1, c.kernel], wConv);
     const b = g.floatInit(`${prefix}_b`, [C * M], weights.b);
-    return emitActivation(g, g.node('Conv', [padded, w, b], { kernel_shape: [c.kernel], group: C }), c.activation);
+    return emitActivation(
+      g,
+      g.node('Conv', [padded, w, b], { kernel_shape: [c.kernel], group: C }),
+      c.activation,
+    );
   },
 
   stepState: (c, C) => (c.kernel > 1 ? [{ name: 'history', dims: [c.kernel - 1, C] }] : []),
@@ -174,7 +179,12 @@ export const depthwiseConv: LayerKind<DepthwiseConvConfig> = {
     const out = emitActivation(g, g.node('Add', [flat, b]), c.activation);
     if (c.kernel === 1) return { out, next: [] };
     const axis = g.int64Init(`${prefix}_axis1`, [1]);
-    const next = g.node('Slice', [full, g.int64Init(`${prefix}_s1`, [1]), g.int64Init(`${prefix}_end`, [c.kernel]), axis]);
+    const next = g.node('Slice', [
+      full,
+      g.int64Init(`${prefix}_s1`, [1]),
+      g.int64Init(`${prefix}_end`, [c.kernel]),
+      axis,
+    ]);
     return { out, next: [next] };
   },
 };
@@ -191,6 +201,29 @@ function basisForm(c: DepthwiseConvConfig, C: number, weights: LayerWeights, nam
   const filter = new Float32Array(k * R);
   for (let j = 0; j < k; j++) for (let r = 0; r < R; r++) filter[j * R + r] = phi[(k - 1 - j) * R + r];
   const basis = tf.keep(tf.tensor3d(filter, [k, 1, R]));
+  // the input gradient of a 'valid' correlation is the full correlation of the output gradient
+  // with the flipped filter: computed as a forward conv (wasm's Conv2DBackpropInput is far slower)
+  const flipped = new Float32Array(k * R);
+  for (let j = 0; j < k; j++) for (let r = 0; r < R; r++) flipped[(k - 1 - j) * R + r] = filter[j * R + r];
+  const transposedBasis = tf.keep(tf.tensor3d(flipped, [k, R, 1]));
+  const filterByBasis = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const series = args[0] as tf.Tensor3D;
+    return {
+      value: tf.conv1d(series, basis, 1, 'valid'),
+      gradFunc: (dy: tf.Tensor) => [
+        tf.conv1d(
+          tf.pad(dy as tf.Tensor3D, [
+            [0, 0],
+            [k - 1, k - 1],
+            [0, 0],
+          ]),
+          transposedBasis,
+          1,
+          'valid',
+        ),
+      ],
+    };
+  });
   return {
     variables: { a, b },
     apply: (x) =>
@@ -199,16 +232,18 @@ function basisForm(c: DepthwiseConvConfig, C: number, weights: LayerWeights, nam
         const outLen = len - k + 1;
         if (outLen < 1) throw new Error(`depthwise-conv: input of ${len} bins is shorter than the kernel`);
         const perChannel = tf.reshape(tf.transpose(x, [0, 2, 1]), [batch * C, len, 1]) as tf.Tensor3D;
-        const z = tf.conv1d(perChannel, basis, 1, 'valid'); // [B*C, Lout, R]
-        const byChannel = tf.reshape(
-          tf.transpose(tf.reshape(z, [batch, C, outLen, R]), [1, 0, 2, 3]),
-          [C, batch * outLen, R],
-        );
+        const z = filterByBasis(perChannel) as tf.Tensor3D; // [B*C, Lout, R]
+        const byChannel = tf.reshape(tf.transpose(tf.reshape(z, [batch, C, outLen, R]), [1, 0, 2, 3]), [
+          C,
+          batch * outLen,
+          R,
+        ]);
         const mixed = tf.matMul(byChannel, tf.transpose(a, [1, 0, 2]) as tf.Tensor3D); // [C, B*Lout, M]
-        const y = tf.reshape(
-          tf.transpose(tf.reshape(mixed, [C, batch, outLen, M]), [1, 2, 0, 3]),
-          [batch, outLen, C * M],
-        );
+        const y = tf.reshape(tf.transpose(tf.reshape(mixed, [C, batch, outLen, M]), [1, 2, 0, 3]), [
+          batch,
+          outLen,
+          C * M,
+        ]);
         return activate(tf.add(y, b), c.activation) as tf.Tensor3D;
       }),
   };

@@ -11,11 +11,11 @@
  *   - ONNX step graph: one millisecond, activations [batch, channels], state tensors [batch, ...]
  *     that start as zeros — the same computation as the sequence graph at that bin.
  * The first layer of a network reads the synapses (kinds with `readsSynapses`): in the step graph
- * its input is the sparse list of spiking synapse ids (see src/registry/manifest.ts).
+ * its input is the sparse list of spiking synapse ids (see src/core/manifest.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GraphBuilder } from '../onnx-graph.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../core/rng.js';
 
 export type Activation = 'linear' | 'relu' | 'tanh' | 'sigmoid';
 export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'tanh', 'sigmoid'];
@@ -80,7 +80,14 @@ export interface LayerKind<C extends LayerConfigBase> {
   describe(config: C, inChannels: number): string;
   tf(config: C, inChannels: number, weights: LayerWeights, name: string): TfLayer;
   /** sequence graph: x [B, C, T] (or [B, nInputs, T] of 0/1 spikes) -> [B, F, T], from rest */
-  emitSequence(g: GraphBuilder, config: C, inChannels: number, weights: LayerWeights, x: string, prefix: string): string;
+  emitSequence(
+    g: GraphBuilder,
+    config: C,
+    inChannels: number,
+    weights: LayerWeights,
+    x: string,
+    prefix: string,
+  ): string;
   stepState(config: C, inChannels: number): StepState[];
   /**
    * step graph: one millisecond of input -> [B, F], reading `state` (input tensor names, in

@@ -82,7 +82,11 @@ export const synapticConv: LayerKind<SynapticConvConfig> = {
   emitSequence(g, c, nIn, weights, x, prefix) {
     const padded =
       c.kernel > 1 ? g.node('Pad', [x, g.int64Init(`${prefix}_pads`, [0, 0, c.kernel - 1, 0, 0, 0])]) : x;
-    const w = g.floatInit(`${prefix}_w`, [c.filters, nIn, c.kernel], toConvLayout(weights.w, c.kernel, nIn, c.filters));
+    const w = g.floatInit(
+      `${prefix}_w`,
+      [c.filters, nIn, c.kernel],
+      toConvLayout(weights.w, c.kernel, nIn, c.filters),
+    );
     const b = g.floatInit(`${prefix}_b`, [c.filters], weights.b);
     return emitActivation(g, g.node('Conv', [padded, w, b], { kernel_shape: [c.kernel] }), c.activation);
   },
@@ -103,8 +107,18 @@ export const synapticConv: LayerKind<SynapticConvConfig> = {
     const queue = g.node('Pad', [state[0], g.int64Init(`${prefix}_queue_pads`, [0, 0, 0, 0, 1, 0])]);
     const total = g.node('Add', [byLagNow, queue]);
     const axis = g.int64Init(`${prefix}_axis1`, [1]);
-    const now = g.node('Slice', [total, g.int64Init(`${prefix}_s0`, [0]), g.int64Init(`${prefix}_e1`, [1]), axis]);
-    const next = g.node('Slice', [total, g.int64Init(`${prefix}_s1`, [1]), g.int64Init(`${prefix}_ek`, [k]), axis]);
+    const now = g.node('Slice', [
+      total,
+      g.int64Init(`${prefix}_s0`, [0]),
+      g.int64Init(`${prefix}_e1`, [1]),
+      axis,
+    ]);
+    const next = g.node('Slice', [
+      total,
+      g.int64Init(`${prefix}_s1`, [1]),
+      g.int64Init(`${prefix}_ek`, [k]),
+      axis,
+    ]);
     const flat = g.node('Reshape', [now, g.int64Init(`${prefix}_row`, [0, F])]);
     return { out: emitActivation(g, g.node('Add', [flat, b]), c.activation), next: [next] };
   },
@@ -114,8 +128,7 @@ export const synapticConv: LayerKind<SynapticConvConfig> = {
 export function toConvLayout(w: Float32Array, k: number, C: number, F: number): Float32Array {
   const out = new Float32Array(w.length);
   for (let j = 0; j < k; j++)
-    for (let c = 0; c < C; c++)
-      for (let f = 0; f < F; f++) out[(f * C + c) * k + j] = w[(j * C + c) * F + f];
+    for (let c = 0; c < C; c++) for (let f = 0; f < F; f++) out[(f * C + c) * k + j] = w[(j * C + c) * F + f];
   return out;
 }
 

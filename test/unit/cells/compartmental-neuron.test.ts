@@ -2,8 +2,8 @@ import { describe, it, expect } from '@jest/globals';
 import { CompartmentalNeuron } from '../../../src/reference/cells/compartmental-neuron.js';
 import { l5pcModel } from '../../../src/reference/cells/l5pc-biophysics.js';
 import { SpikeDetector } from '../../../src/reference/cells/spike-detector.js';
-import { NeuronInputError, type BinOutput } from '../../../src/reference/neuron.js';
-import { labelBin } from '../../../src/reference/conventions.js';
+import { NeuronInputError, type BinOutput } from '../../../src/core/neuron.js';
+import { labelBin } from '../../../src/core/conventions.js';
 import { branchedTree } from '../cable/small-trees.js';
 
 describe('SpikeDetector (spec §9.2)', () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect, afterAll } from '@jest/globals';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
@@ -97,6 +97,22 @@ describe('parallel dataset generation', () => {
     expect(await datasetBytes(out)).toEqual(await datasetBytes(whole));
   });
 
+  it('writes the same bytes for the same seed, whenever it runs (no HDF5 timestamps)', async () => {
+    const a = join(dir, 'first');
+    const b = join(dir, 'second');
+    mkdirSync(a);
+    mkdirSync(b);
+    const run = (folder: string) =>
+      generateDataset({ ...base, trials: 2, out: join(folder, 'same.h5'), workers: 0, commandLine: 'same' });
+    await run(a);
+    // HDF5 object times have 1-s resolution: without the clearing, the second file would differ
+    await new Promise((r) => setTimeout(r, 1100));
+    await run(b);
+    const first = readFileSync(join(a, 'same.h5'));
+    expect(first.length).toBeGreaterThan(1000);
+    expect(readFileSync(join(b, 'same.h5')).equals(first)).toBe(true);
+  });
+
   it('rejects bad options with a message naming the problem', async () => {
     const out = join(dir, 'bad.h5');
     await expect(generateDataset({ ...base, cell: 'nope', out })).rejects.toThrow(
@@ -109,6 +125,9 @@ describe('parallel dataset generation', () => {
     await expect(generateDataset({ ...base, workers: 1.5, out })).rejects.toThrow(/workers/);
     await expect(generateDataset({ ...base, out: join(dir, 'missing', 'x.h5') })).rejects.toThrow(
       /does not exist/,
+    );
+    await expect(generateDataset({ ...base, out: join(dir, 'x.json') })).rejects.toThrow(
+      /x\.json must end in \.h5/,
     );
   });
 

@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { GIVEN_INPUTS } from '../../../src/core/input-record.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,11 +53,11 @@ describe('TrialRunner on an L5PC of a given morphology, with dendritic voltages'
   it('replays given inputs exactly and names out-of-range synapse ids', () => {
     const r = runner(true);
     const drawn = r.run(4);
-    const again = r.runGiven({ exc: drawn.exc, inh: drawn.inh, seed: 4, generator: { preset: 'given' } });
+    const again = r.runGiven({ exc: drawn.exc, inh: drawn.inh, seed: 4, generator: GIVEN_INPUTS });
     expect(Array.from(again.somaVoltage)).toEqual(Array.from(drawn.somaVoltage));
     expect(Array.from(again.dendriticVoltage!)).toEqual(Array.from(drawn.dendriticVoltage!));
     const bad = { times: Int32Array.of(0, 5), ids: Int32Array.of(1, r.nExc) };
-    expect(() => r.runGiven({ exc: bad, inh: drawn.inh, seed: 0, generator: {} })).toThrow(
+    expect(() => r.runGiven({ exc: bad, inh: drawn.inh, seed: 0, generator: GIVEN_INPUTS })).toThrow(
       new RegExp(`excitatory input spike 1: synapse id ${r.nExc} is outside \\[0, ${r.nExc}\\)`),
     );
   });

@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { simulateTrial, trialSpikeTimes } from '../../../src/dataset/simulate-trial.js';
 import { integrateAndFireBatch } from '../../../src/reference/integrate-and-fire/batch.js';
-import { spikeLabels } from '../../../src/reference/conventions.js';
+import { spikeLabels } from '../../../src/core/conventions.js';
 
 describe('one trial', () => {
   it('drops a spike in the last bin only under the I&F spike-bin convention', () => {

@@ -14,7 +14,7 @@ import {
 } from '../../../src/surrogate/architectures/spec.js';
 import { selectBackend } from '../../../src/surrogate/backend.js';
 import { TfNetwork, initialWeights } from '../../../src/surrogate/network.js';
-import { Rng } from '../../../src/surrogate/rng.js';
+import { Rng } from '../../../src/core/rng.js';
 
 const N_INPUTS = 10;
 const T = 260;

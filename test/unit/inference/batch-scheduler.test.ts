@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ModelRegistry } from '../../../src/registry/registry.js';
 import { StepModel } from '../../../src/inference/step-model.js';
 import { BatchScheduler } from '../../../src/inference/batch-scheduler.js';
-import { flattenBins, findBadSynapse } from '../../../src/inference/flat-bins.js';
+import { flattenBins } from '../../../src/core/spikes.js';
 import { tinyModelReference, writeTinyModel } from '../../fixtures/tiny-step-model.js';
 
 function randomBins(seed: number, count: number, nExc: number, nInh: number) {
@@ -83,14 +83,5 @@ describe('BatchScheduler on a hand-built step graph', () => {
     expect(second.firstBin).toBe(40);
     const want = tinyModelReference(bins).voltage.slice(40);
     Array.from(second.voltage).forEach((v, i) => expect(v).toBeCloseTo(want[i], 3));
-  });
-
-  it('finds out-of-range synapse ids', () => {
-    expect(findBadSynapse(flattenBins([{ exc: [7] }, { inh: [3] }]), 8, 4)).toBeNull();
-    expect(findBadSynapse(flattenBins([{ exc: [1] }, { exc: [8] }]), 8, 4)).toEqual({
-      bin: 1,
-      text: 'excitatory id 8 is not in [0, 8)',
-    });
-    expect(findBadSynapse(flattenBins([{ inh: [4] }]), 8, 4)?.bin).toBe(0);
   });
 });

@@ -1,12 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
-import {
-  binOffsets,
-  drawPatternParams,
-  PatternGenerator,
-  spikeProbability,
-} from '../../../src/inputs/paper-pattern.js';
+import { binOffsets } from '../../../src/core/spikes.js';
+import { drawPatternParams, PatternGenerator, spikeProbability } from '../../../src/inputs/paper-pattern.js';
 import { ifPaperInputs, l5pcPaperInputs } from '../../../src/inputs/presets.js';
-import { Rng } from '../../../src/inputs/rng.js';
+import { Rng } from '../../../src/core/rng.js';
 
 describe('paper input generator', () => {
   it('draws hold, σ and counts inside the I&F ranges (§7, §8.1–8.2)', () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { Rng } from '../../../src/inputs/rng.js';
+import { Rng } from '../../../src/core/rng.js';
 import {
   convolveSameDirect,
   gaussianWindow,

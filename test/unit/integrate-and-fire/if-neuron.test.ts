@@ -2,8 +2,8 @@ import { describe, it, expect } from '@jest/globals';
 import { integrateAndFireBatch } from '../../../src/reference/integrate-and-fire/batch.js';
 import { IntegrateAndFireNeuron } from '../../../src/reference/integrate-and-fire/if-neuron.js';
 import { IF_REST_MV } from '../../../src/reference/integrate-and-fire/parameters.js';
-import { NeuronInputError, type BinOutput } from '../../../src/reference/neuron.js';
-import { Rng } from '../../../src/inputs/rng.js';
+import { NeuronInputError, type BinOutput } from '../../../src/core/neuron.js';
+import { Rng } from '../../../src/core/rng.js';
 import { TrialRunner } from '../../../src/dataset/simulate-trial.js';
 
 /** Random 0/1 trains whose rate drifts, so that the neuron alternates between silence and bursts. */

@@ -94,7 +94,8 @@ describe('wire codec', () => {
     expect(codeOf(() => decodeClient('[1,2'))).toBe('BAD_FRAME');
     expect(codeOf(() => decodeClient('[]'))).toBe('UNKNOWN_MESSAGE');
     expect(codeOf(() => decodeClient('{"open":{"model":"a"},"close":{}}'))).toBe('UNKNOWN_MESSAGE');
-    expect(codeOf(() => decodeClient('{"open":{"model":""}}'))).toBe('BAD_OPEN');
+    expect(codeOf(() => decodeClient('{"open":{"model":7}}'))).toBe('BAD_OPEN');
+    expect(decodeClient('{"open":{}}')).toEqual({ open: { model: '', reference: false, clock: 'ASAP' } });
     expect(codeOf(() => decodeClient('{"open":{"model":"a","reference":"yes"}}'))).toBe('BAD_OPEN');
     expect(codeOf(() => decodeClient('{"inputChunk":{"firstBin":-1,"bins":[]}}'))).toBe('BIN_ORDER');
     expect(codeOf(() => decodeClient('{"inputChunk":{"firstBin":0,"bins":[{"exc":["3"]}]}}'))).toBe(

@@ -3,7 +3,7 @@
  * - (number of distinct inh ids) of bin k, it spikes when that count is >= 3, and it reports bin k
  * only after stepping bin k + 1 (outputDelay 1), like the compartmental cells.
  */
-import type { BinOutput, Neuron, NeuronSnapshot } from '../../../src/reference/neuron.js';
+import type { BinOutput, Neuron, NeuronSnapshot } from '../../../src/core/neuron.js';
 
 export function fakeVoltage(bin: { exc?: ArrayLike<number>; inh?: ArrayLike<number> }): number {
   return -70 + new Set(Array.from(bin.exc ?? [])).size - new Set(Array.from(bin.inh ?? [])).size;

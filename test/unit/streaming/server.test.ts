@@ -6,12 +6,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { startServer, type RunningServer } from '../../../src/streaming/server.js';
+import { Test } from '@nestjs/testing';
+import { listen, serverModule, type RunningServer } from '../../../src/streaming/server.js';
+import { ReferenceLauncher } from '../../../src/streaming/reference-launcher.js';
 import { NeurotwinClient, NeurotwinError, type OutputChunkMsg } from '../../../clients/sdk/index.js';
 import { decodeServer, encodeClientBinary } from '../../../proto/codec.js';
 import type { ErrorMsg, ServerMessage } from '../../../proto/messages.js';
 import { tinyModelReference, writeTinyModel } from '../../fixtures/tiny-step-model.js';
 import { FakeNeuron, fakeVoltage } from './fake-neuron.js';
+import { DEFAULT_REFRACTORY_MS, detectSpikeEvents } from '../../../src/surrogate/spike-events.js';
 
 const N_EXC = 8;
 const N_INH = 4;
@@ -91,17 +94,22 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nt-srv-'));
     writeTinyModel(dir, { id: 'tiny', nExc: N_EXC, nInh: N_INH, neuron: 'fake' });
-    server = await startServer({
-      modelsDir: dir,
-      port: 0,
-      host: '127.0.0.1',
-      logLevels: ['error'],
-      maxSessions: 3,
-      maxFrameBytes: 4096,
-      maxBinsPerChunk: 200,
-      preferWorker: false,
-      neuronFactory: async () => () => new FakeNeuron(N_EXC, N_INH),
-    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        serverModule({
+          modelsDir: dir,
+          maxSessions: 3,
+          maxFrameBytes: 4096,
+          maxBinsPerChunk: 200,
+          defaultModel: 'tiny',
+        }),
+      ],
+    })
+      .overrideProvider(ReferenceLauncher)
+      .useValue(new ReferenceLauncher(() => new FakeNeuron(N_EXC, N_INH), false))
+      .compile();
+    const app = moduleRef.createNestApplication({ logger: ['error'] });
+    server = await listen(app, { port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
     await server.close();
@@ -111,7 +119,7 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
   it('answers /health and /models', async () => {
     const base = `http://127.0.0.1:${server.port}`;
     const health = (await (await fetch(`${base}/health`)).json()) as { status: string; models: number };
-    expect(health).toMatchObject({ status: 'ok', models: 1 });
+    expect(health).toMatchObject({ status: 'ok', models: 1, defaultModel: 'tiny' });
     const models = (await (await fetch(`${base}/models`)).json()) as {
       id: string;
       inputs: { nExc: number };
@@ -119,6 +127,14 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
     expect(models.map((m) => m.id)).toEqual(['tiny']);
     expect(models[0].inputs.nExc).toBe(N_EXC);
   });
+
+  /** The streamed spike flags: the bins where a predicted spike event starts. */
+  const eventFlags = (prob: number[]): boolean[] => {
+    const flags = prob.map(() => false);
+    for (const k of detectSpikeEvents(prob, { threshold: 0.5, refractoryBins: DEFAULT_REFRACTORY_MS }))
+      flags[k] = true;
+    return flags;
+  };
 
   for (const binary of [true, false]) {
     it(`streams surrogate and aligned reference outputs (${binary ? 'protobuf' : 'JSON'} frames)`, async () => {
@@ -138,7 +154,11 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
       v.values.forEach((x, i) => expect(x).toBeCloseTo(want.voltage[i], 3));
       concat(sur, 'spikeProb').values.forEach((p, i) => expect(p).toBeCloseTo(want.spikeProb[i], 4));
       const spikes = sur.flatMap((c) => Array.from(c.spike, Boolean));
-      expect(spikes).toEqual(want.spikeProb.map((p) => p >= 0.5));
+      // one event per upward crossing of the threshold, 3 ms dead time (no spikeEvents: the default)
+      const flags = eventFlags(want.spikeProb);
+      expect(flags.filter(Boolean).length).toBeGreaterThan(0);
+      expect(flags.filter(Boolean).length).toBeLessThan(want.spikeProb.filter((p) => p >= 0.5).length);
+      expect(spikes).toEqual(flags);
       const rv = concat(ref, 'voltage');
       // bins arrive once each, in order: each chunk starts where the previous ended
       let expectFirst = 0;
@@ -171,6 +191,11 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
     const unknown = await s.nextError();
     expect(unknown.code).toBe('UNKNOWN_MODEL');
     expect(unknown.message).toContain('tiny');
+    s.send(JSON.stringify({ open: {} }));
+    const opened = await s.next();
+    expect('opened' in opened && opened.opened.model.id).toBe('tiny');
+    s.send(JSON.stringify({ close: {} }));
+    expect('closed' in (await s.next())).toBe(true);
     s.send(JSON.stringify({ open: { model: 'tiny', clock: 'sometimes' } }));
     expect((await s.nextError()).code).toBe('BAD_OPEN');
     s.send(JSON.stringify({ open: { model: 'tiny' } }));
@@ -217,6 +242,8 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
     expect((refused as NeurotwinError).code).toBe('TOO_MANY_SESSIONS');
     await clients[0].close();
     await expect(clients[3].open({ model: 'tiny' })).resolves.toMatchObject({ model: { id: 'tiny' } });
+    // close before disconnecting: the server frees a slot on close at once, on a disconnect later
+    for (const c of clients.slice(1)) await c.close();
     for (const c of clients) c.disconnect();
   });
 

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { causalTaps, sparseCausalTaps } from '../../../src/surrogate/layers/causal-taps.js';
 import { selectBackend } from '../../../src/surrogate/backend.js';
-import { Rng } from '../../../src/surrogate/rng.js';
+import { Rng } from '../../../src/core/rng.js';
 
 function randomArray(n: number, rng: Rng): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal());
@@ -76,9 +76,7 @@ describe('causal taps (the conv kinds’ tfjs arithmetic)', () => {
     const run = (sparse: boolean): { value: number; y: Float32Array; dw: Float32Array } => {
       let y = new Float32Array(0);
       const { value, grads } = tf.variableGrads(() => {
-        const out = sparse
-          ? sparseCausalTaps(batch, w)
-          : tf.reshape(causalTaps(dense, w), [B, L - k + 1, F]);
+        const out = sparse ? sparseCausalTaps(batch, w) : tf.reshape(causalTaps(dense, w), [B, L - k + 1, F]);
         y = new Float32Array(out.dataSync());
         return tf.sum(tf.mul(tf.tanh(out), target)) as tf.Scalar;
       }, [w]);
@@ -95,7 +93,9 @@ describe('causal taps (the conv kinds’ tfjs arithmetic)', () => {
 
   it('rejects an input shorter than the receptive field or with the wrong channel count', () => {
     const w = tf.zeros([5, 2, 1]) as tf.Tensor3D;
-    expect(() => causalTaps(tf.zeros([1, 4, 2]) as tf.Tensor3D, w)).toThrow(/shorter than the receptive field/);
+    expect(() => causalTaps(tf.zeros([1, 4, 2]) as tf.Tensor3D, w)).toThrow(
+      /shorter than the receptive field/,
+    );
     expect(() => causalTaps(tf.zeros([1, 8, 3]) as tf.Tensor3D, w)).toThrow(/3 channels/);
   });
 });

@@ -7,7 +7,7 @@ import {
   tprAtFpr,
   type ScoredTrial,
 } from '../../../src/surrogate/metrics.js';
-import { Rng } from '../../../src/surrogate/rng.js';
+import { Rng } from '../../../src/core/rng.js';
 
 /** Mann–Whitney form of the AUC: P(score_pos > score_neg) + 0.5 P(equal), over all pairs. */
 function slowAuc(scores: number[], labels: number[]): number {

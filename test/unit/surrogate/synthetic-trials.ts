@@ -1,5 +1,6 @@
 import type { Trial } from '../../../src/dataset/trial.js';
-import { Rng } from '../../../src/surrogate/rng.js';
+import { GIVEN_INPUTS } from '../../../src/core/input-record.js';
+import { Rng } from '../../../src/core/rng.js';
 
 /**
  * Test data with a known answer: Bernoulli input spikes through a fixed linear filter
@@ -68,7 +69,7 @@ export function syntheticTrials(
       somaVoltage: v,
       spikeTimes: Float64Array.from(spikes),
       spikeLabels: labels,
-      generator: { kind: 'synthetic-linear-threshold', rate, tau },
+      generator: GIVEN_INPUTS,
     });
   }
   return trials;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { Rng, mix32 } from '../../../src/inputs/rng.js';
+import { Rng, mix32 } from '../../../src/core/rng.js';
 
 /** The same generator written independently in Python (a cross-language determinism check). */
 const PYTHON_XOSHIRO = `
@@ -78,6 +78,34 @@ describe('Rng', () => {
       expect(rng.bernoulli(0)).toBe(false);
       expect(rng.bernoulli(1)).toBe(true);
     }
+  });
+
+  it('draws standard normal deviates and integers in [lo, hi)', () => {
+    const rng = new Rng(11);
+    const n = 40000;
+    let sum = 0;
+    let sumSq = 0;
+    for (let i = 0; i < n; i++) {
+      const z = rng.normal();
+      sum += z;
+      sumSq += z * z;
+    }
+    expect(Math.abs(sum / n)).toBeLessThan(4 / Math.sqrt(n));
+    expect(Math.abs(sumSq / n - 1)).toBeLessThan(4 * Math.sqrt(2 / n));
+    const seen = new Set<number>();
+    for (let i = 0; i < 2000; i++) seen.add(rng.int(-3, 4));
+    expect([...seen].sort((a, b) => a - b)).toEqual([-3, -2, -1, 0, 1, 2, 3]);
+  });
+
+  it('resumes the same stream from a saved state, including a cached normal deviate', () => {
+    const rng = new Rng(5);
+    rng.normal(); // leaves the second deviate of the pair cached
+    const saved = JSON.parse(JSON.stringify(rng.getState())) as ReturnType<Rng['getState']>;
+    const expected = [rng.normal(), rng.normal(), rng.uniform(), rng.nextUint32()];
+    const resumed = new Rng(999);
+    resumed.setState(saved);
+    expect([resumed.normal(), resumed.normal(), resumed.uniform(), resumed.nextUint32()]).toEqual(expected);
+    expect(() => resumed.setState({ s: [1, 2, 3], spareNormal: null })).toThrow(/4 integer words/);
   });
 
   it('rejects bad seeds and bounds', () => {

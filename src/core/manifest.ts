@@ -35,6 +35,23 @@ export interface ModelMetrics {
   explainedVariance: number;
   scoredTrials: number;
   scoredBins: number;
+  /** predicted spike events against the reference's spikes, ±toleranceMs, one to one */
+  spikeTiming?: {
+    predictedSpikes: number;
+    referenceSpikes: number;
+    precision: number;
+    recall: number;
+    toleranceMs: number;
+  };
+}
+
+export interface LearningCurvePoint {
+  simulatedHours: number;
+  trainTrials: number;
+  epochs: number;
+  spikeAuc: number;
+  somaRmse: number;
+  data: string;
 }
 
 export interface ModelManifest {
@@ -47,8 +64,12 @@ export interface ModelManifest {
   outputs: { spikeProb: string; voltage: string };
   /** receptive field in ms (bins of history the output depends on, current bin included) */
   receptiveField: number;
-  /** spike flag threshold on spike_prob used when streaming */
+  /**
+   * streamed spike events: a bin starts a predicted spike when spike_prob crosses this threshold
+   * upwards at least spikeEvents.refractoryMs after the previous one
+   */
   spikeThreshold: number;
+  spikeEvents?: { refractoryMs: number; rule: string; calibration: string };
   step: {
     /** the step graph's input form (absent: 'input', dense) */
     input?: 'input' | 'active';
@@ -64,8 +85,31 @@ export interface ModelManifest {
     backend: string;
     commands: string[];
     dataSeeds: Record<string, number>;
+    /** training trials and simulated hours; for compartmental cells the data's integrator */
+    trials?: number;
+    simulatedHours?: number;
+    meanEventsPerMs?: number;
+    integrationMethod?: string;
+    dtMs?: number;
+    morphology?: string;
+    /** wall seconds of all epochs run */
+    wallSeconds?: number;
   };
   /** `dataCommand` generated the test data, `command` scored the model on it */
   metrics?: { test: ModelMetrics; data: string; dataCommand?: string; command: string };
+  /** test figures of the model as its training data grew (one point per amount of data) */
+  learningCurve?: LearningCurvePoint[];
+  /** streaming cost of one millisecond, measured by `evaluate --write-card` */
+  stepCost?: {
+    flops: number;
+    microseconds: number;
+    activeSynapses: number;
+    stateFloats: number;
+    command: string;
+  };
+  /** the default twin of its neuron: what a client gets when it names the neuron */
+  default?: boolean;
+  /** figures on input families outside the training statistics */
+  outOfDistribution?: { family: string; description: string; metrics: ModelMetrics }[];
   createdAt: string;
 }

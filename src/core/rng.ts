@@ -1,7 +1,9 @@
 /**
- * Seeded pseudo-random numbers: xoshiro128** (Blackman & Vigna) with its 128-bit state filled by
- * splitmix32 from a 32-bit seed. Pure 32-bit integer arithmetic (Math.imul, >>>), so a seed gives the
- * same stream on every machine and Node version.
+ * The one seeded random number generator of the project (input patterns, trial seeds, surrogate
+ * initialisation and training windows): xoshiro128** (Blackman & Vigna) with its 128-bit state filled
+ * by splitmix32 from a 32-bit seed. Pure 32-bit integer arithmetic (Math.imul, >>>), so a seed gives
+ * the same stream on every machine and Node version. The full state can be saved and restored, so a
+ * training run resumed from a checkpoint draws what it would have drawn.
  */
 
 /** One splitmix32 output for state `x`; also used to hash seeds. */
@@ -19,12 +21,20 @@ export function checkSeed(seed: number, what = 'seed'): void {
   }
 }
 
+/** Saved generator state (JSON-serialisable): the four xoshiro words and the cached normal deviate. */
+export interface RngState {
+  s: number[];
+  spareNormal: number | null;
+}
+
 const TWO_POW_M32 = 2 ** -32;
 const TWO_POW_M53 = 2 ** -53;
 
 export class Rng {
   /** xoshiro128 state; an Int32Array keeps the words unboxed in V8 */
   private readonly s = new Int32Array(4);
+  /** second value of the last Box–Muller pair, returned by the next normal() */
+  private spareNormal: number | null = null;
 
   constructor(seed: number) {
     checkSeed(seed);
@@ -103,14 +113,40 @@ export class Rng {
     return (this.nextUint32() >>> 11) * 2 ** -21 < scaled - whole;
   }
 
+  /** Uniform integer in [lo, hi) (integers, lo < hi). */
+  int(lo: number, hi: number): number {
+    return lo + this.uniformInt(hi - lo);
+  }
+
+  /** Standard normal deviate (Box–Muller on two uniform() draws, both values used). */
+  normal(): number {
+    if (this.spareNormal !== null) {
+      const v = this.spareNormal;
+      this.spareNormal = null;
+      return v;
+    }
+    const u = 1 - this.uniform(); // (0, 1]: log stays finite
+    const r = Math.sqrt(-2 * Math.log(u));
+    const a = 2 * Math.PI * this.uniform();
+    this.spareNormal = r * Math.sin(a);
+    return r * Math.cos(a);
+  }
+
   /** Exponential with the given mean (inverse CDF on a (0, 1] uniform). */
   exponential(mean: number): number {
     return -mean * Math.log(1 - this.uniform());
   }
 
-  /** Full state, for snapshots. */
-  state(): [number, number, number, number] {
-    return [this.s[0] >>> 0, this.s[1] >>> 0, this.s[2] >>> 0, this.s[3] >>> 0];
+  /** Full state, for snapshots and checkpoints. */
+  getState(): RngState {
+    return { s: Array.from(this.s, (w) => w >>> 0), spareNormal: this.spareNormal };
+  }
+
+  setState(state: RngState): void {
+    if (!Array.isArray(state.s) || state.s.length !== 4 || !state.s.every((w) => Number.isInteger(w)))
+      throw new Error('RNG state must hold 4 integer words');
+    for (let i = 0; i < 4; i++) this.s[i] = state.s[i] | 0;
+    this.spareNormal = state.spareNormal;
   }
 }
 

@@ -1,0 +1,48 @@
+/**
+ * The one atomic file writer: readers see either the old content or the complete new one, never a
+ * partial file. The data goes to a temporary name in the same folder (same file system, so the
+ * rename is atomic) and is renamed over the target; on any failure the temporary file is removed and
+ * the error names the target and the problem in one line. The folder must exist: a missing folder is
+ * reported, not created, so a typo in an output path does not grow a directory tree.
+ */
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Temporary files of interrupted writes end in this (`<target>.tmp-<pid>-<random>`). */
+export const TEMP_MARK = '.tmp-';
+
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const folder = dirname(file);
+  if (!existsSync(folder)) throw new Error(`cannot write ${file}: folder ${folder} does not exist`);
+  if (!statSync(folder).isDirectory()) throw new Error(`cannot write ${file}: ${folder} is not a folder`);
+  const temp = `${file}${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, file);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw new Error(`cannot write ${file}: ${describeFsError(err)}`);
+  }
+}
+
+/** A file-system error as a short phrase ("permission denied", ...) instead of a raw errno line. */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'ENOTDIR':
+      return 'a part of the path is not a folder';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EROFS':
+      return 'read-only file system';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}
