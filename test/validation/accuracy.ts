@@ -19,7 +19,7 @@ import { detectSpikePeaks, SPIKE_TOLERANCE_MS, type EngineRunner } from './cases
 import { matchSpikes } from './compare.js';
 
 /**
- * CVode tolerances of the ground truth. Measured (accuracy.test.ts checks it on a short run): these
+ * CVode tolerances of the ground truth. Measured (cvode-accuracy.test.ts checks it on a short run): these
  * leave ~5e-5 mV subthreshold and the same spike times as tolerances 100× tighter, three orders of
  * magnitude below the differences between integrator settings.
  */
@@ -130,11 +130,11 @@ export function pooled(t: AccuracyTally): PooledFigures {
 }
 
 /**
- * Figures where two settings that compute the same thing may differ by rounding: a setting ties
- * the baseline within these (the engine's backward Euler 0.025 equals NEURON's to ~1e-6 mV).
+ * Rounding-level ties only: two simulators that compute the same thing (the engine's backward Euler
+ * 0.025 and NEURON's, equal to ~1e-6 mV) tie within these; any real difference counts.
  */
-const TIE_MS = 1e-3;
-const TIE_MV = 1e-3;
+const TIE_MS = 1e-5;
+const TIE_MV = 1e-5;
 
 /** Which pooled figures of `f` are worse than the baseline's (empty: it agrees at least as well). */
 export function worseThan(f: PooledFigures, baseline: PooledFigures): string[] {
