@@ -4,10 +4,8 @@
  * These make the oracle trustworthy before it is used to judge the TypeScript engine.
  */
 import { describe, it, expect } from '@jest/globals';
-import type {
-  ProtocolDescription,
-  SynapseParams,
-} from '../../src/reference/neuron-oracle/exchange-format.js';
+import type { ProtocolDescription } from '../../src/reference/neuron-oracle/exchange-format.js';
+import type { SynapseParams } from '../../src/reference/mechanisms/catalogue.js';
 import { AMPA_NMDA, GABA_A } from '../../src/reference/mechanisms/synapses.js';
 import { neuronAvailable, neuronGateTables, runNeuron } from '../../src/reference/neuron-oracle/oracle.js';
 import { SPEC_GATE_TABLE, SPEC_GATE_VOLTAGES, printedHalfUlp } from './spec-gate-table.js';

@@ -3,8 +3,7 @@
  * exactly as the engine uses them. Built from a biophysics recipe (../cells/l5pc.ts) or from a
  * CellDescription (../cells/from-description.ts); exported to NEURON by ../cells/describe.ts.
  */
-import type { MechanismName } from '../mechanisms/catalogue.js';
-import type { SynapseParams } from '../mechanisms/synapses.js';
+import type { MechanismName, SynapseParams } from '../mechanisms/catalogue.js';
 import type { CompartmentTree } from './compartment-tree.js';
 
 export interface CaShellModel {

@@ -1,12 +1,14 @@
 /**
- * One voltage-gated channel type over all the nodes that carry it, struct-of-arrays:
- * node indices, ḡ·A products, gate states. Two jobs per substep (spec §6.2):
+ * One voltage-gated channel type over all the nodes that carry it, struct-of-arrays: node indices,
+ * ḡ·A products, gate states (member k of lane l at k·lanes + l). Two jobs per substep (spec §6.2):
  *   - add its current I = ḡA·Π x^p·(V − E) [nA] and slope G = ḡA·Π x^p [µS] at the present V
  *     (Ca channels also add their current density to i_Ca and its slope, for the Ca shell);
  *   - advance the gates by exponential Euler at the new V: x ← x∞ + (x − x∞)·e^(−dt/τ).
  */
 import type { ChannelDefinition, ChannelIon, GateDefinition } from '../mechanisms/rate-helpers.js';
 import { channelTable, type VoltageGrid } from './gate-table.js';
+import type { Mechanism } from './mechanism.js';
+import { laneSlots, repeatPerLane, type CaIon, type Membrane } from './membrane.js';
 
 export type RateEvaluation = 'table' | 'exact';
 
@@ -27,21 +29,26 @@ function power(x: number, p: number): number {
   }
 }
 
-export class ChannelPopulation {
+export class ChannelPopulation implements Mechanism {
   readonly name: string;
   readonly isCa: boolean;
   readonly ion: ChannelIon;
   readonly nGates: number;
   readonly count: number;
+  /** trials stepped in lockstep */
+  readonly lanes: number;
   /** node index of each member */
   readonly nodes: Int32Array;
-  /** ḡ·A·1e-2, µS */
-  readonly gA: Float64Array;
-  /** ḡ, S/cm² */
+  /** ḡ, S/cm², per member */
   readonly gbar: Float64Array;
-  /** gate states; gate 1 is empty for one-gate channels */
+  /** gate states per slot (member k of lane l: k·lanes + l); gate 1 is empty for one-gate channels */
   readonly gate0: Float64Array;
   readonly gate1: Float64Array;
+  /** node-lane index of each slot (membrane.ts laneSlots) */
+  private readonly slots: Int32Array;
+  /** ḡ·A·1e-2 (µS) and ḡ (S/cm²) per slot */
+  private readonly gA: Float64Array;
+  private readonly gbarSlot: Float64Array;
   private readonly p0: number;
   private readonly p1: number;
   private readonly defs: readonly GateDefinition[];
@@ -51,6 +58,10 @@ export class ChannelPopulation {
   private readonly invStep: number;
   private readonly exact: boolean;
   private readonly dt: number;
+  /** reversal per node and lane, mV (for Ca channels: the live E_Ca of the Ca ion) */
+  private readonly e: Float64Array;
+  private readonly iCa: Float64Array;
+  private readonly gCa: Float64Array;
 
   constructor(
     def: ChannelDefinition,
@@ -58,26 +69,44 @@ export class ChannelPopulation {
     nodes: Int32Array,
     gbar: Float64Array,
     area: Float64Array,
-    /** reversal per node, mV (for Ca channels: the live E_Ca array) */
-    private readonly e: Float64Array,
-    dt: number,
+    /** reversal per node and lane, mV (ignored for Ca channels, which take E_Ca of `ca`) */
+    e: Float64Array,
+    private readonly membrane: Membrane,
+    /** the Ca ion (required for Ca channels) */
+    ca: CaIon | null,
     rates: RateEvaluation,
     grid: VoltageGrid,
   ) {
     if (def.gates.length < 1 || def.gates.length > 2) {
       throw new RangeError(`channel ${def.name}: 1 or 2 gates supported, got ${def.gates.length}`);
     }
+    const dt = membrane.dt;
+    const L = membrane.lanes;
+    if (def.ion === 'ca') {
+      if (!ca) throw new RangeError(`Ca channel ${def.name} needs a Ca ion`);
+      this.e = ca.eca;
+      this.iCa = ca.iCa;
+      this.gCa = ca.gCa;
+    } else {
+      this.e = e;
+      this.iCa = new Float64Array(0);
+      this.gCa = new Float64Array(0);
+    }
     this.name = def.name;
     this.isCa = def.ion === 'ca';
     this.ion = def.ion;
     this.nGates = def.gates.length;
     this.count = nodes.length;
+    this.lanes = L;
     this.nodes = nodes;
     this.gbar = gbar;
-    this.gA = new Float64Array(nodes.length);
-    for (let k = 0; k < nodes.length; k++) this.gA[k] = gbar[k] * area[nodes[k]] * 1e-2;
-    this.gate0 = new Float64Array(nodes.length);
-    this.gate1 = new Float64Array(this.nGates > 1 ? nodes.length : 0);
+    const gA = new Float64Array(nodes.length);
+    for (let k = 0; k < nodes.length; k++) gA[k] = gbar[k] * area[nodes[k]] * 1e-2;
+    this.slots = laneSlots(nodes, L);
+    this.gA = repeatPerLane(gA, L);
+    this.gbarSlot = repeatPerLane(gbar, L);
+    this.gate0 = new Float64Array(nodes.length * L);
+    this.gate1 = new Float64Array(this.nGates > 1 ? nodes.length * L : 0);
     this.p0 = def.exponents[0];
     this.p1 = this.nGates > 1 ? def.exponents[1] : 0;
     this.defs = def.gates;
@@ -90,50 +119,69 @@ export class ChannelPopulation {
   }
 
   /** Every gate at its steady state for the node voltages. */
-  initialise(v: Float64Array): void {
-    for (let k = 0; k < this.count; k++) {
-      const vk = v[this.nodes[k]];
-      this.gate0[k] = this.defs[0].inf(vk);
-      if (this.nGates > 1) this.gate1[k] = this.defs[1].inf(vk);
+  initialise(): void {
+    const { slots, gate0, gate1, defs } = this;
+    const v = this.membrane.v;
+    for (let s = 0; s < slots.length; s++) {
+      const vs = v[slots[s]];
+      gate0[s] = defs[0].inf(vs);
+      if (this.nGates > 1) gate1[s] = defs[1].inf(vs);
     }
   }
 
-  /** Open fraction Π x^p of member k. */
-  openFraction(k: number): number {
-    const o = power(this.gate0[k], this.p0);
-    return this.nGates > 1 ? o * power(this.gate1[k], this.p1) : o;
+  /** Open fraction Π x^p of member k in a lane. */
+  openFraction(k: number, lane = 0): number {
+    const s = k * this.lanes + lane;
+    const o = power(this.gate0[s], this.p0);
+    return this.nGates > 1 ? o * power(this.gate1[s], this.p1) : o;
   }
 
   /**
    * I[node] += ḡA·o·(V − E), G[node] += ḡA·o; Ca channels also iCa[node] += ḡ·o·(V − E_Ca) (mA/cm²)
    * and gCa[node] += ḡ·o (S/cm²).
    */
-  addCurrents(
-    v: Float64Array,
-    cur: Float64Array,
-    slope: Float64Array,
-    iCa: Float64Array,
-    gCa: Float64Array,
-  ): void {
-    const { nodes, gA, gate0, gate1, e, p0, p1 } = this;
-    const two = this.nGates > 1;
-    for (let k = 0; k < this.count; k++) {
-      const i = nodes[k];
-      const o = two ? power(gate0[k], p0) * power(gate1[k], p1) : power(gate0[k], p0);
-      const drive = v[i] - e[i];
-      const g = gA[k] * o;
-      cur[i] += g * drive;
-      slope[i] += g;
-      if (this.isCa) {
-        const gd = this.gbar[k] * o;
-        iCa[i] += gd * drive;
-        gCa[i] += gd;
+  addCurrents(): void {
+    const { slots, gA, gate0, gate1, e, p0, p1 } = this;
+    const { v, cur, slope } = this.membrane;
+    if (this.isCa) {
+      this.addCaCurrents();
+    } else if (this.nGates > 1) {
+      for (let s = 0; s < slots.length; s++) {
+        const i = slots[s];
+        const g = gA[s] * (power(gate0[s], p0) * power(gate1[s], p1));
+        cur[i] += g * (v[i] - e[i]);
+        slope[i] += g;
+      }
+    } else {
+      for (let s = 0; s < slots.length; s++) {
+        const i = slots[s];
+        const g = gA[s] * power(gate0[s], p0);
+        cur[i] += g * (v[i] - e[i]);
+        slope[i] += g;
       }
     }
   }
 
+  private addCaCurrents(): void {
+    const { slots, gA, gbarSlot, gate0, gate1, e, p0, p1, iCa, gCa } = this;
+    const { v, cur, slope } = this.membrane;
+    const two = this.nGates > 1;
+    for (let s = 0; s < slots.length; s++) {
+      const i = slots[s];
+      const o = two ? power(gate0[s], p0) * power(gate1[s], p1) : power(gate0[s], p0);
+      const drive = v[i] - e[i];
+      const g = gA[s] * o;
+      cur[i] += g * drive;
+      slope[i] += g;
+      const gd = gbarSlot[s] * o;
+      iCa[i] += gd * drive;
+      gCa[i] += gd;
+    }
+  }
+
   /** Exponential-Euler update of every gate at the new voltages. */
-  updateGates(v: Float64Array): void {
+  advance(): void {
+    const v = this.membrane.v;
     if (this.exact) {
       this.updateExact(v, 0, this.gate0);
       if (this.nGates > 1) this.updateExact(v, 1, this.gate1);
@@ -147,29 +195,29 @@ export class ChannelPopulation {
   // The tables hold, per grid point, [x∞, a] for each gate with a = 1 − e^(−dt/τ), so that
   // x ← x + a·(x∞ − x); both gates of a channel share one row (one cache line per lookup).
   private updateTabulated1(v: Float64Array): void {
-    const { nodes, vMin, vMax, invStep, table, gate0 } = this;
-    for (let k = 0; k < this.count; k++) {
-      const vk = v[nodes[k]];
-      if (vk >= vMin && vk < vMax) {
-        const pos = (vk - vMin) * invStep;
+    const { slots, vMin, vMax, invStep, table, gate0 } = this;
+    for (let s = 0; s < slots.length; s++) {
+      const vs = v[slots[s]];
+      if (vs >= vMin && vs < vMax) {
+        const pos = (vs - vMin) * invStep;
         const j = pos | 0;
         const f = pos - j;
         const b = 2 * j;
         const inf = table[b] + f * (table[b + 2] - table[b]);
         const a = table[b + 1] + f * (table[b + 3] - table[b + 1]);
-        gate0[k] += a * (inf - gate0[k]);
+        gate0[s] += a * (inf - gate0[s]);
       } else {
-        gate0[k] = this.exactGate(0, vk, gate0[k]);
+        gate0[s] = this.exactGate(0, vs, gate0[s]);
       }
     }
   }
 
   private updateTabulated2(v: Float64Array): void {
-    const { nodes, vMin, vMax, invStep, table, gate0, gate1 } = this;
-    for (let k = 0; k < this.count; k++) {
-      const vk = v[nodes[k]];
-      if (vk >= vMin && vk < vMax) {
-        const pos = (vk - vMin) * invStep;
+    const { slots, vMin, vMax, invStep, table, gate0, gate1 } = this;
+    for (let s = 0; s < slots.length; s++) {
+      const vs = v[slots[s]];
+      if (vs >= vMin && vs < vMax) {
+        const pos = (vs - vMin) * invStep;
         const j = pos | 0;
         const f = pos - j;
         const b = 4 * j;
@@ -177,11 +225,11 @@ export class ChannelPopulation {
         const a0 = table[b + 1] + f * (table[b + 5] - table[b + 1]);
         const inf1 = table[b + 2] + f * (table[b + 6] - table[b + 2]);
         const a1 = table[b + 3] + f * (table[b + 7] - table[b + 3]);
-        gate0[k] += a0 * (inf0 - gate0[k]);
-        gate1[k] += a1 * (inf1 - gate1[k]);
+        gate0[s] += a0 * (inf0 - gate0[s]);
+        gate1[s] += a1 * (inf1 - gate1[s]);
       } else {
-        gate0[k] = this.exactGate(0, vk, gate0[k]);
-        gate1[k] = this.exactGate(1, vk, gate1[k]);
+        gate0[s] = this.exactGate(0, vs, gate0[s]);
+        gate1[s] = this.exactGate(1, vs, gate1[s]);
       }
     }
   }
@@ -194,10 +242,11 @@ export class ChannelPopulation {
 
   private updateExact(v: Float64Array, g: number, state: Float64Array): void {
     const def = this.defs[g];
-    for (let k = 0; k < this.count; k++) {
-      const vk = v[this.nodes[k]];
-      const inf = def.inf(vk);
-      state[k] = inf + (state[k] - inf) * Math.exp(-this.dt / def.tau(vk));
+    const slots = this.slots;
+    for (let s = 0; s < slots.length; s++) {
+      const vs = v[slots[s]];
+      const inf = def.inf(vs);
+      state[s] = inf + (state[s] - inf) * Math.exp(-this.dt / def.tau(vs));
     }
   }
 }

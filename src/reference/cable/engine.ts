@@ -3,31 +3,32 @@
  *
  * One substep t → t + dt:
  *   1. input events (the caller delivers them before calling step());
- *   2. E_Ca from [Ca]i in every shell node (Nernst);
- *   3. membrane + synaptic current I_i (nA) and slope G_i (µS) at the present V, gates held;
- *   4. (C_i/dt + G_i + Σ_j 1/R_ij)·ΔV_i − Σ_j ΔV_j/R_ij = −I_i + Σ_j (V_j − V_i)/R_ij + I_inj,i
+ *   2. membrane current I_i (nA) and slope G_i (µS) at the present V, gates held: the leak, then
+ *      every mechanism's addCurrents() in substep order (mechanism-set.ts; E_Ca is computed there);
+ *   3. (C_i/dt + G_i + Σ_j 1/R_ij)·ΔV_i − Σ_j ΔV_j/R_ij = −I_i + Σ_j (V_j − V_i)/R_ij + I_inj,i
  *      (Crank–Nicolson: 2C_i/dt, and ΔV is the half-step change δ);
- *   5. Hines elimination over the tree (parent index < child index), V += ΔV (CN: V += 2δ);
- *   6. Ca shell (exact, with i_Ca of step 3; CN moves i_Ca to the half step first), voltage gates at
- *      the new V, SK with the updated [Ca]i, synaptic decay.
+ *   4. Hines elimination over the tree (parent index < child index), V += ΔV (CN: V += 2δ);
+ *   5. every mechanism's advance() at the new V: Ca shell, voltage gates, SK with the new [Ca]i,
+ *      synaptic decay.
  * Units: nF/ms = µS, 1/MΩ = µS, currents nA. Everything is preallocated; step() allocates nothing.
+ *
+ * `lanes` > 1 steps that many trials of the same cell in lockstep (membrane.ts: node i of lane l at
+ * i·lanes + l). Each lane's arithmetic is exactly that of a one-lane engine, so a lane's trial is the
+ * same to the bit as the trial run alone; the lanes only share the loops, which lets independent
+ * work of several trials overlap in the processor (the tree solve is a chain of dependent divisions).
  */
-import { channelDefinition, VOLTAGE_GATED_NAMES } from '../mechanisms/catalogue.js';
-import { caInfluxFactor, nernstCaFactor, CA_OUT_MM } from '../mechanisms/ca-shell.js';
-import { skZInf, SK_TAU_MS } from '../mechanisms/sk.js';
+import type { CaShellPopulation } from './ca-shell-population.js';
 import type { CellModel } from './cell-model.js';
-import { ChannelPopulation, type RateEvaluation } from './channel-population.js';
-import { DEFAULT_GRID, scalarTable, type VoltageGrid } from './gate-table.js';
-import { SynapsePopulation } from './synapse-population.js';
+import type { ChannelPopulation, RateEvaluation } from './channel-population.js';
+import { DEFAULT_GRID, type VoltageGrid } from './gate-table.js';
+import type { Mechanism } from './mechanism.js';
+import { buildMechanisms } from './mechanism-set.js';
+import { repeatPerLane, type IntegrationMethod, type Membrane } from './membrane.js';
+import type { NernstCa } from './nernst-ca.js';
+import type { SkPopulation } from './sk-population.js';
+import type { SynapsePopulation } from './synapse-population.js';
 
-/**
- * [Ca]i grid of the SK table, mM: z∞ = 1/(1 + (0.00043/c)^4.8) is smooth on this scale (relative
- * interpolation error < 1e-5 above 2e-5 mM); concentrations beyond it are evaluated exactly.
- */
-const SK_GRID: VoltageGrid = { vMin: 0, vMax: 5e-3, step: 5e-8 };
-const SK_TABLE_INV_STEP = 1 / SK_GRID.step;
-
-export type IntegrationMethod = 'backward-euler' | 'crank-nicolson';
+export type { IntegrationMethod } from './membrane.js';
 
 export interface EngineOptions {
   /** substep, ms (default 0.025) */
@@ -40,6 +41,8 @@ export interface EngineOptions {
   grid?: VoltageGrid;
   /** quirk Q5: an event at t = 0 silences its synapse for the whole trial (default false) */
   silenceAtTimeZero?: boolean;
+  /** trials stepped in lockstep (default 1) */
+  lanes?: number;
 }
 
 /** Structured-clone-able dynamical state of an engine. */
@@ -56,12 +59,14 @@ export interface EngineState {
 export class CompartmentEngine {
   readonly model: CellModel;
   readonly n: number;
+  /** trials stepped in lockstep; per-node arrays hold node i of lane l at i·lanes + l */
+  readonly lanes: number;
   readonly dt: number;
   readonly method: IntegrationMethod;
   readonly silenceAtTimeZero: boolean;
-  /** membrane potential per node, mV */
+  /** membrane potential per node (and lane), mV */
   readonly v: Float64Array;
-  /** electrode current per node, nA, positive depolarising; set by the caller, held over a substep */
+  /** electrode current per node (and lane), nA, positive depolarising; set by the caller, held over a substep */
   readonly injection: Float64Array;
   /** [Ca]i per node, mM (meaningful in shell nodes) */
   readonly cai: Float64Array;
@@ -70,36 +75,36 @@ export class CompartmentEngine {
   /** Ca current density per node of the last substep, mA/cm² */
   readonly iCa: Float64Array;
   readonly channels: ChannelPopulation[];
+  readonly sk: SkPopulation;
+  readonly shell: CaShellPopulation;
+  readonly nernst: NernstCa;
   readonly exc: SynapsePopulation;
   readonly inh: SynapsePopulation;
-  /** SK members */
-  readonly skNodes: Int32Array;
-  readonly skZ: Float64Array;
-  private readonly skGA: Float64Array;
-  /** Ca shell members and their per-step constants */
-  readonly shellNodes: Int32Array;
-  private readonly shellDecay: Float64Array;
-  private readonly shellInfluxTau: Float64Array;
-  private readonly shellMin: number;
-  private readonly nernst: number;
+  /** every mechanism in substep order */
+  readonly mechanisms: readonly Mechanism[];
+  private readonly shellMembers: Int32Array;
 
   private readonly parent: Int32Array;
+  /** children of node i: childList[childStart[i] .. childStart[i + 1]), in descending index order */
+  private readonly childStart: Int32Array;
+  private readonly childList: Int32Array;
   /** 1/R to the parent, µS */
   private readonly gAxial: Float64Array;
   /** Σ_j 1/R_ij, µS */
   private readonly gAxialSum: Float64Array;
   /** C/dt (CN: 2C/dt), µS */
   private readonly cdt: Float64Array;
+  /** leak conductance (µS) and reversal (mV) per node and lane */
   private readonly gLeak: Float64Array;
   private readonly eLeak: Float64Array;
   private readonly cur: Float64Array;
   private readonly slope: Float64Array;
   private readonly gCa: Float64Array;
   private readonly diag: Float64Array;
-  private readonly rhs: Float64Array;
-  private readonly skDecay: number;
-  /** z∞ of SK on a [Ca]i grid (empty with exact rates) */
-  private readonly skTable: Float64Array;
+  /** right-hand side of the tree system, then its solution ΔV (CN: δ) */
+  private readonly dv: Float64Array;
+  /** V ← V + vScale·dv: 1 (backward Euler) or 2 (Crank–Nicolson) */
+  private readonly vScale: number;
   /** voltage-clamped nodes (validation protocols): level (mV) and series conductance (µS) */
   private clampNodes: Int32Array = new Int32Array(0);
   private readonly clampLevel: Float64Array;
@@ -116,26 +121,32 @@ export class CompartmentEngine {
       throw new RangeError(`unknown integration method '${String(this.method)}'`);
     }
     this.silenceAtTimeZero = options.silenceAtTimeZero ?? false;
-    const rates = options.rates ?? 'table';
-    const grid = options.grid ?? DEFAULT_GRID;
+    const lanes = options.lanes ?? 1;
+    if (!Number.isInteger(lanes) || lanes < 1) {
+      throw new RangeError(`lanes must be a positive integer, got ${lanes}`);
+    }
+    this.lanes = lanes;
     const tree = model.tree;
     const n = tree.nNodes;
     this.n = n;
     checkTree(model);
 
-    this.v = new Float64Array(n);
-    this.injection = new Float64Array(n);
-    this.cai = new Float64Array(n);
-    this.eca = new Float64Array(n);
-    this.iCa = new Float64Array(n);
-    this.cur = new Float64Array(n);
-    this.slope = new Float64Array(n);
-    this.gCa = new Float64Array(n);
-    this.diag = new Float64Array(n);
-    this.rhs = new Float64Array(n);
+    const size = n * lanes;
+    this.v = new Float64Array(size);
+    this.injection = new Float64Array(size);
+    this.cur = new Float64Array(size);
+    this.slope = new Float64Array(size);
+    this.diag = new Float64Array(size);
+    this.dv = new Float64Array(size);
     this.clampLevel = new Float64Array(n);
 
     this.parent = tree.parent;
+    this.childStart = new Int32Array(n + 1);
+    for (let i = 1; i < n; i++) this.childStart[tree.parent[i] + 1]++;
+    for (let i = 0; i < n; i++) this.childStart[i + 1] += this.childStart[i];
+    this.childList = new Int32Array(Math.max(0, n - 1));
+    const fill = this.childStart.slice(0, n);
+    for (let i = n - 1; i > 0; i--) this.childList[fill[tree.parent[i]]++] = i;
     this.gAxial = new Float64Array(n);
     this.gAxialSum = new Float64Array(n);
     for (let i = 1; i < n; i++) {
@@ -144,62 +155,41 @@ export class CompartmentEngine {
       this.gAxialSum[i] += g;
       this.gAxialSum[tree.parent[i]] += g;
     }
-    const capFactor = this.method === 'crank-nicolson' ? 2 : 1;
+    const cn = this.method === 'crank-nicolson';
+    const capFactor = cn ? 2 : 1;
+    this.vScale = cn ? 2 : 1;
     this.cdt = new Float64Array(n);
-    this.gLeak = new Float64Array(n);
-    this.eLeak = new Float64Array(n);
+    const gLeak = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const a = tree.area[i];
       this.cdt[i] = (capFactor * 1e-5 * a * model.cm[i]) / dt;
-      this.gLeak[i] = 1e-2 * a * model.gPas[i];
-      this.eLeak[i] = model.ePas[i];
+      gLeak[i] = 1e-2 * a * model.gPas[i];
     }
+    this.gLeak = repeatPerLane(gLeak, lanes);
+    this.eLeak = repeatPerLane(model.ePas, lanes);
 
-    this.channels = [];
-    for (const name of VOLTAGE_GATED_NAMES) {
-      const density = model.mechanisms[name];
-      if (!density) continue;
-      const { nodes, values } = members(density, tree.area);
-      if (nodes.length === 0) continue;
-      const def = channelDefinition(name, model.ihVShift);
-      const e =
-        def.ion === 'ca' ? this.eca : def.ion === 'na' ? model.ena : def.ion === 'k' ? model.ek : model.eh;
-      const key = name === 'Ih' ? `Ih@${model.ihVShift}` : name;
-      this.channels.push(new ChannelPopulation(def, key, nodes, values, tree.area, e, dt, rates, grid));
-    }
-
-    const sk = members(model.mechanisms.SK ?? new Float64Array(n), tree.area);
-    this.skNodes = sk.nodes;
-    this.skGA = new Float64Array(sk.nodes.length);
-    for (let k = 0; k < sk.nodes.length; k++) this.skGA[k] = sk.values[k] * tree.area[sk.nodes[k]] * 1e-2;
-    this.skZ = new Float64Array(sk.nodes.length);
-    this.skDecay = Math.exp(-dt / SK_TAU_MS);
-    this.skTable = rates === 'table' ? scalarTable('SK.zInf', skZInf, SK_GRID) : new Float64Array(0);
-
-    const shell = model.caShell;
-    const shellList: number[] = [];
-    for (let i = 0; i < n; i++) if (shell.decay[i] > 0 && tree.area[i] > 0) shellList.push(i);
-    this.shellNodes = Int32Array.from(shellList);
-    this.shellDecay = new Float64Array(shellList.length);
-    this.shellInfluxTau = new Float64Array(shellList.length);
-    for (let k = 0; k < shellList.length; k++) {
-      const i = shellList[k];
-      this.shellDecay[k] = Math.exp(-dt / shell.decay[i]);
-      this.shellInfluxTau[k] = shell.decay[i] * caInfluxFactor(shell.gamma[i], shell.depth);
-    }
-    this.shellMin = shell.minCai;
-    this.nernst = nernstCaFactor(model.celsius);
-    for (const ch of this.channels) {
-      if (!ch.isCa) continue;
-      for (const i of ch.nodes) {
-        if (!(shell.decay[i] > 0)) {
-          throw new RangeError(`node ${i} has Ca channel ${ch.name} but no Ca shell (decay must be > 0)`);
-        }
-      }
-    }
-
-    this.exc = new SynapsePopulation(model.synapses.exc, model.synapses.excNodes, dt, rates, grid);
-    this.inh = new SynapsePopulation(model.synapses.inh, model.synapses.inhNodes, dt, rates, grid);
+    const membrane: Membrane = {
+      dt,
+      method: this.method,
+      lanes,
+      v: this.v,
+      cur: this.cur,
+      slope: this.slope,
+      dv: this.dv,
+    };
+    const set = buildMechanisms(model, membrane, options.rates ?? 'table', options.grid ?? DEFAULT_GRID);
+    this.cai = set.ca.cai;
+    this.eca = set.ca.eca;
+    this.iCa = set.ca.iCa;
+    this.gCa = set.ca.gCa;
+    this.shellMembers = set.ca.nodes;
+    this.channels = set.channels;
+    this.sk = set.sk;
+    this.shell = set.shell;
+    this.nernst = set.nernst;
+    this.exc = set.exc;
+    this.inh = set.inh;
+    this.mechanisms = set.all;
     this.reset();
   }
 
@@ -212,34 +202,46 @@ export class CompartmentEngine {
     return this._stepIndex * this.dt;
   }
 
-  /** Back to the initial state (spec §6.4): V = vInit, gates at x∞(vInit), [Ca]i = initCai. */
+  /** SK members (node indices) and their gate states. */
+  get skNodes(): Int32Array {
+    return this.sk.nodes;
+  }
+
+  get skZ(): Float64Array {
+    return this.sk.z;
+  }
+
+  /** Nodes with a Ca shell. */
+  get shellNodes(): Int32Array {
+    return this.shellMembers;
+  }
+
+  /**
+   * Back to the initial state (spec §6.4): V = vInit, [Ca]i = initCai, gates at x∞(vInit), z∞([Ca]i),
+   * no synaptic conductance.
+   */
   reset(): void {
     this._stepIndex = 0;
     this.v.fill(this.model.vInit);
     this.injection.fill(0);
-    this.cai.fill(this.model.caShell.initCai);
-    this.iCa.fill(0);
-    for (const ch of this.channels) ch.initialise(this.v);
-    for (let k = 0; k < this.skNodes.length; k++) this.skZ[k] = skZInf(this.cai[this.skNodes[k]]);
-    this.updateEca();
-    this.exc.reset();
-    this.inh.reset();
+    const mechanisms = this.mechanisms;
+    for (let m = 0; m < mechanisms.length; m++) mechanisms[m].initialise();
   }
 
-  /** Excitatory event on synapse id k now (at the start of the next substep). */
-  deliverExc(k: number): void {
-    if (this.silenceAtTimeZero && this._stepIndex === 0) this.exc.silenced[k] = 1;
-    this.exc.deliver(k);
+  /** Excitatory event on synapse id k of a lane now (at the start of the next substep). */
+  deliverExc(k: number, lane = 0): void {
+    if (this.silenceAtTimeZero && this._stepIndex === 0) this.exc.silenced[k * this.lanes + lane] = 1;
+    this.exc.deliver(k, lane);
   }
 
-  deliverInh(k: number): void {
-    if (this.silenceAtTimeZero && this._stepIndex === 0) this.inh.silenced[k] = 1;
-    this.inh.deliver(k);
+  deliverInh(k: number, lane = 0): void {
+    if (this.silenceAtTimeZero && this._stepIndex === 0) this.inh.silenced[k * this.lanes + lane] = 1;
+    this.inh.deliver(k, lane);
   }
 
   /**
    * Clamp the given nodes to levels (mV) through a series conductance gSeries (µS), as a very stiff
-   * current source I = gSeries·(V − level). Pass an empty list to release.
+   * current source I = gSeries·(V − level), the same in every lane. Pass an empty list to release.
    */
   setClamp(nodes: ArrayLike<number>, gSeries = 1e3): void {
     this.clampNodes = Int32Array.from(nodes);
@@ -250,107 +252,124 @@ export class CompartmentEngine {
     this.clampLevel[node] = level;
   }
 
-  private updateEca(): void {
-    const { shellNodes, cai, eca, nernst } = this;
-    for (let k = 0; k < shellNodes.length; k++) {
-      const i = shellNodes[k];
-      eca[i] = nernst * Math.log(CA_OUT_MM / cai[i]);
-    }
-  }
-
-  /** Advance one substep. */
+  /** Advance one substep (every lane). */
   step(): void {
-    const { n, v, cur, slope, iCa, gCa, diag, rhs, parent, gAxial } = this;
-    // 2. reversal potentials
-    this.updateEca();
-    // 3. currents and slopes at the present V: leak, channels, SK, synapses, clamps
+    const { lanes: L, v, cur, slope, mechanisms } = this;
+    const size = v.length;
+    // 2. currents and slopes at the present V: leak, mechanisms, clamps
     const { gLeak, eLeak } = this;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < size; i++) {
       const g = gLeak[i];
       cur[i] = g * (v[i] - eLeak[i]);
       slope[i] = g;
     }
-    const shellNodes = this.shellNodes;
-    for (let k = 0; k < shellNodes.length; k++) {
-      const i = shellNodes[k];
-      iCa[i] = 0;
-      gCa[i] = 0;
-    }
-    const channels = this.channels;
-    for (let c = 0; c < channels.length; c++) channels[c].addCurrents(v, cur, slope, iCa, gCa);
-    const { skNodes, skGA, skZ } = this;
-    const ek = this.model.ek;
-    for (let k = 0; k < skNodes.length; k++) {
-      const i = skNodes[k];
-      const g = skGA[k] * skZ[k];
-      cur[i] += g * (v[i] - ek[i]);
-      slope[i] += g;
-    }
-    this.exc.addCurrents(v, cur, slope);
-    this.inh.addCurrents(v, cur, slope);
+    for (let m = 0; m < mechanisms.length; m++) mechanisms[m].addCurrents();
     const clampNodes = this.clampNodes;
     for (let k = 0; k < clampNodes.length; k++) {
-      const i = clampNodes[k];
-      cur[i] += this.clampG * (v[i] - this.clampLevel[i]);
-      slope[i] += this.clampG;
-    }
-    // 4. assemble the tree system for ΔV
-    const { cdt, gAxialSum, injection } = this;
-    for (let i = 0; i < n; i++) {
-      diag[i] = cdt[i] + slope[i] + gAxialSum[i];
-      rhs[i] = injection[i] - cur[i];
-    }
-    for (let i = n - 1; i > 0; i--) {
-      const p = parent[i];
-      const flux = gAxial[i] * (v[p] - v[i]);
-      rhs[i] += flux;
-      rhs[p] -= flux;
-    }
-    // 5. Hines: eliminate children into parents (off-diagonal a_i = −1/R_i), then back-substitute
-    for (let i = n - 1; i > 0; i--) {
-      const p = parent[i];
-      const a = gAxial[i];
-      const q = a / diag[i];
-      diag[p] -= a * q;
-      rhs[p] += q * rhs[i];
-    }
-    rhs[0] /= diag[0];
-    for (let i = 1; i < n; i++) rhs[i] = (rhs[i] + gAxial[i] * rhs[parent[i]]) / diag[i];
-    const cn = this.method === 'crank-nicolson';
-    if (cn) {
-      for (let i = 0; i < n; i++) v[i] += 2 * rhs[i];
-      for (let k = 0; k < shellNodes.length; k++) {
-        const i = shellNodes[k];
-        iCa[i] += gCa[i] * rhs[i];
+      const node = clampNodes[k];
+      for (let l = 0; l < L; l++) {
+        const i = node * L + l;
+        cur[i] += this.clampG * (v[i] - this.clampLevel[node]);
+        slope[i] += this.clampG;
       }
-    } else {
-      for (let i = 0; i < n; i++) v[i] += rhs[i];
     }
-    // 6. states: Ca shell (exact), gates at the new V, SK with the new [Ca]i, synaptic decay
-    const { cai, shellDecay, shellInfluxTau, shellMin } = this;
-    for (let k = 0; k < shellNodes.length; k++) {
-      const i = shellNodes[k];
-      const cInf = shellMin - shellInfluxTau[k] * iCa[i];
-      cai[i] = cInf + (cai[i] - cInf) * shellDecay[k];
-    }
-    for (let c = 0; c < channels.length; c++) channels[c].updateGates(v);
-    const { skDecay, skTable } = this;
-    const skLimit = skTable.length - 1;
-    for (let k = 0; k < skNodes.length; k++) {
-      const c = cai[skNodes[k]];
-      const pos = c * SK_TABLE_INV_STEP;
-      let zInf: number;
-      if (pos >= 0 && pos < skLimit) {
-        const j = pos | 0;
-        zInf = skTable[j] + (pos - j) * (skTable[j + 1] - skTable[j]);
-      } else {
-        zInf = skZInf(c);
-      }
-      skZ[k] = zInf + (skZ[k] - zInf) * skDecay;
-    }
-    this.exc.decay();
-    this.inh.decay();
+    if (L === 1) this.solveOneLane();
+    else this.solveLanes();
+    // 5. states at the new V
+    for (let m = 0; m < mechanisms.length; m++) mechanisms[m].advance();
     this._stepIndex++;
+  }
+
+  /** Steps 3–4 for every lane. */
+  private solveLanes(): void {
+    const { n, lanes: L, v, cur, slope, diag, dv, parent, gAxial } = this;
+    // 3.–4. one pass from the leaves to the root: assemble node i's row (its children's axial
+    //    fluxes, then its own), then eliminate its children into it (off-diagonal a_j = −1/R_j).
+    //    The order of every sum is that of separate assembly and elimination passes over
+    //    descending indices, so the result is the same to the bit.
+    const { cdt, gAxialSum, injection, childStart, childList } = this;
+    for (let i = n - 1; i >= 0; i--) {
+      const first = childStart[i];
+      const end = childStart[i + 1];
+      const base = i * L;
+      const ci = cdt[i];
+      const gsi = gAxialSum[i];
+      const gi = gAxial[i];
+      const pb = i > 0 ? parent[i] * L : 0;
+      for (let l = 0; l < L; l++) {
+        const vi = v[base + l];
+        let d = ci + slope[base + l] + gsi;
+        let r = injection[base + l] - cur[base + l];
+        for (let c = first; c < end; c++) {
+          const j = childList[c];
+          r -= gAxial[j] * (vi - v[j * L + l]);
+        }
+        if (i > 0) r += gi * (v[pb + l] - vi);
+        for (let c = first; c < end; c++) {
+          const j = childList[c];
+          const a = gAxial[j];
+          const q = a / diag[j * L + l];
+          d -= a * q;
+          r += q * dv[j * L + l];
+        }
+        diag[base + l] = d;
+        dv[base + l] = r;
+      }
+    }
+    // back-substitution, moving V in the same pass (a node's solution is final once its parent's is)
+    const vScale = this.vScale;
+    for (let l = 0; l < L; l++) {
+      dv[l] /= diag[l];
+      v[l] += vScale * dv[l];
+    }
+    for (let i = 1; i < n; i++) {
+      const base = i * L;
+      const pb = parent[i] * L;
+      const gi = gAxial[i];
+      for (let l = 0; l < L; l++) {
+        const x = (dv[base + l] + gi * dv[pb + l]) / diag[base + l];
+        dv[base + l] = x;
+        v[base + l] += vScale * x;
+      }
+    }
+  }
+
+  /**
+   * Steps 3–4 of a one-lane engine: solveLanes() with lanes = 1, written without the lane loops,
+   * which cost a fifth of a single trial's time.
+   */
+  private solveOneLane(): void {
+    const { n, v, cur, slope, diag, dv, parent, gAxial } = this;
+    const { cdt, gAxialSum, injection, childStart, childList } = this;
+    for (let i = n - 1; i >= 0; i--) {
+      const vi = v[i];
+      let d = cdt[i] + slope[i] + gAxialSum[i];
+      let r = injection[i] - cur[i];
+      const first = childStart[i];
+      const end = childStart[i + 1];
+      for (let c = first; c < end; c++) {
+        const j = childList[c];
+        r -= gAxial[j] * (vi - v[j]);
+      }
+      if (i > 0) r += gAxial[i] * (v[parent[i]] - vi);
+      for (let c = first; c < end; c++) {
+        const j = childList[c];
+        const a = gAxial[j];
+        const q = a / diag[j];
+        d -= a * q;
+        r += q * dv[j];
+      }
+      diag[i] = d;
+      dv[i] = r;
+    }
+    const vScale = this.vScale;
+    dv[0] /= diag[0];
+    v[0] += vScale * dv[0];
+    for (let i = 1; i < n; i++) {
+      const x = (dv[i] + gAxial[i] * dv[parent[i]]) / diag[i];
+      dv[i] = x;
+      v[i] += vScale * x;
+    }
   }
 
   /** A deep copy of the dynamical state. */
@@ -407,31 +426,18 @@ export class CompartmentEngine {
       copy(p.silenced, state.silenced[j], 'silenced');
     });
     this._stepIndex = state.stepIndex;
-    this.updateEca();
+    this.nernst.addCurrents();
   }
 
   /** E_Ca (mV) from the present [Ca]i of a node (Nernst). */
-  nernstEca(node: number): number {
-    return this.nernst * Math.log(CA_OUT_MM / this.cai[node]);
+  nernstEca(node: number, lane = 0): number {
+    return this.nernst.at(node, lane);
   }
 
   /** Ca channel slope of the last substep (mA/cm²/mV) — exposed for tests of the CN variant. */
-  caSlope(node: number): number {
-    return this.gCa[node];
+  caSlope(node: number, lane = 0): number {
+    return this.gCa[node * this.lanes + lane];
   }
-}
-
-/** Nodes whose density is > 0 (membrane nodes only) and their densities. */
-function members(density: Float64Array, area: Float64Array): { nodes: Int32Array; values: Float64Array } {
-  const nodes: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < density.length; i++) {
-    if (density[i] > 0 && area[i] > 0) {
-      nodes.push(i);
-      values.push(density[i]);
-    }
-  }
-  return { nodes: Int32Array.from(nodes), values: Float64Array.from(values) };
 }
 
 function checkTree(model: CellModel): void {

@@ -4,15 +4,22 @@
  * Per substep: events jump the states (before the currents), the currents and slopes are added at the
  * present V, then the states decay exactly.
  */
-import type { SynapseParams } from '../mechanisms/synapses.js';
+import type { SynapseParams } from '../mechanisms/catalogue.js';
 import { mgBlock, normalisationFactor } from '../mechanisms/synapses.js';
 import { scalarTable, type VoltageGrid } from './gate-table.js';
 import type { RateEvaluation } from './channel-population.js';
+import type { Mechanism } from './mechanism.js';
+import { laneSlots, type Membrane } from './membrane.js';
 
 const FLUSH = 1e-30;
 
-export class SynapsePopulation {
+export class SynapsePopulation implements Mechanism {
+  readonly name: string;
   readonly count: number;
+  /** trials stepped in lockstep; the state of synapse k in lane l is at k·lanes + l */
+  readonly lanes: number;
+  /** node-lane index of each state slot */
+  private readonly slots: Int32Array;
   readonly hasNmda: boolean;
   /** rise/decay states of the first (AMPA or GABA_A) pair */
   readonly a: Float64Array;
@@ -40,10 +47,12 @@ export class SynapsePopulation {
     readonly params: SynapseParams,
     /** node of synapse id k */
     readonly nodes: Int32Array,
-    dt: number,
+    private readonly membrane: Membrane,
     rates: RateEvaluation,
     grid: VoltageGrid,
   ) {
+    const dt = membrane.dt;
+    this.name = `synapses:${params.kind}`;
     this.count = nodes.length;
     this.hasNmda = params.kind === 'ampa-nmda';
     this.gmax = params.gmax;
@@ -51,9 +60,12 @@ export class SynapsePopulation {
     this.f = normalisationFactor(params.tauRise, params.tauDecay);
     this.decayA = Math.exp(-dt / params.tauRise);
     this.decayB = Math.exp(-dt / params.tauDecay);
-    this.a = new Float64Array(this.count);
-    this.b = new Float64Array(this.count);
-    this.silenced = new Uint8Array(this.count);
+    this.lanes = membrane.lanes;
+    this.slots = laneSlots(nodes, membrane.lanes);
+    const size = this.count * this.lanes;
+    this.a = new Float64Array(size);
+    this.b = new Float64Array(size);
+    this.silenced = new Uint8Array(size);
     if (this.hasNmda) {
       const tr = params.tauRiseNmda;
       const td = params.tauDecayNmda;
@@ -64,8 +76,8 @@ export class SynapsePopulation {
       this.fn = normalisationFactor(tr, td);
       this.decayAn = Math.exp(-dt / tr);
       this.decayBn = Math.exp(-dt / td);
-      this.an = new Float64Array(this.count);
-      this.bn = new Float64Array(this.count);
+      this.an = new Float64Array(size);
+      this.bn = new Float64Array(size);
       const mg = params.mg;
       this.blockTable =
         rates === 'table' ? scalarTable(`mg${mg}`, (v) => mgBlock(v, mg), grid) : new Float64Array(0);
@@ -83,21 +95,23 @@ export class SynapsePopulation {
     this.invStep = 1 / grid.step;
   }
 
-  /** One presynaptic event of weight 1 on synapse id k (ignored while silenced). */
-  deliver(k: number): void {
-    if (this.silenced[k]) return;
-    this.a[k] += this.f;
-    this.b[k] += this.f;
+  /** One presynaptic event of weight 1 on synapse id k of a lane (ignored while silenced). */
+  deliver(k: number, lane = 0): void {
+    const s = k * this.lanes + lane;
+    if (this.silenced[s]) return;
+    this.a[s] += this.f;
+    this.b[s] += this.f;
     if (this.hasNmda) {
-      this.an[k] += this.fn;
-      this.bn[k] += this.fn;
+      this.an[s] += this.fn;
+      this.bn[s] += this.fn;
     }
   }
 
   /** Present conductance of synapse k, µS (AMPA and NMDA components together, without the Mg block). */
-  conductance(k: number): number {
-    const g = this.b[k] - this.a[k];
-    return this.gmax * (this.hasNmda ? g + this.bn[k] - this.an[k] : g);
+  conductance(k: number, lane = 0): number {
+    const s = k * this.lanes + lane;
+    const g = this.b[s] - this.a[s];
+    return this.gmax * (this.hasNmda ? g + this.bn[s] - this.an[s] : g);
   }
 
   private block(v: number): number {
@@ -111,24 +125,25 @@ export class SynapsePopulation {
   }
 
   /** I[node] += g(V − E) (nA), G[node] += dI/dV (µS); NMDA adds g_n·(𝓑 + 𝓑'·(V − E)) to the slope. */
-  addCurrents(v: Float64Array, cur: Float64Array, slope: Float64Array): void {
-    const { nodes, a, b, gmax, e } = this;
+  addCurrents(): void {
+    const { slots, a, b, gmax, e } = this;
+    const { v, cur, slope } = this.membrane;
     if (!this.hasNmda) {
-      for (let k = 0; k < this.count; k++) {
-        const g = gmax * (b[k] - a[k]);
+      for (let s = 0; s < slots.length; s++) {
+        const g = gmax * (b[s] - a[s]);
         if (g === 0) continue;
-        const i = nodes[k];
+        const i = slots[s];
         cur[i] += g * (v[i] - e);
         slope[i] += g;
       }
       return;
     }
     const { an, bn } = this;
-    for (let k = 0; k < this.count; k++) {
-      const ga = gmax * (b[k] - a[k]);
-      const gn = gmax * (bn[k] - an[k]);
+    for (let s = 0; s < slots.length; s++) {
+      const ga = gmax * (b[s] - a[s]);
+      const gn = gmax * (bn[s] - an[s]);
       if (ga === 0 && gn === 0) continue;
-      const i = nodes[k];
+      const i = slots[s];
       const vi = v[i];
       const drive = vi - e;
       const blk = this.block(vi);
@@ -138,11 +153,12 @@ export class SynapsePopulation {
   }
 
   /** Exact exponential decay of every state over one substep. */
-  decay(): void {
+  advance(): void {
     const { a, b, decayA, decayB } = this;
     // States below FLUSH are set to 0: they carry no current worth a bit (g < 1e-30 µS) and would
     // otherwise sink into subnormal numbers, which slow the arithmetic by orders of magnitude.
-    for (let k = 0; k < this.count; k++) {
+    const size = a.length;
+    for (let k = 0; k < size; k++) {
       const x = a[k] * decayA;
       const y = b[k] * decayB;
       a[k] = x < FLUSH ? 0 : x;
@@ -150,7 +166,7 @@ export class SynapsePopulation {
     }
     if (this.hasNmda) {
       const { an, bn, decayAn, decayBn } = this;
-      for (let k = 0; k < this.count; k++) {
+      for (let k = 0; k < size; k++) {
         const x = an[k] * decayAn;
         const y = bn[k] * decayBn;
         an[k] = x < FLUSH ? 0 : x;
@@ -159,7 +175,8 @@ export class SynapsePopulation {
     }
   }
 
-  reset(): void {
+  /** No conductance, no silenced synapse. */
+  initialise(): void {
     this.a.fill(0);
     this.b.fill(0);
     this.an.fill(0);

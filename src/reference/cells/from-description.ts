@@ -6,9 +6,9 @@ import type { CellModel } from '../cable/cell-model.js';
 import { buildCompartmentTree } from '../cable/compartments.js';
 import { REGION_CODE } from '../cable/compartment-tree.js';
 import { CA_SHELL_DEFAULTS } from '../mechanisms/ca-shell.js';
-import { MECHANISM_NAMES } from '../mechanisms/catalogue.js';
+import { MECHANISM_NAMES, type MechanismName } from '../mechanisms/catalogue.js';
 import type { Morphology } from '../morphology/types.js';
-import type { CellDescription, MechanismName } from '../neuron-oracle/exchange-format.js';
+import type { CellDescription } from '../neuron-oracle/exchange-format.js';
 
 export function morphologyOfDescription(desc: CellDescription): Morphology {
   return {

@@ -6,8 +6,7 @@
  */
 import type { CellModel } from '../cable/cell-model.js';
 import { REGION_CODE, type CompartmentTree } from '../cable/compartment-tree.js';
-import type { MechanismName } from '../mechanisms/catalogue.js';
-import type { SynapseParams } from '../mechanisms/synapses.js';
+import type { MechanismName, SynapseParams } from '../mechanisms/catalogue.js';
 import { CA_SHELL_DEFAULTS } from '../mechanisms/ca-shell.js';
 import { AMPA, AMPA_NMDA, GABA_A } from '../mechanisms/synapses.js';
 

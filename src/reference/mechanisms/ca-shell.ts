@@ -30,9 +30,14 @@ export function nernstCaFactor(celsius: number): number {
   return (1000 * GAS_CONSTANT * (273.15 + celsius)) / (2 * FARADAY);
 }
 
+/** E_Ca (mV) for [Ca]i (mM), given the factor RT/(2F) of nernstCaFactor. */
+export function nernstCa(factor: number, cai: number): number {
+  return factor * Math.log(CA_OUT_MM / cai);
+}
+
 /** E_Ca (mV) for [Ca]i (mM) at θ °C. */
 export function caReversal(cai: number, celsius: number): number {
-  return nernstCaFactor(celsius) * Math.log(CA_OUT_MM / cai);
+  return nernstCa(nernstCaFactor(celsius), cai);
 }
 
 /** The influx factor 1e4·γ/(2F·δ): mA/cm² of Ca current → mM/ms of concentration change. */
@@ -40,8 +45,26 @@ export function caInfluxFactor(gamma: number, depth: number): number {
   return (1e4 * gamma) / (2 * FARADAY * depth);
 }
 
+/** The constants of the exact step of one shell over dt: e^(−dt/τ_decay) and τ_decay·(influx factor). */
+export interface CaShellStepConstants {
+  /** e^(−dt/τ_decay) */
+  retain: number;
+  /** τ_decay·1e4·γ/(2F·δ), mM per mA/cm² */
+  gain: number;
+}
+
+export function caShellStepConstants(p: CaShellParams, dt: number): CaShellStepConstants {
+  return { retain: Math.exp(-dt / p.decay), gain: p.decay * caInfluxFactor(p.gamma, p.depth) };
+}
+
+/** The exact step with precomputed constants: c∞ = c_min − gain·i_Ca, c ← c∞ + (c − c∞)·retain. */
+export function caShellAdvance(c: number, iCa: number, minCai: number, gain: number, retain: number): number {
+  const cInf = minCai - gain * iCa;
+  return cInf + (c - cInf) * retain;
+}
+
 /** Exact update of one shell over dt with the Ca current density iCa (mA/cm²) held constant. */
 export function caShellStep(c: number, iCa: number, p: CaShellParams, dt: number): number {
-  const cInf = p.minCai - p.decay * caInfluxFactor(p.gamma, p.depth) * iCa;
-  return cInf + (c - cInf) * Math.exp(-dt / p.decay);
+  const k = caShellStepConstants(p, dt);
+  return caShellAdvance(c, iCa, p.minCai, k.gain, k.retain);
 }

@@ -1,6 +1,7 @@
 /**
- * The voltage-gated channels by the names used in cell descriptions (SK is Ca-gated and handled
- * apart, see ./sk.ts).
+ * The mechanisms by the names every stage uses (cell models, cell descriptions for NEURON, records):
+ * the density mechanisms a compartment may carry, the voltage-gated channels among them (SK is
+ * Ca-gated, see ./sk.ts), and the parameters of the synapse types (./synapses.ts).
  */
 import { CAHVA } from './cahva.js';
 import { CALVA } from './calva.js';
@@ -14,7 +15,7 @@ import { NATA } from './nata.js';
 import { NATS2 } from './nats2.js';
 import type { ChannelDefinition } from './rate-helpers.js';
 
-/** The mechanisms of a cell by their names in cell descriptions and NMODL files. */
+/** Density mechanisms (maximal conductance per compartment, S/cm²), by spec section. */
 export type MechanismName =
   | 'NaTs2' // transient Na, soma/apical (spec 4.1)
   | 'NaTa' // transient Na, axonal (4.2)
@@ -27,6 +28,25 @@ export type MechanismName =
   | 'Ih' // HCN (4.9)
   | 'CaHVA' // (4.10)
   | 'CaLVA'; // (4.11)
+
+export type SynapseKind = 'ampa-nmda' | 'ampa' | 'gaba-a';
+
+/** A double-exponential synapse type (spec §5); the paper's are in ./synapses.ts. */
+export interface SynapseParams {
+  kind: SynapseKind;
+  /** AMPA (or GABA_A) rise/decay, ms */
+  tauRise: number;
+  tauDecay: number;
+  /** NMDA component (ampa-nmda only), ms */
+  tauRiseNmda?: number;
+  tauDecayNmda?: number;
+  /** peak conductance, µS */
+  gmax: number;
+  /** reversal, mV */
+  e: number;
+  /** [Mg]o, mM (ampa-nmda only) */
+  mg?: number;
+}
 
 export type VoltageGatedName = Exclude<MechanismName, 'SK'>;
 

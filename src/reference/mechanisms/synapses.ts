@@ -9,23 +9,7 @@
  * AMPA+NMDA: two such pairs with a shared g_max; I = g_a (V−E) + g_n 𝓑(V) (V−E) [nA], with the
  * instantaneous Mg block 𝓑(V) = 1/(1 + e^(−0.08 V)·[Mg]o/3.57), 𝓑'(V) = 0.08·𝓑(1−𝓑).
  */
-export type SynapseKind = 'ampa-nmda' | 'ampa' | 'gaba-a';
-
-export interface SynapseParams {
-  kind: SynapseKind;
-  /** AMPA (or GABA_A) rise/decay, ms */
-  tauRise: number;
-  tauDecay: number;
-  /** NMDA component (ampa-nmda only), ms */
-  tauRiseNmda?: number;
-  tauDecayNmda?: number;
-  /** peak conductance, µS */
-  gmax: number;
-  /** reversal, mV */
-  e: number;
-  /** [Mg]o, mM (ampa-nmda only) */
-  mg?: number;
-}
+import type { SynapseParams } from './catalogue.js';
 
 export function peakTime(tauRise: number, tauDecay: number): number {
   if (!(tauRise > 0 && tauDecay > tauRise)) {

@@ -11,6 +11,20 @@ import {
 } from '../../../src/reference/mechanisms/synapses.js';
 import { SynapsePopulation } from '../../../src/reference/cable/synapse-population.js';
 import { DEFAULT_GRID } from '../../../src/reference/cable/gate-table.js';
+import type { Membrane } from '../../../src/reference/cable/membrane.js';
+
+/** A one-node membrane for a mechanism on its own. */
+function membrane(dt: number, v = 0): Membrane {
+  return {
+    dt,
+    method: 'backward-euler',
+    lanes: 1,
+    v: Float64Array.of(v),
+    cur: new Float64Array(1),
+    slope: new Float64Array(1),
+    dv: new Float64Array(1),
+  };
+}
 
 describe('Ca shell and Nernst (U10)', () => {
   it('E_Ca at 6.3 °C: 127.590 mV at 5e-5 mM and 119.244 mV at 1e-4 mM', () => {
@@ -58,13 +72,13 @@ describe('synapse normalisation (U9, table 5.2)', () => {
   for (const params of [AMPA, GABA_A]) {
     it(`one isolated ${params.kind} event peaks at gmax at t_p`, () => {
       const dt = 0.001;
-      const pop = new SynapsePopulation(params, Int32Array.of(0), dt, 'exact', DEFAULT_GRID);
+      const pop = new SynapsePopulation(params, Int32Array.of(0), membrane(dt), 'exact', DEFAULT_GRID);
       pop.deliver(0);
       expect(pop.conductance(0)).toBe(0);
       let peak = 0;
       let peakStep = 0;
       for (let s = 1; s <= 20000; s++) {
-        pop.decay();
+        pop.advance();
         const g = pop.conductance(0);
         if (g > peak) {
           peak = g;
@@ -77,13 +91,13 @@ describe('synapse normalisation (U9, table 5.2)', () => {
   }
   it('AMPA+NMDA: each component peaks at gmax; events sum linearly', () => {
     const dt = 0.001;
-    const pop = new SynapsePopulation(AMPA_NMDA, Int32Array.of(0, 0), dt, 'exact', DEFAULT_GRID);
+    const pop = new SynapsePopulation(AMPA_NMDA, Int32Array.of(0, 0), membrane(dt), 'exact', DEFAULT_GRID);
     pop.deliver(0);
     pop.deliver(1);
     pop.deliver(1);
     let peakN = 0;
     for (let s = 1; s <= 30000; s++) {
-      pop.decay();
+      pop.advance();
       peakN = Math.max(peakN, AMPA_NMDA.gmax * (pop.bn[0] - pop.an[0]));
     }
     expect(Math.abs(peakN - AMPA_NMDA.gmax) / AMPA_NMDA.gmax).toBeLessThan(1e-5);
@@ -101,16 +115,21 @@ describe('synapse normalisation (U9, table 5.2)', () => {
     for (const [v, b] of expected) expect(Math.abs(mgBlock(v, 1) - b)).toBeLessThan(0.0006);
   });
   it('the NMDA slope term matches a finite difference of the current', () => {
-    const pop = new SynapsePopulation(AMPA_NMDA, Int32Array.of(0), 0.025, 'exact', DEFAULT_GRID);
+    const m = membrane(0.025);
+    const pop = new SynapsePopulation(AMPA_NMDA, Int32Array.of(0), m, 'exact', DEFAULT_GRID);
     pop.deliver(0);
-    for (let s = 0; s < 100; s++) pop.decay();
+    for (let s = 0; s < 100; s++) pop.advance();
     for (const v0 of [-70, -40, -10]) {
-      const cur = new Float64Array(1);
-      const slope = new Float64Array(1);
-      pop.addCurrents(Float64Array.of(v0), cur, slope);
-      const cur2 = new Float64Array(1);
-      pop.addCurrents(Float64Array.of(v0 + 1e-6), cur2, new Float64Array(1));
-      expect(slope[0]).toBeCloseTo((cur2[0] - cur[0]) / 1e-6, 7);
+      const at = (v: number): { cur: number; slope: number } => {
+        m.v[0] = v;
+        m.cur[0] = 0;
+        m.slope[0] = 0;
+        pop.addCurrents();
+        return { cur: m.cur[0], slope: m.slope[0] };
+      };
+      const here = at(v0);
+      const there = at(v0 + 1e-6);
+      expect(here.slope).toBeCloseTo((there.cur - here.cur) / 1e-6, 7);
     }
   });
 });

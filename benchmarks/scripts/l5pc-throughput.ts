@@ -1,0 +1,84 @@
+/**
+ * Data-generation throughput of the detailed L5PC: simulated hours of training data per wall hour,
+ * measured by running the real dataset generator (worker threads on every core, input generation,
+ * part files and the HDF5 file) on `trials` trials of `duration` ms into a temporary folder.
+ * Prints one JSON object; asserts nothing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateDataset } from '../../src/dataset/generate.js';
+
+const USAGE = `usage: node dist/benchmarks/scripts/l5pc-throughput.js [--cell l5pc-nmda] [--trials 2×cores]
+       [--duration 2000] [--workers cores] [--method backward-euler|crank-nicolson] [--dt ms]
+(method and dt: the dataset generator's defaults unless given)`;
+
+function positiveInt(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new RangeError(`--${name} must be a positive integer, got '${text}'`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      cell: { type: 'string', default: 'l5pc-nmda' },
+      trials: { type: 'string' },
+      duration: { type: 'string' },
+      workers: { type: 'string' },
+      method: { type: 'string' },
+      dt: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const cores = cpus().length;
+  const workers = positiveInt('workers', values.workers, cores);
+  const trials = positiveInt('trials', values.trials, 2 * workers);
+  const durationMs = positiveInt('duration', values.duration, 2000);
+  const dt = values.dt === undefined ? undefined : Number(values.dt);
+  if (dt !== undefined && !(dt > 0))
+    throw new RangeError(`--dt must be a positive number, got '${values.dt}'`);
+  const dir = mkdtempSync(join(tmpdir(), 'neurotwin-throughput-'));
+  try {
+    const result = await generateDataset({
+      cell: values.cell,
+      trials,
+      durationMs,
+      baseSeed: 1,
+      out: join(dir, 'throughput.h5'),
+      workers,
+      integration: { method: values.method, dt },
+    });
+    const simulatedSeconds = (trials * durationMs) / 1000;
+    console.log(
+      JSON.stringify({
+        bench: 'dataset generation throughput',
+        cell: values.cell,
+        method: values.method ?? 'generator default',
+        dt: dt ?? 'generator default',
+        trials,
+        durationMs,
+        workers: result.workers,
+        cores,
+        wallSeconds: +result.wallSeconds.toFixed(2),
+        meanTrialSeconds: +result.meanTrialSeconds.toFixed(2),
+        /** simulated seconds per wall second = simulated hours per wall hour */
+        simulatedHoursPerWallHour: +(simulatedSeconds / result.wallSeconds).toFixed(3),
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+});
