@@ -3,7 +3,10 @@
  * engine and on NEURON (our NMODL mechanisms, src/reference/neuron-oracle/) and reduces
  * the two results to figures with limits. Shared by the jest tests and `npm run validate`.
  */
-import type { CellDescription, ProtocolDescription } from '../../src/reference/neuron-oracle/exchange-format.js';
+import type {
+  CellDescription,
+  ProtocolDescription,
+} from '../../src/reference/neuron-oracle/exchange-format.js';
 import type { MechanismName } from '../../src/reference/mechanisms/catalogue.js';
 import { runNeuron, runNeuronBatch, type NeuronRunResult } from '../../src/reference/neuron-oracle/oracle.js';
 import { paperInputProtocol, sectionLength } from '../../src/reference/neuron-oracle/paper-protocol.js';
