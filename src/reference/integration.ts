@@ -6,8 +6,8 @@
  * DEFAULT_INTEGRATION is chosen by measurement (test/validation/accuracy.ts, `npm run validate`):
  * the cheapest setting (fewest substeps per ms) whose spikes and voltages agree with NEURON's CVode
  * at tight tolerances at least as well as NEURON's fixed-step backward Euler at 0.025 ms does, on
- * every pooled figure. The validation tests check that it still meets that rule and that no cheaper
- * setting does.
+ * every pooled figure. The validation tests check that it still meets that rule; `npm run validate`
+ * measures every setting and fails when a cheaper one meets it too.
  */
 import type { IntegrationMethod } from './cable/engine.js';
 
