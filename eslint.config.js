@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', '**/*.py'] },
+  { ignores: ['dist/', 'clients/web/dist/', 'node_modules/', 'data/', 'coverage/', '**/*.py'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,7 +12,14 @@ export default tseslint.config(
       // type information for the rules below (tsconfig.json covers every TypeScript file)
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.mjs', 'bin/*.js', 'proto/*.mjs', 'test/fixtures/*.mjs'],
+          allowDefaultProject: [
+            '*.js',
+            '*.mjs',
+            'bin/*.js',
+            'proto/*.mjs',
+            'test/fixtures/*.mjs',
+            'clients/web/build.mjs',
+          ],
         },
       },
     },
@@ -25,8 +32,8 @@ export default tseslint.config(
     },
   },
   {
-    // the SDK also runs in browsers
-    files: ['clients/sdk/**'],
+    // the SDK also runs in browsers; the dashboard only there
+    files: ['clients/sdk/**', 'clients/web/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

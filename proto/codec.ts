@@ -10,6 +10,7 @@ import {
   type ClientMessage,
   type ClockName,
   type SpikeBin,
+  type NeuronInputMsg,
   type ServerMessage,
   type SourceName,
 } from './messages.js';
@@ -59,6 +60,8 @@ export function encodeServerJson(msg: ServerMessage): string {
         spikeProb: Array.from(c.spikeProb),
         spike: Array.from(c.spike, Boolean),
         referenceLagBins: c.referenceLagBins,
+        ...(c.dendriticVoltage?.length ? { dendriticVoltage: Array.from(c.dendriticVoltage) } : {}),
+        ...(c.neurons !== undefined && c.neurons > 1 ? { neurons: c.neurons } : {}),
       },
     });
   }
@@ -86,6 +89,11 @@ export function decodeServer(data: Uint8Array | string): ServerMessage {
     const which = (decoded as unknown as { msg?: string }).msg;
     if (!which) throw new ProtocolError('UNKNOWN_MESSAGE', 'server frame holds no known message');
     obj = { [which]: obj[which] };
+    // proto3 cannot tell an absent repeated field from an empty one; the JSON mirror leaves it out,
+    // and a single-neuron chunk has no neuron count, as in its JSON form
+    const chunk = obj.outputChunk as { dendriticVoltage?: unknown[]; neurons?: number } | undefined;
+    if (chunk?.dendriticVoltage?.length === 0) delete chunk.dendriticVoltage;
+    if (chunk && !chunk.neurons) delete chunk.neurons;
   }
   const keys = Object.keys(obj ?? {});
   if (keys.length !== 1 || !['opened', 'outputChunk', 'error', 'closed'].includes(keys[0])) {
@@ -107,10 +115,15 @@ export function encodeClientBinary(msg: ClientMessage): Uint8Array {
 export function encodeClientJson(msg: ClientMessage): string {
   if ('inputChunk' in msg) {
     const c = msg.inputChunk;
+    const bin = (b: SpikeBin) => ({ exc: Array.from(b.exc ?? []), inh: Array.from(b.inh ?? []) });
     return JSON.stringify({
       inputChunk: {
         firstBin: c.firstBin,
-        bins: c.bins.map((b) => ({ exc: Array.from(b.exc ?? []), inh: Array.from(b.inh ?? []) })),
+        bins: c.bins.map(bin),
+        ...(c.binCount !== undefined ? { binCount: c.binCount } : {}),
+        ...(c.neuronInputs !== undefined
+          ? { neuronInputs: c.neuronInputs.map((n) => ({ neuron: n.neuron, bins: n.bins.map(bin) })) }
+          : {}),
       },
     });
   }
@@ -135,14 +148,42 @@ function decodeClientBinary(data: Uint8Array): ClientMessage {
   }
   switch (decoded.msg) {
     case 'open': {
-      const o = decoded.open as { model: string; reference: boolean; clock: number; tag?: string | null };
+      const o = decoded.open as {
+        model: string;
+        reference: boolean;
+        clock: number;
+        tag?: string | null;
+        dendrites: boolean;
+        neurons?: number;
+      };
       const clock = CLOCKS[o.clock];
       if (clock === undefined) throw new ProtocolError('BAD_OPEN', `unknown clock value ${o.clock}`);
-      return { open: { model: o.model, reference: o.reference, clock, tag: o.tag ?? undefined } };
+      return {
+        open: {
+          model: o.model,
+          reference: o.reference,
+          clock,
+          tag: o.tag ?? undefined,
+          ...(o.dendrites ? { dendrites: true } : {}),
+          ...(o.neurons ? { neurons: o.neurons } : {}),
+        },
+      };
     }
     case 'inputChunk': {
-      const c = decoded.inputChunk as { firstBin: number; bins: SpikeBin[] };
-      return { inputChunk: { firstBin: c.firstBin, bins: c.bins } };
+      const c = decoded.inputChunk as {
+        firstBin: number;
+        bins: SpikeBin[];
+        binCount?: number;
+        neuronInputs?: NeuronInputMsg[];
+      };
+      const multi = (c.neuronInputs?.length ?? 0) > 0 || (c.binCount ?? 0) > 0;
+      return {
+        inputChunk: {
+          firstBin: c.firstBin,
+          bins: c.bins,
+          ...(multi ? { binCount: c.binCount ?? 0, neuronInputs: c.neuronInputs ?? [] } : {}),
+        },
+      };
     }
     case 'close':
       return { close: {} };
@@ -184,10 +225,25 @@ function decodeClientJson(text: string): ClientMessage {
   }
 }
 
-function checkOpen(body: unknown): { model: string; reference: boolean; clock: ClockName; tag?: string } {
+function checkOpen(body: unknown): {
+  model: string;
+  reference: boolean;
+  clock: ClockName;
+  tag?: string;
+  dendrites?: true;
+  neurons?: number;
+} {
   if (!isPlainObject(body)) throw new ProtocolError('BAD_OPEN', 'open must be an object');
   // an absent or empty model asks for the server's default model
-  const { model = '', reference = false, clock = 'ASAP', tag } = body;
+  const { model = '', reference = false, clock = 'ASAP', tag, dendrites = false, neurons } = body;
+  if (
+    neurons !== undefined &&
+    (typeof neurons !== 'number' || !Number.isInteger(neurons) || neurons < 0 || neurons > MAX_UINT32)
+  )
+    throw new ProtocolError(
+      'BAD_OPEN',
+      `open.neurons must be a non-negative integer, got ${JSON.stringify(neurons)}`,
+    );
   if (typeof model !== 'string') throw new ProtocolError('BAD_OPEN', 'open.model must be a string');
   if (typeof reference !== 'boolean') throw new ProtocolError('BAD_OPEN', 'open.reference must be a boolean');
   const clockName = typeof clock === 'string' ? clock.toUpperCase() : clock;
@@ -199,7 +255,15 @@ function checkOpen(body: unknown): { model: string; reference: boolean; clock: C
   }
   if (tag !== undefined && typeof tag !== 'string')
     throw new ProtocolError('BAD_OPEN', 'open.tag must be a string');
-  return { model, reference, clock: clockName as ClockName, tag };
+  if (typeof dendrites !== 'boolean') throw new ProtocolError('BAD_OPEN', 'open.dendrites must be a boolean');
+  return {
+    model,
+    reference,
+    clock: clockName as ClockName,
+    tag,
+    ...(dendrites ? { dendrites } : {}),
+    ...(neurons ? { neurons } : {}),
+  };
 }
 
 function checkIds(ids: unknown, what: string, bin: number): number[] {
@@ -214,16 +278,8 @@ function checkIds(ids: unknown, what: string, bin: number): number[] {
   return ids as number[];
 }
 
-function checkInputChunk(body: unknown): { firstBin: number; bins: SpikeBin[] } {
-  if (!isPlainObject(body)) throw new ProtocolError('BAD_FRAME', 'inputChunk must be an object');
-  const { firstBin = 0, bins } = body;
-  if (typeof firstBin !== 'number' || !Number.isInteger(firstBin) || firstBin < 0 || firstBin > MAX_UINT32) {
-    throw new ProtocolError(
-      'BIN_ORDER',
-      `inputChunk.firstBin must be a non-negative integer, got ${firstBin}`,
-    );
-  }
-  if (!Array.isArray(bins)) throw new ProtocolError('BAD_FRAME', 'inputChunk.bins must be an array');
+function checkBins(bins: unknown, firstBin: number, what: string): SpikeBin[] {
+  if (!Array.isArray(bins)) throw new ProtocolError('BAD_FRAME', `${what} must be an array`);
   const out: SpikeBin[] = new Array(bins.length);
   for (let i = 0; i < bins.length; i++) {
     const b: unknown = bins[i];
@@ -234,5 +290,49 @@ function checkInputChunk(body: unknown): { firstBin: number; bins: SpikeBin[] } 
       inh: checkIds(b.inh, `bin ${firstBin + i} inh`, firstBin + i),
     };
   }
-  return { firstBin, bins: out };
+  return out;
+}
+
+function checkNeuronInputs(v: unknown, firstBin: number): NeuronInputMsg[] {
+  if (!Array.isArray(v)) throw new ProtocolError('BAD_FRAME', 'inputChunk.neuronInputs must be an array');
+  return v.map((n: unknown, i) => {
+    if (!isPlainObject(n))
+      throw new ProtocolError('BAD_FRAME', `inputChunk.neuronInputs[${i}] must be an object`);
+    const { neuron } = n;
+    if (typeof neuron !== 'number' || !Number.isInteger(neuron) || neuron < 0 || neuron > MAX_UINT32)
+      throw new ProtocolError('BAD_NEURON', `inputChunk.neuronInputs[${i}].neuron must be a neuron index`);
+    return { neuron, bins: checkBins(n.bins ?? [], firstBin, `inputChunk.neuronInputs[${i}].bins`) };
+  });
+}
+
+function checkInputChunk(body: unknown): {
+  firstBin: number;
+  bins: SpikeBin[];
+  binCount?: number;
+  neuronInputs?: NeuronInputMsg[];
+} {
+  if (!isPlainObject(body)) throw new ProtocolError('BAD_FRAME', 'inputChunk must be an object');
+  const { firstBin = 0, bins = [], binCount, neuronInputs } = body;
+  if (typeof firstBin !== 'number' || !Number.isInteger(firstBin) || firstBin < 0 || firstBin > MAX_UINT32) {
+    throw new ProtocolError(
+      'BIN_ORDER',
+      `inputChunk.firstBin must be a non-negative integer, got ${firstBin}`,
+    );
+  }
+  const out = checkBins(bins, firstBin, 'inputChunk.bins');
+  if (binCount === undefined && neuronInputs === undefined) return { firstBin, bins: out };
+  if (
+    binCount !== undefined &&
+    (typeof binCount !== 'number' || !Number.isInteger(binCount) || binCount < 0 || binCount > MAX_UINT32)
+  )
+    throw new ProtocolError(
+      'BAD_FRAME',
+      `inputChunk.binCount must be a non-negative integer, got ${JSON.stringify(binCount)}`,
+    );
+  return {
+    firstBin,
+    bins: out,
+    binCount: (binCount as number | undefined) ?? 0,
+    neuronInputs: neuronInputs === undefined ? [] : checkNeuronInputs(neuronInputs, firstBin),
+  };
 }

@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'INTERNAL',
   'REFERENCE_FAILED',
   'BAD_OPEN',
+  'BAD_NEURON',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -33,12 +34,28 @@ export interface OpenMsg {
   reference?: boolean;
   clock?: ClockName;
   tag?: string;
+  /** with reference on: also stream the reference's dendritic voltages (compartmental cells) */
+  dendrites?: boolean;
+  /** multi-neuron session: neurons of the model (absent, 0 or 1: a single neuron) */
+  neurons?: number;
 }
 
+/** Input of one neuron of a multi-neuron session: exactly `binCount` bins. */
+export interface NeuronInputMsg {
+  neuron: number;
+  bins: SpikeBin[];
+}
+
+/**
+ * Single-neuron sessions: `bins`. Multi-neuron sessions: `binCount` bins for every neuron, the
+ * neurons with input spikes listed in `neuronInputs`.
+ */
 export interface InputChunkMsg {
   firstBin: number;
-  /** one entry per bin: the ids of the synapses that received a spike in it */
+  /** single-neuron sessions: one entry per bin, the ids of the synapses that received a spike in it */
   bins: SpikeBin[];
+  binCount?: number;
+  neuronInputs?: NeuronInputMsg[];
 }
 
 export type ClientMessage =
@@ -62,6 +79,11 @@ export interface OpenedMsg {
   tag?: string;
   maxBinsPerChunk: number;
   maxFrameBytes: number;
+  /** dendritic voltages per bin in reference chunks (0 unless open.dendrites) */
+  nDendrites?: number;
+  /** neurons of this session (1 for a single-neuron session; absent from older servers) */
+  neurons?: number;
+  maxNeuronsPerSession?: number;
 }
 
 export interface OutputChunkMsg {
@@ -73,6 +95,13 @@ export interface OutputChunkMsg {
   /** one flag per bin (booleans, or 0/1 when produced by the server) */
   spike: ArrayLike<boolean | number>;
   referenceLagBins: number;
+  /**
+   * reference chunks of an open with dendrites: bins × nDendrites voltages (mV), row-major, value j
+   * of a row = dendritic compartment j (the one of synapse j); absent or empty otherwise
+   */
+  dendriticVoltage?: ArrayLike<number>;
+  /** multi-neuron sessions: neurons in the chunk, arrays neuron-major (absent, 0 or 1: one neuron) */
+  neurons?: number;
 }
 
 export interface ErrorMsg {

@@ -37,6 +37,14 @@ export const schemaDescriptor = {
                     proto3_optional: true,
                   },
                 },
+                dendrites: {
+                  type: 'bool',
+                  id: 10,
+                },
+                neurons: {
+                  type: 'uint32',
+                  id: 20,
+                },
               },
             },
             Bin: {
@@ -59,6 +67,19 @@ export const schemaDescriptor = {
                 },
               },
             },
+            NeuronInput: {
+              fields: {
+                neuron: {
+                  type: 'uint32',
+                  id: 1,
+                },
+                bins: {
+                  rule: 'repeated',
+                  type: 'Bin',
+                  id: 2,
+                },
+              },
+            },
             InputChunk: {
               fields: {
                 firstBin: {
@@ -70,6 +91,17 @@ export const schemaDescriptor = {
                   rule: 'repeated',
                   type: 'Bin',
                   id: 2,
+                },
+                binCount: {
+                  type: 'uint32',
+                  id: 20,
+                  protoName: 'bin_count',
+                },
+                neuronInputs: {
+                  rule: 'repeated',
+                  type: 'NeuronInput',
+                  id: 21,
+                  protoName: 'neuron_inputs',
                 },
               },
             },
@@ -175,6 +207,20 @@ export const schemaDescriptor = {
                   id: 7,
                   protoName: 'max_frame_bytes',
                 },
+                nDendrites: {
+                  type: 'uint32',
+                  id: 10,
+                  protoName: 'n_dendrites',
+                },
+                neurons: {
+                  type: 'uint32',
+                  id: 20,
+                },
+                maxNeuronsPerSession: {
+                  type: 'uint32',
+                  id: 21,
+                  protoName: 'max_neurons_per_session',
+                },
               },
             },
             Source: {
@@ -224,6 +270,19 @@ export const schemaDescriptor = {
                   id: 6,
                   protoName: 'reference_lag_bins',
                 },
+                dendriticVoltage: {
+                  rule: 'repeated',
+                  type: 'float',
+                  id: 10,
+                  protoName: 'dendritic_voltage',
+                  options: {
+                    packed: true,
+                  },
+                },
+                neurons: {
+                  type: 'uint32',
+                  id: 20,
+                },
               },
             },
             ErrorCode: {
@@ -242,6 +301,7 @@ export const schemaDescriptor = {
                 INTERNAL: 11,
                 REFERENCE_FAILED: 12,
                 BAD_OPEN: 13,
+                BAD_NEURON: 14,
               },
             },
             Error: {

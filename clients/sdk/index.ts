@@ -6,6 +6,10 @@
  *   client.sendBins(0, bins);
  *   for await (const chunk of client.outputs()) { ... }
  *   const summary = await client.close();
+ *
+ * Multi-neuron sessions: open({ model, neurons: N }), then sendNeuronBins(firstBin, count, inputs)
+ * with the inputs of the neurons that receive spikes; every output chunk carries all N neurons
+ * (neuronOutputs(chunk, i) picks one).
  */
 import { decodeServer, encodeClientBinary, encodeClientJson } from '../../proto/codec.js';
 import type {
@@ -14,6 +18,7 @@ import type {
   ErrorCode,
   ErrorMsg,
   SpikeBin,
+  NeuronInputMsg,
   OpenMsg,
   OpenedMsg,
   OutputChunkMsg,
@@ -70,6 +75,20 @@ async function defaultSocketCtor(): Promise<SocketCtor> {
   if (g.WebSocket) return g.WebSocket;
   const ws = (await import('ws')) as unknown as { WebSocket: SocketCtor };
   return ws.WebSocket;
+}
+
+/** One neuron's part of an output chunk (a multi-neuron chunk is neuron-major). */
+export function neuronOutputs(
+  c: OutputChunkMsg,
+  neuron: number,
+): { voltage: ArrayLike<number>; spikeProb: ArrayLike<number>; spike: ArrayLike<boolean | number> } {
+  const neurons = c.neurons && c.neurons > 1 ? c.neurons : 1;
+  if (!Number.isInteger(neuron) || neuron < 0 || neuron >= neurons)
+    throw new RangeError(`neuron ${neuron} is not in [0, ${neurons})`);
+  const n = c.voltage.length / neurons;
+  const part = <T>(a: ArrayLike<T>): T[] =>
+    Array.from({ length: a.length === 0 ? 0 : n }, (_, k) => a[neuron * n + k]);
+  return { voltage: part(c.voltage), spikeProb: part(c.spikeProb), spike: part(c.spike) };
 }
 
 export class NeurotwinClient {
@@ -134,6 +153,14 @@ export class NeurotwinClient {
   /** Sends bins firstBin .. firstBin + bins.length - 1. */
   sendBins(firstBin: number, bins: SpikeBin[]): void {
     this.sendMessage({ inputChunk: { firstBin, bins } });
+  }
+
+  /**
+   * Multi-neuron sessions: advances every neuron by `binCount` bins from `firstBin`; `inputs` lists
+   * the neurons that receive spikes (each with exactly binCount bins), the others get none.
+   */
+  sendNeuronBins(firstBin: number, binCount: number, inputs: NeuronInputMsg[]): void {
+    this.sendMessage({ inputChunk: { firstBin, bins: [], binCount, neuronInputs: inputs } });
   }
 
   /** Ends the session (the server flushes every output first); resolves with the summary. */

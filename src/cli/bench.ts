@@ -13,7 +13,9 @@ import {
 import type { CellDescription } from '../reference/neuron-oracle/exchange-format.js';
 import { neuronAvailable, runNeuron } from '../reference/neuron-oracle/oracle.js';
 import { paperInputProtocol } from '../reference/neuron-oracle/paper-protocol.js';
-import { parseInteger, positiveNumber } from './options.js';
+import { benchInference, printInferenceBench } from './bench-inference.js';
+import { benchStream } from './bench-stream.js';
+import { nonNegativeInt, parseInteger, positiveInt, positiveNumber } from './options.js';
 
 /**
  * `neurotwin bench reference`: wall-clock seconds per simulated second of our compartmental engine
@@ -203,5 +205,72 @@ export function registerBench(program: Command): void {
       });
       if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else printHuman(result);
+    });
+  bench
+    .command('inference')
+    .description(
+      "a model's step graph through the batch scheduler: batched and one-at-a-time neuron-steps/s, FLOPs, and this machine's dense-matmul limit",
+    )
+    .option('--model <id|dir>', 'model id in models/ or a model directory', 'if-paper')
+    .option('--streams <n>', 'streams stepped together', positiveInt('streams'), 1000)
+    .option('--bins <n>', 'bins per stream (batched run)', positiveInt('bins'), 200)
+    .option('--single-bins <n>', 'bins of the one-stream run', positiveInt('single-bins'), 5000)
+    .option(
+      '--threads <n>',
+      'onnxruntime intra-op threads (step graph and matmul)',
+      positiveInt('threads'),
+      1,
+    )
+    .option('--seed <n>', 'input seed', nonNegativeInt('seed'), 1)
+    .option(
+      '--rate <hz>',
+      'Poisson rate per synapse for models without the paper inputs',
+      positiveNumber('rate'),
+      2,
+    )
+    .option('--matmul-size <n>', 'side of the square matmul probe', positiveInt('matmul-size'), 1024)
+    .option('--json', 'print the figures as JSON')
+    .action(async (o: Record<string, unknown>) => {
+      const result = await benchInference({
+        model: String(o.model),
+        streams: o.streams as number,
+        bins: o.bins as number,
+        singleBins: o.singleBins as number,
+        threads: o.threads as number,
+        seed: o.seed as number,
+        rateHz: o.rate as number,
+        matmulSize: o.matmulSize as number,
+      });
+      if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else printInferenceBench(result);
+    });
+  bench
+    .command('stream')
+    .description(
+      'starts the server and streams from N clients on loopback: aggregate bins/s and chunk round-trip percentiles',
+    )
+    .option('--model <id|dir>', 'model id in models/ or a model directory', 'if-paper')
+    .option('--sessions <n>', 'concurrent client sessions', positiveInt('sessions'), 100)
+    .option('--chunk <bins>', 'bins per input chunk', positiveInt('chunk'), 100)
+    .option('--chunks <n>', 'chunks per session', positiveInt('chunks'), 50)
+    .option('--json-frames', 'JSON text frames instead of protobuf')
+    .option('--seed <n>', 'input seed', nonNegativeInt('seed'), 1)
+    .option('--json', 'print the figures as JSON')
+    .action(async (o: Record<string, unknown>) => {
+      const r = await benchStream({
+        model: String(o.model),
+        sessions: o.sessions as number,
+        chunk: o.chunk as number,
+        chunks: o.chunks as number,
+        binary: o.jsonFrames !== true,
+        seed: o.seed as number,
+      });
+      if (o.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+      else
+        process.stdout.write(
+          `${r.sessions} sessions of ${r.model}, ${r.chunksPerSession} chunks of ${r.chunkBins} bins each (${r.encoding})\n` +
+            `aggregate ${r.aggregateBinsPerSecond.toFixed(0)} bins/s (${r.bins} bins in ${r.wallSeconds.toFixed(2)} s)\n` +
+            `chunk round trip p50 ${r.p50Ms.toFixed(2)} ms, p90 ${r.p90Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(2)} ms\n`,
+        );
     });
 }

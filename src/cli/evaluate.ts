@@ -22,6 +22,7 @@ interface EvaluateOpts {
   learningCurve?: boolean;
   family?: string;
   familyDescription?: string;
+  allTrials?: boolean;
 }
 
 export function registerEvaluate(program: Command): void {
@@ -47,6 +48,10 @@ export function registerEvaluate(program: Command): void {
       'with --write-card: the data is an input family outside the training statistics; store its figures under this name (not as the test metrics)',
     )
     .option('--family-description <text>', 'what the --family input is, for the card')
+    .option(
+      '--all-trials',
+      'score every trial, also those with more than 24 spikes (the paper keeps 0–24; strong out-of-distribution input fires more)',
+    )
     .action(async (opts: EvaluateOpts) => {
       if (!existsSync(opts.model)) throw new Error(`model directory ${opts.model} does not exist`);
       const manifest = readManifest(opts.model);
@@ -56,7 +61,10 @@ export function registerEvaluate(program: Command): void {
           `${opts.data} holds '${header.cell}' trials; model ${manifest.id} imitates '${manifest.neuron}'`,
         );
       const preds = await predictWithOnnx(opts.model, manifest, trials, opts.batch);
-      const metrics = evaluatePredictions(scoredTrials(trials, preds, header.labelConvention));
+      const metrics = evaluatePredictions(
+        scoredTrials(trials, preds, header.labelConvention),
+        opts.allTrials ? { maxSpikes: Infinity } : {},
+      );
       metrics.spikeTiming = spikeTiming(
         trials.map((t, i) => ({ spikeProb: preds[i].spikeProb, labels: t.spikeLabels })),
         {

@@ -7,6 +7,7 @@ import {
   type GenerateOptions,
 } from '../dataset/generate.js';
 import { currentCommand, parseInteger, positiveNumber } from './options.js';
+import { progressLines } from './progress-lines.js';
 
 interface GenerateFlags {
   cell: string;
@@ -19,6 +20,8 @@ interface GenerateFlags {
   dendrites?: boolean;
   method?: string;
   dt?: number;
+  inputsFamily?: string;
+  queue?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -47,11 +50,19 @@ export function registerGenerate(program: Command): void {
       'integrator of a compartmental cell: backward-euler | crank-nicolson (default: the engine default)',
     )
     .option('--dt <ms>', 'substep of a compartmental cell, ms (must divide 1 ms)', positiveNumber('dt'))
+    .option(
+      '--inputs-family <name>',
+      'input statistics: paper (default), no-inhibition, poisson-<Hz>, fast-modulation, only-<group> (e.g. only-apical)',
+    )
     .option('--dendrites', 'also store every dendritic compartment per bin (/outputs/dendritic_voltage)')
     .option(
       '--workers <k>',
       'worker threads (default: all cores; 0 = main thread)',
       parseInteger('workers', 0, 1024),
+    )
+    .option(
+      '--queue <url>',
+      'put the trials on a BullMQ queue in Redis (redis://HOST:PORT) for `neurotwin worker` processes',
     )
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no progress bar')
@@ -70,6 +81,10 @@ export function registerGenerate(program: Command): void {
             cliProgress.Presets.shades_classic,
           )
         : null;
+      const lines =
+        !showBar && !flags.quiet && !flags.json
+          ? progressLines((line) => process.stderr.write(`${line}\n`), 'generate: trials')
+          : null;
       const options: GenerateOptions = {
         cell: flags.cell,
         trials: flags.trials,
@@ -80,9 +95,17 @@ export function registerGenerate(program: Command): void {
         morphology: flags.morphology,
         dendrites: flags.dendrites,
         integration: { method: flags.method, dt: flags.dt },
+        family: flags.inputsFamily,
+        queue: flags.queue,
         commandLine: currentCommand(),
         signal: controller.signal,
+        onLog: flags.quiet
+          ? undefined
+          : (line) => {
+              process.stderr.write(`${bar?.isActive ? '\n' : ''}${line}\n`);
+            },
         onProgress: (done, total) => {
+          lines?.(done, total);
           if (!bar) return;
           if (bar.getTotal() !== total) bar.start(total, done);
           else bar.update(done);

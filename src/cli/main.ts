@@ -7,6 +7,8 @@ import { registerExport } from './export.js';
 import { registerBench } from './bench.js';
 import { registerServe } from './serve.js';
 import { packageVersion } from './version.js';
+import { registerWorker } from './worker.js';
+import { registerNetwork } from './network.js';
 
 const program = new Command();
 program
@@ -22,6 +24,8 @@ registerEvaluate(program);
 registerExport(program);
 registerBench(program);
 registerServe(program);
+registerWorker(program);
+registerNetwork(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`neurotwin: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -5,6 +5,8 @@ export interface WorkerInit {
   neuronOptions?: Record<string, unknown>;
   /** record every dendritic compartment's voltage per bin */
   recordDendrites?: boolean;
+  /** input family (default: the paper's statistics) */
+  family?: string;
 }
 
 export interface TrialJob {

@@ -17,6 +17,7 @@ port.on('message', (job: TrialJob) => {
     runner ??= new TrialRunner(init.cell, init.durationMs, {
       neuronOptions: init.neuronOptions,
       recordDendrites: init.recordDendrites,
+      family: init.family,
     });
     const start = performance.now();
     writeTrialPart(job.path, runner.run(job.seed));

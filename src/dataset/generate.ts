@@ -4,10 +4,12 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { checkSeed } from '../core/rng.js';
+import { inputFamily } from '../inputs/families.js';
 import { cellInfo } from '../reference/cells/registry.js';
 import { checkDt, checkMethod, resolveIntegration } from '../reference/integration.js';
 import { DatasetWriter, h5Ready, type DatasetHeader } from './hdf5.js';
 import type { TrialJob, WorkerInit, WorkerReply } from './generate-protocol.js';
+import { parseRedisUrl } from './queue/redis-url.js';
 import { trialSeed } from './seeds.js';
 import { TrialRunner } from './simulate-trial.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
@@ -40,10 +42,19 @@ export interface GenerateOptions {
   morphology?: string;
   /** also store every dendritic compartment's voltage per bin (/outputs/dendritic_voltage) */
   dendrites?: boolean;
+  /** input family (src/inputs/families.ts; default: the paper's statistics) */
+  family?: string;
   /** integrator of a compartmental cell (unset fields: DEFAULT_INTEGRATION's) */
   integration?: { method?: string; dt?: number };
   commandLine?: string;
+  /**
+   * redis://HOST:PORT: put the trials on the BullMQ queue there for `neurotwin worker` processes
+   * instead of running them on local threads (src/dataset/queue/run-on-queue.ts)
+   */
+  queue?: string;
   onProgress?: (done: number, total: number) => void;
+  /** status lines of the queue path (workers connected, trials queued) */
+  onLog?: (line: string) => void;
   /** stops dispatching and rejects; finished trials stay on disk for a resume */
   signal?: AbortSignal;
 }
@@ -94,6 +105,18 @@ export function validateGenerateOptions(o: GenerateOptions): void {
     );
   if (method !== undefined) checkMethod(method);
   if (dt !== undefined) checkDt(dt);
+  if (o.family !== undefined) inputFamily(info.defaultInputs(runNeuronOptions(o)), o.family);
+  if (o.queue !== undefined) {
+    parseRedisUrl(o.queue);
+    if (o.family !== undefined && o.family !== 'paper')
+      throw new RangeError(
+        '--inputs-family is not carried by queued jobs yet: generate other families locally',
+      );
+    if (o.workers !== undefined)
+      throw new RangeError(
+        '--workers is for local generation; with --queue, trials run on `neurotwin worker` processes',
+      );
+  }
   if (!o.out) throw new RangeError('an output file is required');
   if (!/\.(h5|hdf5)$/i.test(o.out))
     throw new RangeError(`output file ${o.out} must end in .h5 (datasets are HDF5; simulate writes JSON)`);
@@ -142,10 +165,10 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   const started = performance.now();
   const info = cellInfo(options.cell);
   const neuronOptions = runNeuronOptions(options);
-  const inputs = info.defaultInputs(neuronOptions);
+  const inputs = inputFamily(info.defaultInputs(neuronOptions), options.family ?? 'paper');
   const partsDir = partsDirOf(options.out);
   mkdirSync(partsDir, { recursive: true });
-  checkRunFile(partsDir, {
+  const runRecord = {
     format: 'neurotwin-parts',
     version: 1,
     cell: options.cell,
@@ -153,9 +176,11 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     baseSeed: options.baseSeed,
     preset: inputs.preset,
     neuronOptions,
+    ...(options.family && options.family !== 'paper' ? { family: options.family } : {}),
     // only when set, so that the run records of earlier runs (without the option) still match
     ...(options.dendrites ? { dendrites: true } : {}),
-  });
+  };
+  checkRunFile(partsDir, runRecord);
   const present = new Set<number>();
   for (const name of readdirSync(partsDir)) {
     const m = PART_NAME.exec(name);
@@ -177,7 +202,27 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     seed: trialSeed(options.baseSeed, index),
     path: join(partsDir, partName(index)),
   }));
-  if (workers === 0 || options.workers === 0) runInThisThread(options, neuronOptions, jobs, onDone);
+  let usedWorkers = options.workers === 0 ? 0 : workers;
+  if (options.queue !== undefined) {
+    // imported here so that local generation never loads bullmq
+    const { runOnQueue } = await import('./queue/run-on-queue.js');
+    const summary = await runOnQueue({
+      url: options.queue,
+      out: options.out,
+      runRecord: JSON.stringify(runRecord),
+      cell: options.cell,
+      durationMs: options.durationMs,
+      dendrites: options.dendrites === true,
+      neuronOptions,
+      jobs,
+      onDone,
+      onLog: options.onLog,
+      signal: options.signal,
+    }).catch((err: unknown) => {
+      throw options.signal?.aborted ? abortError() : err;
+    });
+    usedWorkers = summary.workers;
+  } else if (workers === 0 || options.workers === 0) runInThisThread(options, neuronOptions, jobs, onDone);
   else await runOnWorkers(options, neuronOptions, jobs, workers, onDone);
 
   const first = readTrialPart(join(partsDir, partName(0)));
@@ -217,7 +262,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     trials: options.trials,
     computed: pending.length,
     resumed: present.size,
-    workers: options.workers === 0 ? 0 : workers,
+    workers: usedWorkers,
     wallSeconds: (performance.now() - started) / 1000,
     meanTrialSeconds: trialMs.length ? trialMs.reduce((a, b) => a + b, 0) / trialMs.length / 1000 : 0,
   };
@@ -253,6 +298,7 @@ function runInThisThread(
   const runner = new TrialRunner(options.cell, options.durationMs, {
     neuronOptions,
     recordDendrites: options.dendrites,
+    family: options.family,
   });
   for (const job of jobs) {
     if (options.signal?.aborted) throw abortError();
@@ -275,6 +321,7 @@ function runOnWorkers(
     durationMs: options.durationMs,
     neuronOptions,
     recordDendrites: options.dendrites,
+    family: options.family,
   };
   return new Promise<void>((resolvePromise, reject) => {
     const pool: Worker[] = [];

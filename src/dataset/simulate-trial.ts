@@ -1,4 +1,5 @@
 import { paramsRecord, PatternGenerator, type PatternGeneratorConfig } from '../inputs/paper-pattern.js';
+import { inputFamily } from '../inputs/families.js';
 import { CompartmentalNeuron } from '../reference/cells/compartmental-neuron.js';
 import { spikeLabels, type LabelConvention } from '../core/conventions.js';
 import { cellInfo, createNeuron, type CellOptions } from '../reference/cells/registry.js';
@@ -13,6 +14,8 @@ export interface TrialRunnerOptions {
   neuronOptions?: CellOptions;
   /** also record the voltage of every dendritic compartment at 1 ms (compartmental cells only) */
   recordDendrites?: boolean;
+  /** an input family other than the paper's statistics (src/inputs/families.ts) */
+  family?: string;
   /** told the simulated ms so far every PROGRESS_EVERY_MS bins and at the end of a trial */
   onProgress?: (doneMs: number, totalMs: number) => void;
 }
@@ -63,7 +66,10 @@ export class TrialRunner {
     this.neuron = createNeuron(cell, options.neuronOptions);
     this.nExc = this.neuron.nExc;
     this.nInh = this.neuron.nInh;
-    this.inputs = options.inputs ?? info.defaultInputs(options.neuronOptions);
+    this.inputs = inputFamily(
+      options.inputs ?? info.defaultInputs(options.neuronOptions),
+      options.family ?? 'paper',
+    );
     if (this.inputs.nExc !== this.nExc || this.inputs.nInh !== this.nInh) {
       throw new RangeError(
         `input generator '${this.inputs.preset}' has ${this.inputs.nExc}/${this.inputs.nInh} synapses, cell '${cell}' has ${this.nExc}/${this.nInh}`,

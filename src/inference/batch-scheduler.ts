@@ -1,10 +1,11 @@
 /**
- * Steps many surrogate streams of one model together: each `run` of step.onnx advances up to
- * `maxBatch` streams by one bin (one row of the batch axis each). Every stream owns its state
- * (zeros at open); work submitted to one stream is processed in order.
+ * Steps every surrogate stream of one model together: each stream owns a slot (a row) of one
+ * ResidentBatch, and each onnxruntime run advances all streams that have a bin waiting by one bin
+ * (the others are held where they are). Work submitted to one stream is processed in order.
+ * Opening and closing take effect between runs.
  */
-import ort from 'onnxruntime-node';
 import type { BinnedSpikes } from '../core/spikes.js';
+import { ResidentBatch, type StepInput } from './resident-batch.js';
 import type { StepModel } from './step-model.js';
 
 export interface SurrogateOutputs {
@@ -24,66 +25,64 @@ interface Job {
 }
 
 export class SurrogateStream {
-  /** per state tensor, this stream's row */
-  readonly state: Float32Array[];
   readonly queue: Job[] = [];
+  /** row in the scheduler's batch; -1 until the stream is placed (between runs) */
+  slot = -1;
   binsStepped = 0;
   /** bins submitted so far: the first bin of the next submission */
   binsSubmitted = 0;
   closed = false;
 
-  constructor(
-    readonly id: number,
-    model: StepModel,
-  ) {
-    this.state = model.states.map((s) => new Float32Array(s.rowSize));
-  }
-}
-
-/** Preallocated tensors for one batch size (views on the shared buffers). */
-interface BatchTensors {
-  feeds: Record<string, ort.Tensor>;
+  constructor(readonly id: number) {}
 }
 
 export class BatchScheduler {
-  private readonly streams: SurrogateStream[] = [];
+  private readonly batch: ResidentBatch;
+  /** stream of each slot */
+  private readonly bySlot: SurrogateStream[] = [];
+  private readonly toPlace: SurrogateStream[] = [];
+  private readonly toRemove: SurrogateStream[] = [];
   private nextId = 0;
   private running = false;
-  /** batch input, maxBatch rows of nExc + nInh zeros/ones */
-  private readonly input: Float32Array;
-  private readonly stateBuffers: Float32Array[];
-  private readonly tensorsByBatch = new Map<number, BatchTensors>();
-  private readonly active: SurrogateStream[] = [];
-  /** round-robin start, so that more than maxBatch streams share fairly */
-  private cursor = 0;
+  private openCount = 0;
+  // step input, reused across runs
+  private offsets = new Uint32Array(65);
+  private ids = new Uint32Array(256);
+  private idle = new Uint8Array(64);
   runs = 0;
+  /** stream-bins stepped (idle rows not counted) */
   rowsStepped = 0;
 
+  /** `initialCapacity`: rows preallocated at first (the batch grows as streams open). */
   constructor(
     readonly model: StepModel,
-    readonly maxBatch = 64,
+    initialCapacity = 64,
   ) {
-    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error(`maxBatch must be a positive integer`);
-    this.input = new Float32Array(maxBatch * model.nInputs);
-    this.stateBuffers = model.states.map((s) => new Float32Array(maxBatch * s.rowSize));
+    this.batch = new ResidentBatch(model, initialCapacity);
   }
 
   open(): SurrogateStream {
-    const s = new SurrogateStream(this.nextId++, this.model);
-    this.streams.push(s);
+    const s = new SurrogateStream(this.nextId++);
+    this.openCount++;
+    if (this.running) this.toPlace.push(s);
+    else this.place(s);
     return s;
   }
 
   /** Stops a stream; its pending work is rejected. */
   close(stream: SurrogateStream): void {
+    if (stream.closed) return;
     stream.closed = true;
-    const at = this.streams.indexOf(stream);
-    if (at >= 0) this.streams.splice(at, 1);
+    this.openCount--;
     for (const job of stream.queue.splice(0)) job.reject(new Error('surrogate stream closed'));
+    const waiting = this.toPlace.indexOf(stream);
+    if (waiting >= 0) this.toPlace.splice(waiting, 1);
+    else if (this.running) this.toRemove.push(stream);
+    else this.unplace(stream);
   }
 
   get openStreams(): number {
-    return this.streams.length;
+    return this.openCount;
   }
 
   /** Queue bins for a stream; resolves with their outputs once all are stepped. */
@@ -103,151 +102,105 @@ export class BatchScheduler {
     });
   }
 
-  private tensorsFor(batch: number): BatchTensors {
-    let t = this.tensorsByBatch.get(batch);
-    if (!t) {
-      const nIn = this.model.nInputs;
-      const feeds: Record<string, ort.Tensor> = {};
-      if (this.model.inputForm === 'input')
-        feeds.input = new ort.Tensor('float32', this.input.subarray(0, batch * nIn), [batch, nIn]);
-      this.model.states.forEach((s, i) => {
-        feeds[s.inputName] = new ort.Tensor('float32', this.stateBuffers[i].subarray(0, batch * s.rowSize), [
-          batch,
-          ...s.rowShape,
-        ]);
-      });
-      t = { feeds };
-      this.tensorsByBatch.set(batch, t);
-    }
-    return t;
+  private place(s: SurrogateStream): void {
+    s.slot = this.batch.addSlot();
+    this.bySlot[s.slot] = s;
   }
 
-  private pickActive(): void {
-    this.active.length = 0;
-    const all = this.streams;
-    const n = all.length;
-    for (let k = 0; k < n && this.active.length < this.maxBatch; k++) {
-      const s = all[(this.cursor + k) % n];
-      if (s.queue.length > 0) this.active.push(s);
+  private unplace(s: SurrogateStream): void {
+    if (s.slot < 0) return;
+    const moved = this.batch.removeSlot(s.slot);
+    if (moved !== s.slot) {
+      const other = this.bySlot[moved];
+      other.slot = s.slot;
+      this.bySlot[s.slot] = other;
     }
-    this.cursor = n > 0 ? (this.cursor + 1) % n : 0;
+    this.bySlot.length = this.batch.size;
+    s.slot = -1;
+  }
+
+  private applyPending(): void {
+    for (const s of this.toRemove.splice(0)) this.unplace(s);
+    for (const s of this.toPlace.splice(0)) this.place(s);
   }
 
   private async pump(): Promise<void> {
     this.running = true;
     try {
       for (;;) {
-        this.pickActive();
-        if (this.active.length === 0) break;
-        await this.stepActive();
+        this.applyPending();
+        if (!this.fillInput()) break;
+        await this.stepOnce();
       }
     } finally {
       this.running = false;
     }
   }
 
-  /** One run: gather inputs and states of the active streams, step, scatter back. */
-  private async stepActive(): Promise<void> {
-    const batch = this.active.length;
-    const nIn = this.model.nInputs;
+  /** Builds the step input of every slot; false when no stream has a bin waiting. */
+  private fillInput(): boolean {
+    const n = this.batch.size;
+    if (this.offsets.length < n + 1) this.offsets = new Uint32Array(2 * n + 1);
+    if (this.idle.length < n) this.idle = new Uint8Array(2 * n);
     const nExc = this.model.manifest.inputs.nExc;
-    const states = this.model.states;
-    for (let b = 0; b < batch; b++) {
-      const s = this.active[b];
-      const job = s.queue[0];
+    let total = 0;
+    let busy = 0;
+    for (let b = 0; b < n; b++) {
+      this.offsets[b] = total;
+      const job = this.bySlot[b].queue[0];
+      if (!job) {
+        this.idle[b] = 1;
+        continue;
+      }
+      this.idle[b] = 0;
+      busy++;
       const k = job.done;
-      const row = b * nIn;
       const { excOffsets, inhOffsets } = job.bins;
       const excIds = job.bins.exc.ids;
       const inhIds = job.bins.inh.ids;
-      for (let j = excOffsets[k]; j < excOffsets[k + 1]; j++) this.input[row + excIds[j]] = 1;
-      for (let j = inhOffsets[k]; j < inhOffsets[k + 1]; j++) this.input[row + nExc + inhIds[j]] = 1;
-      for (let i = 0; i < states.length; i++) this.stateBuffers[i].set(s.state[i], b * states[i].rowSize);
+      const need = total + (excOffsets[k + 1] - excOffsets[k]) + (inhOffsets[k + 1] - inhOffsets[k]);
+      if (need > this.ids.length) this.growIds(need);
+      for (let j = excOffsets[k]; j < excOffsets[k + 1]; j++) this.ids[total++] = excIds[j];
+      for (let j = inhOffsets[k]; j < inhOffsets[k + 1]; j++) this.ids[total++] = nExc + inhIds[j];
     }
-    let results: ort.InferenceSession.OnnxValueMapType;
+    this.offsets[n] = total;
+    return busy > 0;
+  }
+
+  private growIds(min: number): void {
+    const next = new Uint32Array(Math.max(min, 2 * this.ids.length));
+    next.set(this.ids);
+    this.ids = next;
+  }
+
+  private async stepOnce(): Promise<void> {
+    const n = this.batch.size;
+    const input: StepInput = { offsets: this.offsets, ids: this.ids };
     try {
-      const feeds = this.tensorsFor(batch).feeds;
-      results = await this.model.session.run(
-        this.model.inputForm === 'active' ? { ...feeds, active: this.activeIds(batch) } : feeds,
-      );
+      await this.batch.step(input, this.idle);
     } catch (err) {
-      for (const s of this.active) {
-        for (const job of s.queue.splice(0)) job.reject(err as Error);
+      for (let b = 0; b < n; b++) {
+        for (const job of this.bySlot[b].queue.splice(0)) job.reject(err as Error);
       }
       return;
-    } finally {
-      this.clearInputRows(batch);
     }
     this.runs++;
-    this.rowsStepped += batch;
-    const voltage = results.voltage.data as Float32Array;
-    const prob = results.spike_prob.data as Float32Array;
-    for (let b = 0; b < batch; b++) {
-      const s = this.active[b];
+    const voltage = this.batch.voltage;
+    const prob = this.batch.spikeProb;
+    for (let b = 0; b < n; b++) {
+      if (this.idle[b]) continue;
+      const s = this.bySlot[b];
       if (s.closed) continue;
-      for (let i = 0; i < states.length; i++) {
-        const size = states[i].rowSize;
-        s.state[i].set(
-          (results[states[i].outputName].data as Float32Array).subarray(b * size, (b + 1) * size),
-        );
-      }
       const job = s.queue[0];
       job.out.voltage[job.done] = voltage[b];
       job.out.spikeProb[job.done] = prob[b];
       job.done++;
       s.binsStepped++;
+      this.rowsStepped++;
       if (job.done === job.bins.count) {
         s.queue.shift();
         job.resolve(job.out);
       }
-    }
-  }
-
-  /** The spiking ids of each active stream's current bin, padded with nInputs ('no synapse'). */
-  private activeIds(batch: number): ort.Tensor {
-    const nExc = this.model.manifest.inputs.nExc;
-    let slots = 1;
-    for (let b = 0; b < batch; b++) {
-      const job = this.active[b].queue[0];
-      const k = job.done;
-      const n =
-        job.bins.excOffsets[k + 1] -
-        job.bins.excOffsets[k] +
-        job.bins.inhOffsets[k + 1] -
-        job.bins.inhOffsets[k];
-      if (n > slots) slots = n;
-    }
-    const ids = new BigInt64Array(batch * slots).fill(BigInt(this.model.nInputs));
-    for (let b = 0; b < batch; b++) {
-      const job = this.active[b].queue[0];
-      const k = job.done;
-      const { excOffsets, inhOffsets } = job.bins;
-      const excIds = job.bins.exc.ids;
-      const inhIds = job.bins.inh.ids;
-      let o = b * slots;
-      for (let j = excOffsets[k]; j < excOffsets[k + 1]; j++) ids[o++] = BigInt(excIds[j]);
-      for (let j = inhOffsets[k]; j < inhOffsets[k + 1]; j++) ids[o++] = BigInt(nExc + inhIds[j]);
-    }
-    return new ort.Tensor('int64', ids, [batch, slots]);
-  }
-
-  /** Put the ones written for this step back to zero (cheaper than refilling the whole batch). */
-  private clearInputRows(batch: number): void {
-    const nIn = this.model.nInputs;
-    const nExc = this.model.manifest.inputs.nExc;
-    for (let b = 0; b < batch; b++) {
-      const job = this.active[b].queue[0];
-      if (!job) {
-        this.input.fill(0, b * nIn, (b + 1) * nIn);
-        continue;
-      }
-      const k = job.done;
-      const row = b * nIn;
-      const { excOffsets, inhOffsets } = job.bins;
-      const excIds = job.bins.exc.ids;
-      const inhIds = job.bins.inh.ids;
-      for (let j = excOffsets[k]; j < excOffsets[k + 1]; j++) this.input[row + excIds[j]] = 0;
-      for (let j = inhOffsets[k]; j < inhOffsets[k + 1]; j++) this.input[row + nExc + inhIds[j]] = 0;
     }
   }
 }

@@ -56,6 +56,8 @@ export function validateManifest(raw: unknown, dirName?: string): ModelManifest 
   const arch = obj(m.architecture, 'architecture');
   str(arch.name, 'architecture.name');
   const step = obj(m.step, 'step');
+  if (step.input !== undefined && step.input !== 'input' && step.input !== 'active')
+    fail('step.input', `must be 'input' or 'active', got ${JSON.stringify(step.input)}`);
   stateSpecs(step.inputs, 'step.inputs');
   stateSpecs(step.outputs, 'step.outputs');
   if ((step.inputs as unknown[]).length !== (step.outputs as unknown[]).length) {

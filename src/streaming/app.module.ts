@@ -1,6 +1,7 @@
 /** The whole server: the settings (visible to every module) and the domain modules. */
 import { Module, type DynamicModule } from '@nestjs/common';
 import { STREAMING_CONFIG, type StreamingConfig } from './config.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HttpModule } from './http.module.js';
 import { ModelsModule } from './models.module.js';
 import { ReferenceModule } from './reference.module.js';
@@ -12,7 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [ModelsModule, ReferenceModule, StreamingModule, HttpModule],
+      imports: [ModelsModule, ReferenceModule, StreamingModule, HttpModule, DashboardModule],
       providers: [{ provide: STREAMING_CONFIG, useValue: config }],
       exports: [STREAMING_CONFIG],
     };

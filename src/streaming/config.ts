@@ -7,12 +7,16 @@ export interface StreamingConfig {
   /** largest client frame accepted (bytes); larger frames get FRAME_TOO_LARGE */
   maxFrameBytes: number;
   maxBinsPerChunk: number;
-  /** most streams of one model stepped in one onnxruntime run */
+  /** most neurons one multi-neuron session may open */
+  maxNeuronsPerSession: number;
+  /** rows preallocated per model at first (every open stream of a model is stepped in one run; the batch grows) */
   maxBatch: number;
   /** run reference neurons in worker threads when the compiled worker exists */
   preferWorker: boolean;
   /** model id served to a client whose open names no model; null: clients must name one */
   defaultModel: string | null;
+  /** folder of the built browser dashboard (default: clients/web/dist of this project) */
+  webDir?: string;
   /** integration of compartmental reference cells (unset fields: DEFAULT_INTEGRATION's) */
   referenceIntegration?: { method?: string; dt?: number };
 }
@@ -41,6 +45,7 @@ export function defaultStreamingConfig(modelsDir: string): StreamingConfig {
     maxSessions: 64,
     maxFrameBytes: 1024 * 1024,
     maxBinsPerChunk: 10_000,
+    maxNeuronsPerSession: 1024,
     maxBatch: 64,
     preferWorker: true,
     defaultModel: null,

@@ -5,6 +5,7 @@
  */
 import type { NeuronFactory } from './neuron-factory.js';
 import { startReferenceRunner, type ReferenceCallbacks, type ReferenceRunner } from './reference-runner.js';
+import type { ReferenceStepperOptions } from './reference-stepper.js';
 
 export class ReferenceLauncher {
   constructor(
@@ -12,10 +13,10 @@ export class ReferenceLauncher {
     /** false keeps every reference in this thread (required for a factory other than the registry's) */
     private readonly useWorkers: boolean,
     /** cell options of every reference (e.g. the integration `method` and `dt`); cloned into workers */
-    private readonly options: Record<string, unknown> = {},
+    private readonly cellOptions: Record<string, unknown> = {},
   ) {}
 
-  start(cell: string, callbacks: ReferenceCallbacks): ReferenceRunner {
-    return startReferenceRunner(cell, this.options, this.factory, callbacks, this.useWorkers);
+  start(cell: string, callbacks: ReferenceCallbacks, options: ReferenceStepperOptions = {}): ReferenceRunner {
+    return startReferenceRunner(cell, this.factory, callbacks, this.useWorkers, options, this.cellOptions);
   }
 }

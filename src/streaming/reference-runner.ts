@@ -9,13 +9,19 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BinnedSpikes } from '../core/spikes.js';
-import { ReferenceStepper, type ReferenceOutputs } from './reference-stepper.js';
+import {
+  ReferenceStepper,
+  type ReferenceOutputs,
+  type ReferenceStepperOptions,
+} from './reference-stepper.js';
 import type { NeuronFactory } from './neuron-factory.js';
 
 export interface ReferenceInfo {
   nExc: number;
   nInh: number;
   outputDelay: number;
+  /** dendritic voltages per output bin (0 unless requested) */
+  nDendrites: number;
 }
 
 export interface ReferenceCallbacks {
@@ -39,8 +45,16 @@ class WorkerReferenceRunner implements ReferenceRunner {
   private readonly worker: Worker;
   private flushed: (() => void) | null = null;
 
-  constructor(cell: string, options: Record<string, unknown>, script: URL, cb: ReferenceCallbacks) {
-    this.worker = new Worker(script, { workerData: { cell, options } });
+  constructor(
+    cell: string,
+    script: URL,
+    cb: ReferenceCallbacks,
+    options: ReferenceStepperOptions,
+    cellOptions: Record<string, unknown>,
+  ) {
+    this.worker = new Worker(script, {
+      workerData: { cell, dendrites: options.dendrites ?? false, cellOptions },
+    });
     this.ready = new Promise<ReferenceInfo>((resolve, reject) => {
       this.worker.on('message', (msg: { type: string } & Record<string, unknown>) => {
         switch (msg.type) {
@@ -96,14 +110,20 @@ class InlineReferenceRunner implements ReferenceRunner {
 
   constructor(
     cell: string,
-    options: Record<string, unknown>,
     factory: NeuronFactory,
     private readonly cb: ReferenceCallbacks,
+    options: ReferenceStepperOptions,
+    cellOptions: Record<string, unknown>,
   ) {
     this.ready = (async () => {
-      const neuron = await factory(cell, options);
-      this.stepper = new ReferenceStepper(neuron);
-      return { nExc: neuron.nExc, nInh: neuron.nInh, outputDelay: neuron.outputDelay };
+      const neuron = await factory(cell, cellOptions);
+      this.stepper = new ReferenceStepper(neuron, options);
+      return {
+        nExc: neuron.nExc,
+        nInh: neuron.nInh,
+        outputDelay: neuron.outputDelay,
+        nDendrites: this.stepper.nDendrites,
+      };
     })();
     this.ready.catch(() => undefined);
     this.chain = this.ready.then(
@@ -159,12 +179,14 @@ export function referenceWorkerScript(): URL | null {
 
 export function startReferenceRunner(
   cell: string,
-  options: Record<string, unknown>,
   factory: NeuronFactory,
   cb: ReferenceCallbacks,
   preferWorker = true,
+  options: ReferenceStepperOptions = {},
+  /** cell options of the registry (e.g. a compartmental cell's integration `method` and `dt`) */
+  cellOptions: Record<string, unknown> = {},
 ): ReferenceRunner {
   const script = preferWorker ? referenceWorkerScript() : null;
-  if (script) return new WorkerReferenceRunner(cell, options, script, cb);
-  return new InlineReferenceRunner(cell, options, factory, cb);
+  if (script) return new WorkerReferenceRunner(cell, script, cb, options, cellOptions);
+  return new InlineReferenceRunner(cell, factory, cb, options, cellOptions);
 }

@@ -31,7 +31,11 @@ export class SessionHub {
         pool: this.pool,
         references: this.references,
         defaultModel: this.config.defaultModel,
-        limits: { maxBinsPerChunk: this.config.maxBinsPerChunk, maxFrameBytes: this.config.maxFrameBytes },
+        limits: {
+          maxBinsPerChunk: this.config.maxBinsPerChunk,
+          maxFrameBytes: this.config.maxFrameBytes,
+          maxNeuronsPerSession: this.config.maxNeuronsPerSession,
+        },
         acquireSlot: () => {
           if (this.openSessions >= this.config.maxSessions) return false;
           this.openSessions++;

@@ -7,7 +7,7 @@
  */
 import { Subject, concatMap, from, type Subscription } from 'rxjs';
 import type { BatchScheduler, SurrogateOutputs, SurrogateStream } from '../inference/batch-scheduler.js';
-import { findBadSynapse, flattenBins } from '../core/spikes.js';
+import { emptyBins, findBadSynapse, flattenBins, type BinnedSpikes } from '../core/spikes.js';
 import type { ModelManifest } from '../core/manifest.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import {
@@ -29,6 +29,8 @@ import type { ReferenceOutputs } from './reference-stepper.js';
 export interface SessionLimits {
   maxBinsPerChunk: number;
   maxFrameBytes: number;
+  /** most neurons one multi-neuron session may open */
+  maxNeuronsPerSession: number;
 }
 
 export interface SessionDeps {
@@ -46,22 +48,38 @@ export interface SessionDeps {
 /** Sends one server message; `binary` picks protobuf or JSON. */
 export type SendFn = (msg: ServerMessage, binary: boolean) => void;
 
+/** Surrogate outputs of some bins; with several neurons the arrays are neuron-major. */
 class SurrogateChunk implements Pacable {
   constructor(
     readonly firstBin: number,
     readonly voltage: Float32Array,
     readonly spikeProb: Float32Array,
     readonly spike: Uint8Array,
+    readonly neurons = 1,
   ) {}
   get count(): number {
-    return this.voltage.length;
+    return this.voltage.length / this.neurons;
   }
   slice(from: number, to: number): SurrogateChunk {
+    if (this.neurons === 1)
+      return new SurrogateChunk(
+        this.firstBin + from,
+        this.voltage.subarray(from, to),
+        this.spikeProb.subarray(from, to),
+        this.spike.subarray(from, to),
+      );
+    const n = this.count;
+    const part = <A extends Float32Array | Uint8Array>(a: A, out: A): A => {
+      for (let i = 0; i < this.neurons; i++) out.set(a.subarray(i * n + from, i * n + to), i * (to - from));
+      return out;
+    };
+    const size = (to - from) * this.neurons;
     return new SurrogateChunk(
       this.firstBin + from,
-      this.voltage.subarray(from, to),
-      this.spikeProb.subarray(from, to),
-      this.spike.subarray(from, to),
+      part(this.voltage, new Float32Array(size)),
+      part(this.spikeProb, new Float32Array(size)),
+      part(this.spike, new Uint8Array(size)),
+      this.neurons,
     );
   }
 }
@@ -69,12 +87,15 @@ class SurrogateChunk implements Pacable {
 interface OpenState {
   manifest: ModelManifest;
   scheduler: BatchScheduler;
-  stream: SurrogateStream;
+  /** one surrogate stream per neuron of the session */
+  streams: SurrogateStream[];
   clock: ClockName;
   reference: ReferenceRunner | null;
+  /** dendritic voltages per reference bin (0 unless the open asked for them) */
+  nDendrites: number;
   pacer: RealtimePacer<SurrogateChunk> | null;
-  /** turns the surrogate's spike probability into one event per predicted spike */
-  spikes: SpikeEventDetector;
+  /** per neuron: turns the surrogate's spike probability into one event per predicted spike */
+  spikes: SpikeEventDetector[];
   nextBin: number;
   /** settles after the last submitted chunk's surrogate output was handled */
   surrogateTail: Promise<void>;
@@ -145,6 +166,14 @@ export class Session {
   private async open(o: OpenMsg, binary: boolean): Promise<void> {
     if (this.state)
       throw new ProtocolError('ALREADY_OPEN', `session ${this.id} is already open; send close first`);
+    const neurons = o.neurons !== undefined && o.neurons > 1 ? o.neurons : 1;
+    if (neurons > this.deps.limits.maxNeuronsPerSession)
+      throw new ProtocolError(
+        'BAD_OPEN',
+        `open.neurons is ${neurons}, the limit is ${this.deps.limits.maxNeuronsPerSession}`,
+      );
+    if (neurons > 1 && o.reference)
+      throw new ProtocolError('BAD_OPEN', 'the reference neuron is available in single-neuron sessions only');
     const id = o.model || this.deps.defaultModel;
     const known = this.deps.registry.ids();
     const available = `available: ${known.length ? known.join(', ') : 'none'}`;
@@ -159,6 +188,12 @@ export class Session {
       const what = o.model ? `no model '${id}'` : `the default model '${id}' is not installed`;
       throw new ProtocolError('UNKNOWN_MODEL', `${what} (${available})`);
     }
+    if (o.dendrites && !o.reference) {
+      throw new ProtocolError(
+        'BAD_OPEN',
+        'open.dendrites needs reference: true (they come from the reference cell)',
+      );
+    }
     if (!this.deps.acquireSlot()) {
       throw new ProtocolError('TOO_MANY_SESSIONS', 'the server has no free session slot; try again later');
     }
@@ -166,19 +201,29 @@ export class Session {
     try {
       const scheduler = await pending;
       const manifest = model.manifest;
-      if (o.reference) reference = await this.startReference(manifest);
+      let nDendrites = 0;
+      if (o.reference) {
+        const started = await this.startReference(manifest, o.dendrites ?? false);
+        reference = started.runner;
+        nDendrites = started.nDendrites;
+      }
       const clock = o.clock ?? 'ASAP';
       const state: OpenState = {
         manifest,
         scheduler,
-        stream: scheduler.open(),
+        streams: Array.from({ length: neurons }, () => scheduler.open()),
         clock,
         reference,
+        nDendrites,
         pacer: null,
-        spikes: new SpikeEventDetector({
-          threshold: manifest.spikeThreshold,
-          refractoryBins: manifest.spikeEvents?.refractoryMs ?? DEFAULT_REFRACTORY_MS,
-        }),
+        spikes: Array.from(
+          { length: neurons },
+          () =>
+            new SpikeEventDetector({
+              threshold: manifest.spikeThreshold,
+              refractoryBins: manifest.spikeEvents?.refractoryMs ?? DEFAULT_REFRACTORY_MS,
+            }),
+        ),
         nextBin: 0,
         surrogateTail: Promise.resolve(),
         surrogateSent: 0,
@@ -215,17 +260,27 @@ export class Session {
           ...(o.tag !== undefined ? { tag: o.tag } : {}),
           maxBinsPerChunk: this.deps.limits.maxBinsPerChunk,
           maxFrameBytes: this.deps.limits.maxFrameBytes,
+          ...(this.state.nDendrites > 0 ? { nDendrites: this.state.nDendrites } : {}),
+          neurons: this.state.streams.length,
+          maxNeuronsPerSession: this.deps.limits.maxNeuronsPerSession,
         },
       },
       binary,
     );
   }
 
-  private async startReference(manifest: ModelManifest): Promise<ReferenceRunner> {
-    const runner = this.deps.references.start(manifest.neuron, {
-      output: (out) => this.emitReference(out),
-      error: (err) => this.referenceFailed(err),
-    });
+  private async startReference(
+    manifest: ModelManifest,
+    dendrites: boolean,
+  ): Promise<{ runner: ReferenceRunner; nDendrites: number }> {
+    const runner = this.deps.references.start(
+      manifest.neuron,
+      {
+        output: (out) => this.emitReference(out),
+        error: (err) => this.referenceFailed(err),
+      },
+      { dendrites },
+    );
     try {
       const info = await runner.ready;
       if (info.nExc !== manifest.inputs.nExc || info.nInh !== manifest.inputs.nInh) {
@@ -233,7 +288,7 @@ export class Session {
           `reference cell '${manifest.neuron}' has ${info.nExc}/${info.nInh} synapses, the model ${manifest.inputs.nExc}/${manifest.inputs.nInh}`,
         );
       }
-      return runner;
+      return { runner, nDendrites: info.nDendrites };
     } catch (err) {
       await runner.stop();
       throw new ProtocolError(
@@ -246,7 +301,14 @@ export class Session {
   private input(chunk: InputChunkMsg): void {
     const s = this.state;
     if (!s) throw new ProtocolError('NOT_OPEN', 'send open before input chunks');
-    const n = chunk.bins.length;
+    const multi = chunk.neuronInputs !== undefined;
+    if (!multi && s.streams.length > 1)
+      throw new ProtocolError(
+        'BAD_NEURON',
+        `this session has ${s.streams.length} neurons: send binCount and neuronInputs`,
+        chunk.firstBin,
+      );
+    const n = multi ? (chunk.binCount ?? 0) : chunk.bins.length;
     if (n > this.deps.limits.maxBinsPerChunk) {
       throw new ProtocolError(
         'CHUNK_TOO_LARGE',
@@ -261,31 +323,80 @@ export class Session {
         chunk.firstBin,
       );
     }
-    const flat = flattenBins(chunk.bins);
-    const bad = findBadSynapse(flat, s.manifest.inputs.nExc, s.manifest.inputs.nInh);
-    if (bad)
-      throw new ProtocolError(
-        'BAD_SYNAPSE',
-        `bin ${chunk.firstBin + bad.bin}: ${bad.text}`,
-        chunk.firstBin + bad.bin,
-      );
+    const perNeuron = multi
+      ? this.neuronBins(s, chunk, n)
+      : [this.checkedBins(s, chunk.bins, chunk.firstBin, '')];
     if (n === 0) return;
     s.nextBin += n;
-    const done = s.scheduler.submit(s.stream, flat);
-    s.surrogateTail = s.surrogateTail.then(() => done.then((out) => this.surrogateReady(s, out)));
+    const done =
+      perNeuron.length === 1
+        ? s.scheduler.submit(s.streams[0], perNeuron[0])
+        : Promise.all(perNeuron.map((f, i) => s.scheduler.submit(s.streams[i], f))).then((outs) =>
+            neuronMajor(outs, n),
+          );
+    s.surrogateTail = s.surrogateTail.then(() =>
+      done.then((out) => this.surrogateReady(s, out, perNeuron.length)),
+    );
     s.surrogateTail = s.surrogateTail.catch((err: Error) => {
       if (this.state === s)
         this.fail(new ProtocolError('INTERNAL', `surrogate failed: ${err.message}`), this.binary);
     });
     // the worker receives a structured clone; the inline runner only reads the bins
-    s.reference?.push(flat);
+    s.reference?.push(perNeuron[0]);
   }
 
-  private surrogateReady(s: OpenState, out: SurrogateOutputs): void {
+  private checkedBins(
+    s: OpenState,
+    bins: InputChunkMsg['bins'],
+    firstBin: number,
+    who: string,
+  ): BinnedSpikes {
+    const flat = flattenBins(bins);
+    const bad = findBadSynapse(flat, s.manifest.inputs.nExc, s.manifest.inputs.nInh);
+    if (bad)
+      throw new ProtocolError(
+        'BAD_SYNAPSE',
+        `${who}bin ${firstBin + bad.bin}: ${bad.text}`,
+        firstBin + bad.bin,
+      );
+    return flat;
+  }
+
+  /** The bins of every neuron of a multi-neuron chunk (no input: empty bins). */
+  private neuronBins(s: OpenState, chunk: InputChunkMsg, n: number): BinnedSpikes[] {
+    const N = s.streams.length;
+    const out: (BinnedSpikes | undefined)[] = new Array(N);
+    for (const ni of chunk.neuronInputs ?? []) {
+      if (!(ni.neuron < N))
+        throw new ProtocolError('BAD_NEURON', `neuron ${ni.neuron} is not in [0, ${N})`, chunk.firstBin);
+      if (out[ni.neuron])
+        throw new ProtocolError(
+          'BAD_NEURON',
+          `neuron ${ni.neuron} is listed twice in one chunk`,
+          chunk.firstBin,
+        );
+      if (ni.bins.length !== n)
+        throw new ProtocolError(
+          'BAD_NEURON',
+          `neuron ${ni.neuron} has ${ni.bins.length} bins, the chunk's binCount is ${n}`,
+          chunk.firstBin,
+        );
+      out[ni.neuron] = this.checkedBins(s, ni.bins, chunk.firstBin, `neuron ${ni.neuron} `);
+    }
+    const empty = emptyBins(n);
+    return Array.from(out, (f) => f ?? empty);
+  }
+
+  private surrogateReady(s: OpenState, out: SurrogateOutputs, neurons: number): void {
     if (this.state !== s) return;
     const spike = new Uint8Array(out.spikeProb.length);
-    for (let i = 0; i < spike.length; i++) spike[i] = s.spikes.step(out.spikeProb[i]) ? 1 : 0;
-    const chunk = new SurrogateChunk(out.firstBin, out.voltage, out.spikeProb, spike);
+    // neuron-major: neuron i's bins are [i * bins, (i + 1) * bins), each with its own detector
+    const bins = spike.length / neurons;
+    for (let i = 0; i < neurons; i++) {
+      const detector = s.spikes[i];
+      for (let k = i * bins; k < (i + 1) * bins; k++) spike[k] = detector.step(out.spikeProb[k]) ? 1 : 0;
+    }
+    const chunk = new SurrogateChunk(out.firstBin, out.voltage, out.spikeProb, spike, neurons);
     if (s.pacer) s.pacer.push(chunk);
     else this.emitSurrogate(s, chunk);
   }
@@ -300,6 +411,7 @@ export class Session {
       spikeProb: c.spikeProb,
       spike: c.spike,
       referenceLagBins: s.reference ? Math.max(0, s.surrogateSent - s.referenceSent) : 0,
+      ...(c.neurons > 1 ? { neurons: c.neurons } : {}),
     });
   }
 
@@ -315,6 +427,7 @@ export class Session {
       spikeProb: EMPTY,
       spike: out.spike,
       referenceLagBins: Math.max(0, s.surrogateSent - s.referenceSent),
+      ...(out.dendriticVoltage ? { dendriticVoltage: out.dendriticVoltage } : {}),
     });
   }
 
@@ -355,10 +468,21 @@ export class Session {
     if (!s) return;
     this.state = null;
     s.pacer?.stop();
-    s.scheduler.close(s.stream);
+    for (const stream of s.streams) s.scheduler.close(stream);
     await s.reference?.stop();
     this.deps.releaseSlot();
   }
 }
 
 const EMPTY = new Float32Array(0);
+
+/** Outputs of several neurons for the same bins, concatenated neuron after neuron. */
+function neuronMajor(outs: SurrogateOutputs[], n: number): SurrogateOutputs {
+  const voltage = new Float32Array(outs.length * n);
+  const spikeProb = new Float32Array(outs.length * n);
+  outs.forEach((o, i) => {
+    voltage.set(o.voltage, i * n);
+    spikeProb.set(o.spikeProb, i * n);
+  });
+  return { firstBin: outs[0].firstBin, voltage, spikeProb };
+}

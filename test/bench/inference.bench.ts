@@ -1,73 +1,83 @@
 /**
- * Batched vs one-at-a-time surrogate stepping: N streams of T bins each, stepped (a) with one
- * onnxruntime run per bin per stream, (b) N streams per run. Prints bins/s of both and the ratio.
- *   node dist/test/bench/inference.bench.js [--model models/if-paper] [--streams 32] [--bins 1000]
- * Without --model (or if models/if-paper is missing) a tiny hand-built step graph is used.
+ * The inference bench on the sparse queue form of a shipped one-layer twin (default if-paper: the
+ * step graph the export stage now writes, built by test/bench/queue-form-of.ts from its shipped
+ * weights): the cost the scheduler reaches once models are re-exported in
+ * that form. First checks that both forms give the same outputs on the same inputs, then prints
+ * the figures of `neurotwin bench inference`.
+ *   node dist/test/bench/inference.bench.js [--model if-paper] [--streams 10000] [--bins 200]
+ *        [--threads 1] [--json] [--keep DIR (leave the queue-form model in DIR)]
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { ModelRegistry } from '../../src/registry/registry.js';
-import { StepModel } from '../../src/inference/step-model.js';
+import { join } from 'node:path';
+import { benchInference, findModel, printInferenceBench } from '../../src/cli/bench-inference.js';
+import { benchInputs } from '../../src/cli/bench-inputs.js';
 import { BatchScheduler } from '../../src/inference/batch-scheduler.js';
-import { flattenBins, type BinnedSpikes } from '../../src/core/spikes.js';
-import { writeTinyModel } from '../fixtures/tiny-step-model.js';
+import { StepModel } from '../../src/inference/step-model.js';
+import { ModelRegistry, type RegisteredModel } from '../../src/registry/registry.js';
+import { writeQueueFormOf } from './queue-form-of.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-function randomInput(seed: number, bins: number, nExc: number, nInh: number): BinnedSpikes {
-  let x = seed >>> 0 || 1;
-  const rnd = () => ((x = (x * 1664525 + 1013904223) >>> 0), x / 2 ** 32);
-  const list = Array.from({ length: bins }, () => ({
-    exc: Array.from({ length: Math.floor(rnd() * 4) }, () => Math.floor(rnd() * nExc)),
-    inh: Array.from({ length: Math.floor(rnd() * 2) }, () => Math.floor(rnd() * nInh)),
-  }));
-  return flattenBins(list);
-}
-
-async function timeRun(model: StepModel, maxBatch: number, inputs: BinnedSpikes[]): Promise<number> {
-  const sched = new BatchScheduler(model, maxBatch);
-  const streams = inputs.map(() => sched.open());
-  const t0 = performance.now();
-  await Promise.all(streams.map((s, i) => sched.submit(s, inputs[i])));
-  return performance.now() - t0;
+/** Largest voltage and probability differences between two models on the same 8 x 1000 bins. */
+async function agreement(
+  a: RegisteredModel,
+  b: RegisteredModel,
+): Promise<{ voltage: number; spikeProb: number }> {
+  const { nExc, nInh } = a.manifest.inputs;
+  const inputs = benchInputs(nExc, nInh, 1000, 8, 99, 2).patterns;
+  const run = async (m: RegisteredModel) => {
+    const model = await StepModel.load(m.manifest, m.stepPath);
+    const sched = new BatchScheduler(model, 8);
+    const outs = await Promise.all(inputs.map((f) => sched.submit(sched.open(), f)));
+    await model.dispose();
+    return outs;
+  };
+  const [x, y] = [await run(a), await run(b)];
+  let dv = 0;
+  let dp = 0;
+  x.forEach((o, i) => {
+    for (let k = 0; k < o.voltage.length; k++) {
+      dv = Math.max(dv, Math.abs(o.voltage[k] - y[i].voltage[k]));
+      dp = Math.max(dp, Math.abs(o.spikeProb[k] - y[i].spikeProb[k]));
+    }
+  });
+  return { voltage: dv, spikeProb: dp };
 }
 
 async function main(): Promise<void> {
-  const nStreams = Number(arg('streams', '32'));
-  const nBins = Number(arg('bins', '1000'));
-  let modelPath = resolve(arg('model', 'models/if-paper'));
-  let temp: string | null = null;
-  if (!existsSync(join(modelPath, 'manifest.json'))) {
-    temp = mkdtempSync(join(tmpdir(), 'nt-bench-'));
-    writeTinyModel(temp, { id: 'tiny-if', nExc: 80, nInh: 20 });
-    modelPath = join(temp, 'tiny-if');
-    process.stdout.write(`(no model at the given path: using the tiny fixture graph)\n`);
+  const keep = arg('keep', '');
+  const dir = keep || mkdtempSync(join(tmpdir(), 'nt-bench-'));
+  try {
+    const dense = findModel(arg('model', 'if-paper'));
+    const id = `${dense.manifest.id}-queue`;
+    writeQueueFormOf(dense, dir, id);
+    const queue = ModelRegistry.load(dir).get(id)!;
+    const diff = await agreement(dense, queue);
+    const result = await benchInference({
+      model: join(dir, id),
+      streams: Number(arg('streams', '10000')),
+      bins: Number(arg('bins', '200')),
+      singleBins: Number(arg('single-bins', '5000')),
+      threads: Number(arg('threads', '1')),
+      seed: 1,
+      rateHz: 2,
+      matmulSize: 1024,
+    });
+    if (process.argv.includes('--json'))
+      process.stdout.write(`${JSON.stringify({ ...result, denseVsQueueMaxDiff: diff }, null, 2)}\n`);
+    else {
+      process.stdout.write(
+        `queue form of ${dense.manifest.id} vs its dense step graph, 8 x 1000 bins: max |dV| ${diff.voltage.toExponential(2)} mV, max |dp| ${diff.spikeProb.toExponential(2)}\n`,
+      );
+      printInferenceBench(result);
+    }
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
-  const entry = ModelRegistry.load(dirname(modelPath)).get(basename(modelPath));
-  if (!entry) throw new Error(`${modelPath}: not a valid model directory`);
-  const model = await StepModel.load(entry.manifest, entry.stepPath);
-  const { nExc, nInh } = entry.manifest.inputs;
-  const inputs = Array.from({ length: nStreams }, (_, i) => randomInput(i + 1, nBins, nExc, nInh));
-  await timeRun(
-    model,
-    nStreams,
-    inputs.map((f) => ({ ...f, count: Math.min(f.count, 20) })),
-  ); // warm-up
-  const single = await timeRun(model, 1, inputs);
-  const batched = await timeRun(model, nStreams, inputs);
-  const total = nStreams * nBins;
-  process.stdout.write(
-    `model ${entry.manifest.id} (${entry.manifest.architecture.name}), ${nStreams} streams x ${nBins} bins\n` +
-      `one at a time: ${(total / (single / 1000)).toFixed(0)} bins/s (${((single / total) * 1000).toFixed(1)} us/bin)\n` +
-      `batched:       ${(total / (batched / 1000)).toFixed(0)} bins/s (${((batched / total) * 1000).toFixed(1)} us/bin)\n` +
-      `speed-up batched / one-at-a-time: ${(single / batched).toFixed(1)}x\n`,
-  );
-  await model.dispose();
-  if (temp) rmSync(temp, { recursive: true, force: true });
 }
 
 main().catch((err: Error) => {

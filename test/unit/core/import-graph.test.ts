@@ -20,6 +20,8 @@ const STAGES: { stage: string; prefixes: string[] }[] = [
   { stage: 'export', prefixes: ['src/export/'] },
   { stage: 'registry', prefixes: ['src/registry/'] },
   { stage: 'inference', prefixes: ['src/inference/'] },
+  // networks of twins: populations stepped by the inference stage
+  { stage: 'network', prefixes: ['src/network/'] },
   // the wire protocol: spoken by the streaming server and by the clients
   { stage: 'protocol', prefixes: ['proto/'] },
   { stage: 'streaming', prefixes: ['src/streaming/'] },

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { ModelRegistry } from '../../../src/registry/registry.js';
 import { StepModel } from '../../../src/inference/step-model.js';
 import { BatchScheduler } from '../../../src/inference/batch-scheduler.js';
-import { flattenBins } from '../../../src/core/spikes.js';
+import { flattenBins, findBadSynapse } from '../../../src/core/spikes.js';
 import { tinyModelReference, writeTinyModel } from '../../fixtures/tiny-step-model.js';
+import { queueModelReference, queueWeights, writeQueueModel } from '../../fixtures/queue-step-model.js';
 
 function randomBins(seed: number, count: number, nExc: number, nInh: number) {
   let x = seed >>> 0 || 1;
@@ -20,12 +21,12 @@ function randomBins(seed: number, count: number, nExc: number, nInh: number) {
   }));
 }
 
-describe('BatchScheduler on a hand-built step graph', () => {
+describe.each(['input', 'active'] as const)('BatchScheduler on a hand-built %s step graph', (form) => {
   let dir: string;
   let model: StepModel;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nt-inf-'));
-    writeTinyModel(dir, { id: 'tiny', nExc: 8, nInh: 4 });
+    writeTinyModel(dir, { id: 'tiny', nExc: 8, nInh: 4, input: form });
     const reg = ModelRegistry.load(dir);
     const m = reg.get('tiny')!;
     model = await StepModel.load(m.manifest, m.stepPath);
@@ -39,6 +40,7 @@ describe('BatchScheduler on a hand-built step graph', () => {
     const sched = new BatchScheduler(model, 4);
     const s = sched.open();
     const bins = randomBins(1, 50, 8, 4);
+    bins[3] = { exc: [2, 2, 5], inh: [1, 1] }; // duplicates count once
     const out = await sched.submit(s, flattenBins(bins));
     const want = tinyModelReference(bins);
     expect(out.firstBin).toBe(0);
@@ -70,6 +72,29 @@ describe('BatchScheduler on a hand-built step graph', () => {
       got.forEach((v, k) => expect(v).toBeCloseTo(want[k], 3));
     });
     expect(sched.runs).toBeLessThan(sched.rowsStepped); // some runs carried several streams
+    expect(sched.rowsStepped).toBe(inputs.reduce((a, b) => a + b.length, 0));
+  });
+
+  it('keeps a stream that closes, and one that opens, from disturbing the others', async () => {
+    const sched = new BatchScheduler(model, 2);
+    const [a, b, c] = [sched.open(), sched.open(), sched.open()];
+    const ins = [randomBins(21, 40, 8, 4), randomBins(22, 40, 8, 4), randomBins(23, 40, 8, 4)];
+    const pa = sched.submit(a, flattenBins(ins[0]));
+    const pb = sched.submit(b, flattenBins(ins[1]));
+    const pc = sched.submit(c, flattenBins(ins[2].slice(0, 20)));
+    await new Promise((r) => setTimeout(r, 1));
+    sched.close(a); // a's slot is taken over by the last stream between runs
+    await expect(pa).rejects.toThrow('surrogate stream closed');
+    const d = sched.open();
+    const late = randomBins(24, 30, 8, 4);
+    const [ob, oc, od] = await Promise.all([pb, pc, sched.submit(d, flattenBins(late))]);
+    const oc2 = await sched.submit(c, flattenBins(ins[2].slice(20)));
+    const check = (got: ArrayLike<number>, want: number[]) =>
+      Array.from(got).forEach((v, i) => expect(v).toBeCloseTo(want[i], 3));
+    check(ob.voltage, tinyModelReference(ins[1]).voltage);
+    check([...oc.voltage, ...oc2.voltage], tinyModelReference(ins[2]).voltage);
+    check(od.voltage, tinyModelReference(late).voltage); // starts at rest in a reused slot
+    expect(sched.openStreams).toBe(3);
   });
 
   it('numbers bins correctly when a chunk is submitted while an earlier one is being stepped', async () => {
@@ -83,5 +108,39 @@ describe('BatchScheduler on a hand-built step graph', () => {
     expect(second.firstBin).toBe(40);
     const want = tinyModelReference(bins).voltage.slice(40);
     Array.from(second.voltage).forEach((v, i) => expect(v).toBeCloseTo(want[i], 3));
+  });
+});
+
+describe('BatchScheduler on a sparse queue-form convolution', () => {
+  it('matches the direct convolution for streams of different lengths', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nt-queue-'));
+    try {
+      writeQueueModel(dir, { id: 'queue', nExc: 8, nInh: 4, kernel: 6, seed: 3 });
+      const m = ModelRegistry.load(dir).get('queue')!;
+      const model = await StepModel.load(m.manifest, m.stepPath);
+      const q = queueWeights(8, 4, 6, 3);
+      const sched = new BatchScheduler(model, 1);
+      const inputs = [randomBins(31, 25, 8, 4), randomBins(32, 60, 8, 4), randomBins(33, 5, 8, 4)];
+      const outs = await Promise.all(inputs.map((bins) => sched.submit(sched.open(), flattenBins(bins))));
+      outs.forEach((out, i) => {
+        const want = queueModelReference(q, inputs[i]);
+        Array.from(out.voltage).forEach((v, k) => expect(v).toBeCloseTo(want.voltage[k], 3));
+        Array.from(out.spikeProb).forEach((p, k) => expect(p).toBeCloseTo(want.spikeProb[k], 4));
+      });
+      await model.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('flat bins', () => {
+  it('finds out-of-range synapse ids', () => {
+    expect(findBadSynapse(flattenBins([{ exc: [7] }, { inh: [3] }]), 8, 4)).toBeNull();
+    expect(findBadSynapse(flattenBins([{ exc: [1] }, { exc: [8] }]), 8, 4)).toEqual({
+      bin: 1,
+      text: 'excitatory id 8 is not in [0, 8)',
+    });
+    expect(findBadSynapse(flattenBins([{ inh: [4] }]), 8, 4)?.bin).toBe(0);
   });
 });

@@ -89,6 +89,52 @@ describe('wire codec', () => {
     });
   });
 
+  it('carries the optional dendritic fields (10-19) in both encodings, and leaves them out when unused', () => {
+    const open = { open: { model: 'm', reference: true, clock: 'ASAP' as const, dendrites: true as const } };
+    expect(decodeClient(encodeClientBinary(open))).toEqual(open);
+    expect(decodeClient(encodeClientJson(open))).toEqual(open);
+    expect(decodeClient('{"open":{"model":"m","dendrites":false}}')).toEqual({
+      open: { model: 'm', reference: false, clock: 'ASAP' },
+    });
+    expect(codeOf(() => decodeClient('{"open":{"model":"m","dendrites":1}}'))).toBe('BAD_OPEN');
+    const chunk: ServerMessage = {
+      outputChunk: {
+        source: 'REFERENCE',
+        firstBin: 0,
+        voltage: new Float32Array([-70, -69]),
+        spikeProb: new Float32Array(0),
+        spike: new Uint8Array([0, 0]),
+        referenceLagBins: 0,
+        dendriticVoltage: new Float32Array([-70.5, -71, -72.25, -60]),
+      },
+    };
+    for (const back of [decodeServer(encodeServerBinary(chunk)), decodeServer(encodeServerJson(chunk))]) {
+      expect('outputChunk' in back && Array.from(back.outputChunk.dendriticVoltage ?? [])).toEqual([
+        -70.5, -71, -72.25, -60,
+      ]);
+    }
+    const opened: ServerMessage = {
+      opened: {
+        session: 's1',
+        model: {
+          id: 'm',
+          neuron: 'l5pc-nmda',
+          nExc: 2,
+          nInh: 2,
+          receptiveField: 1,
+          spikeThreshold: 0.5,
+          architecture: 'a',
+        },
+        referenceCell: 'l5pc-nmda',
+        clock: 'ASAP',
+        maxBinsPerChunk: 10,
+        maxFrameBytes: 100,
+        nDendrites: 2,
+      },
+    };
+    expect(decodeServer(encodeServerBinary(opened))).toMatchObject({ opened: { nDendrites: 2 } });
+  });
+
   it('rejects malformed frames with the right code', () => {
     expect(codeOf(() => decodeClient(new Uint8Array([0x12, 0x05, 0x01])))).toBe('BAD_FRAME');
     expect(codeOf(() => decodeClient('[1,2'))).toBe('BAD_FRAME');

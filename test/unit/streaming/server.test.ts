@@ -9,7 +9,12 @@ import { WebSocket } from 'ws';
 import { Test } from '@nestjs/testing';
 import { listen, serverModule, type RunningServer } from '../../../src/streaming/server.js';
 import { ReferenceLauncher } from '../../../src/streaming/reference-launcher.js';
-import { NeurotwinClient, NeurotwinError, type OutputChunkMsg } from '../../../clients/sdk/index.js';
+import {
+  NeurotwinClient,
+  NeurotwinError,
+  neuronOutputs,
+  type OutputChunkMsg,
+} from '../../../clients/sdk/index.js';
 import { decodeServer, encodeClientBinary } from '../../../proto/codec.js';
 import type { ErrorMsg, ServerMessage } from '../../../proto/messages.js';
 import { tinyModelReference, writeTinyModel } from '../../fixtures/tiny-step-model.js';
@@ -172,6 +177,65 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
       client.disconnect();
     });
   }
+
+  for (const binary of [true, false]) {
+    it(`streams a multi-neuron session, all neurons of a chunk in one frame (${binary ? 'protobuf' : 'JSON'})`, async () => {
+      const client = await NeurotwinClient.connect(server.url, { binary });
+      const opened = await client.open({ model: 'tiny', neurons: 3 });
+      expect(opened.neurons).toBe(3);
+      const inputs = [bins(31, 90), bins(32, 90)];
+      // neuron 1 gets no input at all; neuron 2 gets inputs[1]; neuron 0 inputs[0]
+      client.sendNeuronBins(0, 40, [
+        { neuron: 2, bins: inputs[1].slice(0, 40) },
+        { neuron: 0, bins: inputs[0].slice(0, 40) },
+      ]);
+      client.sendNeuronBins(40, 50, [
+        { neuron: 0, bins: inputs[0].slice(40) },
+        { neuron: 2, bins: inputs[1].slice(40) },
+      ]);
+      const chunks: OutputChunkMsg[] = [];
+      for await (const c of client.outputs()) {
+        chunks.push(c);
+        if (chunks.length === 2) break;
+      }
+      expect(chunks.map((c) => [c.firstBin, c.neurons, c.voltage.length])).toEqual([
+        [0, 3, 120],
+        [40, 3, 150],
+      ]);
+      const series = (i: number) => chunks.flatMap((c) => Array.from(neuronOutputs(c, i).voltage));
+      const want = [
+        tinyModelReference(inputs[0]),
+        tinyModelReference(inputs[0].map(() => ({}))),
+        tinyModelReference(inputs[1]),
+      ];
+      for (let i = 0; i < 3; i++) series(i).forEach((v, k) => expect(v).toBeCloseTo(want[i].voltage[k], 3));
+      // a neuron index out of range, and a single-neuron chunk in a multi-neuron session
+      const errs: NeurotwinError[] = [];
+      const three = new Promise<void>((resolve) =>
+        client.onError((e) => {
+          if (errs.push(e) === 3) resolve();
+        }),
+      );
+      client.sendNeuronBins(90, 1, [{ neuron: 3, bins: [{}] }]);
+      client.sendBins(90, [{}]);
+      client.sendNeuronBins(90, 2, [{ neuron: 1, bins: [{}] }]);
+      await three;
+      const summary = await client.close();
+      expect(errs.map((e) => e.code)).toEqual(['BAD_NEURON', 'BAD_NEURON', 'BAD_NEURON']);
+      expect(errs[0].message).toContain('neuron 3 is not in [0, 3)');
+      expect(summary.bins).toBe(90);
+      client.disconnect();
+    });
+  }
+
+  it('refuses a multi-neuron open with the reference on, or over the neuron limit', async () => {
+    const client = await NeurotwinClient.connect(server.url);
+    await expect(client.open({ model: 'tiny', neurons: 2, reference: true })).rejects.toThrow(
+      /single-neuron sessions only/,
+    );
+    await expect(client.open({ model: 'tiny', neurons: 5000 })).rejects.toThrow(/the limit is 1024/);
+    client.disconnect();
+  });
 
   it('reports each protocol error with its code and keeps the socket usable', async () => {
     const s = await RawSocket.open(server.url);

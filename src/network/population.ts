@@ -1,0 +1,114 @@
+/**
+ * A population: N neurons of one kind stepped together, one bin at a time. Twins of a model run in
+ * one ResidentBatch (all neurons in one onnxruntime run per ms); reference cells (for small sizes)
+ * run one Neuron object each. Either way a step takes one CSR of combined synapse ids per neuron
+ * (excitatory 0..nExc-1, inhibitory nExc + id) and leaves voltage and spike flags per neuron.
+ */
+import { ResidentBatch, type StepInput } from '../inference/resident-batch.js';
+import type { StepModel } from '../inference/step-model.js';
+import type { BinOutput, Neuron } from '../core/neuron.js';
+
+export interface PopulationKind {
+  /** 'twin:<model id>' or 'reference:<cell>' */
+  readonly label: string;
+  readonly nExc: number;
+  readonly nInh: number;
+  /**
+   * Bins between stepping bin k and knowing its outputs (0 for twins and the I&F cell, 1 for the
+   * compartmental cells); `voltage`/`spike` after a step belong to bin (stepped - 1 - outputDelay).
+   */
+  readonly outputDelay: number;
+  readonly voltage: Float32Array;
+  readonly spike: Uint8Array;
+  /** false while the first outputDelay bins are not known yet */
+  readonly outputsValid: boolean;
+  step(input: StepInput): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export class TwinPopulation implements PopulationKind {
+  readonly label: string;
+  readonly nExc: number;
+  readonly nInh: number;
+  readonly outputDelay = 0;
+  readonly outputsValid = true;
+  readonly voltage: Float32Array;
+  readonly spike: Uint8Array;
+  private readonly batch: ResidentBatch;
+
+  constructor(
+    private readonly model: StepModel,
+    readonly size: number,
+  ) {
+    this.label = `twin:${model.manifest.id}`;
+    this.nExc = model.manifest.inputs.nExc;
+    this.nInh = model.manifest.inputs.nInh;
+    this.batch = new ResidentBatch(model, size);
+    for (let i = 0; i < size; i++) this.batch.addSlot();
+    this.voltage = new Float32Array(size);
+    this.spike = new Uint8Array(size);
+  }
+
+  async step(input: StepInput): Promise<void> {
+    await this.batch.step(input);
+    const thr = this.model.manifest.spikeThreshold;
+    const v = this.batch.voltage;
+    const p = this.batch.spikeProb;
+    for (let i = 0; i < this.size; i++) {
+      this.voltage[i] = v[i];
+      this.spike[i] = p[i] >= thr ? 1 : 0;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    // the StepModel is shared by populations of the same model and released by the network
+  }
+}
+
+export class ReferencePopulation implements PopulationKind {
+  readonly label: string;
+  readonly nExc: number;
+  readonly nInh: number;
+  readonly outputDelay: number;
+  readonly voltage: Float32Array;
+  readonly spike: Uint8Array;
+  outputsValid = false;
+  private readonly out: BinOutput = { bin: 0, voltage: 0, spike: false };
+  private readonly exc: number[] = [];
+  private readonly inh: number[] = [];
+
+  constructor(private readonly neurons: Neuron[]) {
+    if (neurons.length === 0) throw new RangeError('a reference population needs at least one neuron');
+    const first = neurons[0];
+    this.label = `reference:${first.cell}`;
+    this.nExc = first.nExc;
+    this.nInh = first.nInh;
+    this.outputDelay = first.outputDelay;
+    this.voltage = new Float32Array(neurons.length);
+    this.spike = new Uint8Array(neurons.length);
+  }
+
+  step(input: StepInput): Promise<void> {
+    const { offsets, ids } = input;
+    let valid = true;
+    for (let i = 0; i < this.neurons.length; i++) {
+      this.exc.length = 0;
+      this.inh.length = 0;
+      for (let j = offsets[i]; j < offsets[i + 1]; j++) {
+        const id = ids[j];
+        if (id < this.nExc) this.exc.push(id);
+        else this.inh.push(id - this.nExc);
+      }
+      const ready = this.neurons[i].step(this.exc, this.inh, this.out);
+      valid &&= ready;
+      this.voltage[i] = ready ? this.out.voltage : NaN;
+      this.spike[i] = ready && this.out.spike ? 1 : 0;
+    }
+    this.outputsValid = valid;
+    return Promise.resolve();
+  }
+
+  dispose(): Promise<void> {
+    return Promise.resolve();
+  }
+}
