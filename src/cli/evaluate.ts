@@ -23,6 +23,7 @@ interface EvaluateOpts {
   family?: string;
   familyDescription?: string;
   allTrials?: boolean;
+  default?: boolean;
 }
 
 export function registerEvaluate(program: Command): void {
@@ -49,6 +50,10 @@ export function registerEvaluate(program: Command): void {
     )
     .option('--family-description <text>', 'what the --family input is, for the card')
     .option(
+      '--default',
+      "with --write-card: mark the model as its neuron's default twin (a client may open it by the neuron's name)",
+    )
+    .option(
       '--all-trials',
       'score every trial, also those with more than 24 spikes (the paper keeps 0–24; strong out-of-distribution input fires more)',
     )
@@ -72,7 +77,7 @@ export function registerEvaluate(program: Command): void {
           refractoryBins: manifest.spikeEvents?.refractoryMs ?? DEFAULT_REFRACTORY_MS,
         },
       );
-      if ((opts.learningCurve || opts.family) && !opts.writeCard)
+      if ((opts.learningCurve || opts.family || opts.default) && !opts.writeCard)
         throw new Error('--learning-curve and --family record figures: give --write-card too');
       if (opts.learningCurve && opts.family)
         throw new Error('--learning-curve needs the test data of the training statistics, not a --family');
@@ -107,6 +112,7 @@ export function registerEvaluate(program: Command): void {
             },
             {
               learningCurve: opts.learningCurve,
+              default: opts.default,
               stepCost: {
                 flops: stepFlops(spec, timing.activeSynapses),
                 microseconds: timing.microseconds,

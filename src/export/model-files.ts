@@ -104,6 +104,8 @@ export interface MetricsExtras {
   learningCurve?: boolean;
   /** figures on an input family outside the training statistics (replaces that family's entry) */
   outOfDistribution?: NonNullable<ModelManifest['outOfDistribution']>[number];
+  /** mark the model as its neuron's default twin */
+  default?: boolean;
 }
 
 /** Updates the measured figures of an exported model (manifest + card + learning-curve plot). */
@@ -116,6 +118,7 @@ export function writeMetrics(
   const manifest = readManifest(outDir);
   if (metrics) manifest.metrics = metrics;
   if (extras.stepCost) manifest.stepCost = extras.stepCost;
+  if (extras.default) manifest.default = true;
   if (extras.learningCurve && metrics && manifest.training.simulatedHours !== undefined) {
     const point = {
       simulatedHours: manifest.training.simulatedHours,

@@ -7,6 +7,7 @@
  *   poisson-<R>      stationary input, every group at R Hz per synapse on average (exc and inh)
  *   fast-modulation  the paper's counts, but rates held for 5–10 ms and smoothed by 2–4 ms
  *                    (the paper's holds and smoothing are 25 ms and longer)
+ *   slow-modulation  the paper's counts, held for 0.5–2 s and smoothed by 200–400 ms
  *   only-<group>     the paper's statistics on one group (e.g. only-apical), the others silent
  */
 import type { PatternGeneratorConfig, SynapseGroup } from './paper-pattern.js';
@@ -41,6 +42,12 @@ export function inputFamily(config: PatternGeneratorConfig, family: string): Pat
     return named(config.groups.map((g) => ({ ...g, inhDelta: [NO_SPIKES_DELTA, NO_SPIKES_DELTA] })));
   if (family === 'fast-modulation')
     return named(config.groups, { holdOptionsMs: [5, 10], sigmaOptionsMs: [2, 4], jitterMs: 0 });
+  if (family === 'slow-modulation')
+    return named(config.groups, {
+      holdOptionsMs: [500, 1000, 2000],
+      sigmaOptionsMs: [200, 400],
+      jitterMs: 0,
+    });
   const poisson = /^poisson-(\d+(?:\.\d+)?)$/.exec(family);
   if (poisson) {
     const hz = Number(poisson[1]);

@@ -72,6 +72,14 @@ export class ModelRegistry {
     return this.models.get(id);
   }
 
+  /** A model id as given, or a neuron's name ('l5pc-nmda') standing for its default twin. */
+  resolve(name: string): string {
+    if (this.models.has(name)) return name;
+    for (const [id, m] of this.models)
+      if (m.manifest.neuron === name && m.manifest.default === true) return id;
+    return name;
+  }
+
   ids(): string[] {
     return [...this.models.keys()].sort();
   }

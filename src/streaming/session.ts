@@ -174,7 +174,8 @@ export class Session {
       );
     if (neurons > 1 && o.reference)
       throw new ProtocolError('BAD_OPEN', 'the reference neuron is available in single-neuron sessions only');
-    const id = o.model || this.deps.defaultModel;
+    const asked = o.model || this.deps.defaultModel;
+    const id = asked ? this.deps.registry.resolve(asked) : asked;
     const known = this.deps.registry.ids();
     const available = `available: ${known.length ? known.join(', ') : 'none'}`;
     if (!id)

@@ -1,4 +1,6 @@
+import { totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { meanEventsPerMs } from './dataset-files.js';
 import type { Trial } from '../dataset/trial.js';
 import { buildArchitecture } from './architectures/registry.js';
 import {
@@ -6,6 +8,7 @@ import {
   type NetworkWeights,
   type VoltageTarget,
   receptiveField,
+  trainingBytes,
 } from './architectures/spec.js';
 import {
   type CheckpointState,
@@ -118,6 +121,7 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
   }
 
   const spec = state.spec;
+  checkFits(spec, config, meanEventsPerMs(input.train), input.backend);
   const rf = receptiveField(spec);
   const train = prepareTrials(input.train, config.convention, state.voltageTarget);
   const valid = prepareTrials(input.valid, config.convention, state.voltageTarget);
@@ -195,6 +199,27 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
     net.dispose();
   }
   return result(state);
+}
+
+/** wasm32 addresses at most 4 GiB; tfjs keeps its own structures beside the tensors */
+const WASM_TENSOR_BUDGET = 3.5 * 2 ** 30;
+
+/** Refuses, before any work, a configuration whose training step cannot fit the backend's memory. */
+export function checkFits(
+  spec: NetworkSpec,
+  config: TrainConfig,
+  eventsPerBin: number,
+  backend: string,
+): void {
+  const bytes = trainingBytes(spec, config.batch, config.windowBins, eventsPerBin);
+  const limit = backend === 'wasm' ? WASM_TENSOR_BUDGET : 0.8 * totalmem();
+  if (bytes > limit) {
+    const gb = (b: number): string => `${(b / 2 ** 30).toFixed(2)} GiB`;
+    throw new Error(
+      `'${spec.arch}' with batch ${config.batch} × ${config.windowBins} bins needs about ${gb(bytes)} of tensors per training step; ` +
+        `the ${backend} backend can hold ${gb(limit)}: lower --batch or --window, or the architecture's widths and kernels`,
+    );
+  }
 }
 
 function result(state: CheckpointState): TrainResult {

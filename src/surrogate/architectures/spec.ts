@@ -79,6 +79,27 @@ export function stepFlops(spec: NetworkSpec, active: number): number {
   return 2 * macs;
 }
 
+/**
+ * Rough bytes one training step needs: every layer's tensors, the dense input window, and weights
+ * with their gradients and Adam's two moments.
+ */
+export function trainingBytes(
+  spec: NetworkSpec,
+  batch: number,
+  windowBins: number,
+  eventsPerBin: number,
+): number {
+  const inputs = layerInputs(spec);
+  let length = windowBins + receptiveField(spec) - 1;
+  let bytes = batch * length * spec.nInputs * 4 * 2 + parameterCount(spec) * 4 * 4;
+  spec.layers.forEach((l, i) => {
+    const kind = kindOf(l);
+    bytes += kind.trainingBytes(l, inputs[i], batch, length, eventsPerBin);
+    length -= kind.history(l);
+  });
+  return bytes;
+}
+
 /** Voltage head rewritten to output mV: scale * (w·h + b) + offset. */
 export function foldVoltageTarget(weights: NetworkWeights, target: VoltageTarget): NetworkWeights {
   const w = new Float32Array(weights.voltage.w.length);

@@ -48,6 +48,9 @@ export const conv: LayerKind<ConvConfig> = {
     w: normalArray(c.kernel * C * c.filters, Math.sqrt(gain(c.activation) / (c.kernel * C)), rng),
     b: new Float32Array(c.filters),
   }),
+  // per tap an input slice, its product and the running sum, each again as a gradient; the output
+  trainingBytes: (c, C, batch, length) =>
+    batch * length * 4 * (2 * c.kernel * (C + 2 * c.filters) + 3 * c.filters),
   stepMacs: (c, C) => c.kernel * C * c.filters,
   describe: (c) =>
     `causal conv ${c.kernel} taps${dilationOf(c) > 1 ? ` every ${dilationOf(c)} ms` : ''} × ${c.filters} unit(s), ${c.activation}`,

@@ -117,6 +117,10 @@ export const depthwiseConv: LayerKind<DepthwiseConvConfig> = {
     }
     return { w, b: new Float32Array(C * c.multiplier) };
   },
+  // basis form: the R filtered series per channel (and transposes); free form: k products of C·M
+  trainingBytes: (c, C, batch, length) =>
+    batch * length * 4 * (c.basis !== undefined ? 4 * C * c.basis : 2 * c.kernel * C * c.multiplier) +
+    batch * length * 4 * 3 * C * c.multiplier,
   stepMacs: (c, C) => c.kernel * C * c.multiplier,
   describe: (c) =>
     `${c.multiplier} causal kernel(s) of ${c.kernel} ms per channel${c.basis ? ` (${c.basis} raised-cosine bases)` : ''}, ${c.activation}`,

@@ -76,6 +76,12 @@ export interface LayerKind<C extends LayerConfigBase> {
   init(config: C, inChannels: number, rng: Rng): LayerWeights;
   /** multiply-adds of one streamed step, `activeInputs` synapses spiking (synaptic kinds) */
   stepMacs(config: C, inChannels: number, activeInputs: number): number;
+  /**
+   * Rough bytes of tensors one training step holds for this layer (forward values kept for the
+   * gradient, and the gradient's own), for `batch` windows of `length` input bins with
+   * `eventsPerBin` synapse events per bin. Used to refuse configurations that cannot fit.
+   */
+  trainingBytes(config: C, inChannels: number, batch: number, length: number, eventsPerBin: number): number;
   /** a one-line description, e.g. "causal conv 80 ms × 1 unit, linear" */
   describe(config: C, inChannels: number): string;
   tf(config: C, inChannels: number, weights: LayerWeights, name: string): TfLayer;

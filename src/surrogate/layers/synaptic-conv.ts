@@ -55,6 +55,14 @@ export const synapticConv: LayerKind<SynapticConvConfig> = {
     w: normalArray(c.kernel * nIn * c.filters, Math.sqrt(gain(c.activation) / (c.kernel * nIn)), rng),
     b: new Float32Array(c.filters),
   }),
+  // the cheaper of the two training forms (see applySynaptic): dense keeps the [B·L, k·F] tap
+  // products and their transposes, sparse the (event, tap) index lists and the output rows
+  trainingBytes(c, nIn, batch, length, eventsPerBin) {
+    const events = batch * length * eventsPerBin;
+    const sparse = events * SPARSE_EVENT_COST < batch * length * nIn;
+    const out = batch * length * c.filters * 4 * 3;
+    return sparse ? events * c.kernel * 4 * 6 + out : batch * length * c.kernel * c.filters * 4 * 4 + out;
+  },
   stepMacs: (c, _nIn, active) => active * c.kernel * c.filters + c.kernel * c.filters,
   describe: (c) =>
     c.kernel === 1
