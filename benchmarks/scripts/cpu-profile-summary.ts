@@ -3,6 +3,11 @@
  * Usage: node dist/benchmarks/scripts/cpu-profile-summary.js FILE.cpuprofile [top=15]
  */
 import { readFileSync } from 'node:fs';
+import { fail, numberArg, scriptArgs } from './script-args.js';
+
+const USAGE =
+  'Usage: node dist/benchmarks/scripts/cpu-profile-summary.js FILE.cpuprofile [top=15]\n' +
+  'Self time per function of a V8 .cpuprofile (from `node --cpu-prof`), largest first.';
 
 interface ProfileNode {
   id: number;
@@ -14,9 +19,17 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topText] = process.argv.slice(2);
-if (!file) throw new Error('usage: cpu-profile-summary FILE.cpuprofile [top]');
-const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+const [file, topText] = scriptArgs(USAGE, {}, 2).positionals;
+if (!file) fail('no profile file given (see --help)');
+const top = numberArg('top', topText, 15, { min: 1, integer: true });
+let profile: Profile;
+try {
+  profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+} catch (err) {
+  fail(
+    `${file}: ${(err as { code?: string }).code === 'ENOENT' ? 'no such file' : 'not a JSON CPU profile'}`,
+  );
+}
 if (!Array.isArray(profile.nodes) || !Array.isArray(profile.samples))
   throw new Error(`${file}: not a V8 CPU profile (no nodes/samples)`);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -31,7 +44,6 @@ profile.samples.forEach((id, k) => {
   self.set(where, (self.get(where) ?? 0) + us);
   total += us;
 });
-const top = Number(topText ?? 15);
 for (const [where, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) {
   console.log(`${((100 * us) / total).toFixed(1).padStart(5)} %  ${where}`);
 }

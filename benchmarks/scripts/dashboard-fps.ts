@@ -18,9 +18,12 @@ import { cellInfo } from '../../src/reference/cells/registry.js';
 import { writeTinyModel } from '../../test/fixtures/tiny-step-model.js';
 import { chromiumAvailable, launchChromium, CHROMIUM_PATH } from '../../test/fixtures/chromium.js';
 import type { DashboardState } from '../../clients/web/src/dashboard.js';
+import { numberArg, scriptArgs } from './script-args.js';
 
-const seconds = Number(process.argv[2] ?? 8);
-if (!(seconds > 0)) throw new Error(`seconds must be a positive number, got ${process.argv[2]}`);
+const USAGE = `Usage: node dist/benchmarks/scripts/dashboard-fps.js [seconds=8]
+Frame rate of the browser dashboard while it streams, in headless Chromium (NEUROTWIN_SCREENSHOTS:
+where to put the last frame of each scenario).`;
+const seconds = numberArg('seconds', scriptArgs(USAGE, {}, 1).positionals[0], 8, { min: 1e-3 });
 if (!chromiumAvailable()) {
   console.error(`no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
   process.exit(2);

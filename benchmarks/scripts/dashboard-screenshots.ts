@@ -13,8 +13,11 @@ import { startServer } from '../../src/streaming/server.js';
 import { cellInfo } from '../../src/reference/cells/registry.js';
 import { writeTinyModel } from '../../test/fixtures/tiny-step-model.js';
 import { chromiumAvailable, launchChromium, CHROMIUM_PATH } from '../../test/fixtures/chromium.js';
+import { scriptArgs } from './script-args.js';
 
-const outDir = resolve(process.argv[2] ?? 'docs');
+const USAGE = `Usage: node dist/benchmarks/scripts/dashboard-screenshots.js [outDir=docs]
+Takes the README's dashboard screenshots (1280×800, headless Chromium) into outDir.`;
+const outDir = resolve(scriptArgs(USAGE, {}, 1).positionals[0] ?? 'docs');
 if (!chromiumAvailable()) {
   console.error(`no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
   process.exit(2);

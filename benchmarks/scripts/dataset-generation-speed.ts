@@ -8,8 +8,11 @@ import { PatternGenerator } from '../../src/inputs/paper-pattern.js';
 import { cellInfo } from '../../src/reference/cells/registry.js';
 import { TrialRunner } from '../../src/dataset/simulate-trial.js';
 import { trialSeed } from '../../src/dataset/seeds.js';
+import { numberArg, scriptArgs } from './script-args.js';
 
-const trials = Number(process.argv[2] ?? 100);
+const USAGE = `Usage: node dist/benchmarks/scripts/dataset-generation-speed.js [trials=100]
+Input-pattern and trial-simulation speed per preset, and the I&F output rate over the trials.`;
+const trials = numberArg('trials', scriptArgs(USAGE, {}, 1).positionals[0], 100, { min: 1, integer: true });
 const T = 6000;
 
 for (const cell of ['if', 'l5pc-nmda']) {

@@ -6,12 +6,18 @@
  */
 import { PatternGenerator } from '../../src/inputs/paper-pattern.js';
 import { cellInfo } from '../../src/reference/cells/registry.js';
-import { describeNamedCell, runProtocol } from '../../src/reference/cells/describe.js';
-import type { ProtocolDescription } from '../../src/reference/cells/description.js';
-import { runNeuron } from '../../src/reference/neuron-oracle.js';
+import { describeNamedCell } from '../../src/reference/cells/describe.js';
+import { runProtocol } from '../../src/reference/cells/run-protocol.js';
+import type { ProtocolDescription } from '../../src/reference/neuron-oracle/exchange-format.js';
+import { runNeuron } from '../../src/reference/neuron-oracle/oracle.js';
+import { numberArg, scriptArgs } from './script-args.js';
 
-const durationMs = Number(process.argv[2] ?? 1000);
-const seed = Number(process.argv[3] ?? 1);
+const USAGE = `Usage: node dist/benchmarks/scripts/engine-vs-neuron-speed.js [durationMs=1000] [seed=1]
+The procedural l5pc-nmda on the paper's NMDA inputs in our engine and in NEURON (BE, dt 0.025 ms):
+wall seconds per simulated second of each, and the soma RMSE between them.`;
+const [durationText, seedText] = scriptArgs(USAGE, {}, 2).positionals;
+const durationMs = numberArg('durationMs', durationText, 1000, { min: 1, integer: true });
+const seed = numberArg('seed', seedText, 1, { min: 0, integer: true });
 const pattern = new PatternGenerator(cellInfo('l5pc-nmda').defaultInputs(), durationMs).generate(seed);
 const pairs = (s: { times: Int32Array; ids: Int32Array }): [number, number][] =>
   Array.from(s.ids, (id, q) => [id, s.times[q]] as [number, number]);

@@ -6,7 +6,6 @@
  *   node dist/benchmarks/scripts/l5pc-figures.js [--morphology FILE] [--dt 0.025] [--rest-ms 2000]
  *        [--rate-budget 600] [--rate-trials 1000] [--rate-duration 6000] [--workers 2] [--no-rate]
  */
-import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
 import { createL5pc } from '../../src/reference/cells/l5pc.js';
 import { buildProceduralL5pc } from '../../src/reference/morphology/procedural-l5pc.js';
@@ -20,24 +19,26 @@ import {
 } from './figures/cell-protocols.js';
 import { measureOutputRate } from './figures/output-rate.js';
 import { apicalSiteAt } from './figures/recording-sites.js';
+import { fail, scriptArgs } from './script-args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    morphology: { type: 'string' },
-    dt: { type: 'string', default: '0.025' },
-    'rest-ms': { type: 'string', default: '2000' },
-    'rate-budget': { type: 'string', default: '600' },
-    'rate-trials': { type: 'string', default: '1000' },
-    'rate-duration': { type: 'string', default: '6000' },
-    workers: { type: 'string', default: String(Math.min(2, cpus().length)) },
-    'no-rate': { type: 'boolean', default: false },
-  },
+const USAGE = `Usage: node dist/benchmarks/scripts/l5pc-figures.js [--morphology FILE] [--dt 0.025] [--rest-ms 2000]
+       [--rate-budget 600] [--rate-trials 1000] [--rate-duration 6000] [--workers 2] [--no-rate]
+Behaviour of the detailed L5PC as tables: rest, input resistance, back-propagating AP, BAC firing,
+output rate under the paper's NMDA inputs.`;
+const { values: args } = scriptArgs(USAGE, {
+  morphology: { type: 'string' },
+  dt: { type: 'string', default: '0.025' },
+  'rest-ms': { type: 'string', default: '2000' },
+  'rate-budget': { type: 'string', default: '600' },
+  'rate-trials': { type: 'string', default: '1000' },
+  'rate-duration': { type: 'string', default: '6000' },
+  workers: { type: 'string', default: String(Math.min(2, cpus().length)) },
+  'no-rate': { type: 'boolean', default: false },
 });
 
 function positive(name: string, text: string | undefined): number {
   const x = Number(text);
-  if (!(x > 0) || !Number.isFinite(x))
-    throw new RangeError(`--${name} must be a positive number, got '${text}'`);
+  if (!(x > 0) || !Number.isFinite(x)) fail(`--${name} must be a positive number, got '${text}'`);
   return x;
 }
 

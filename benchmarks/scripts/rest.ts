@@ -1,7 +1,11 @@
 /** Rest drift of the procedural l5pc-nmda without input, and the cost of a quiet second (wall and CPU). */
 import { createL5pc } from '../../src/reference/cells/l5pc.js';
+import { numberArg, scriptArgs } from './script-args.js';
 
-const step = Number(process.argv[2] ?? 0.01);
+const USAGE = `Usage: node dist/benchmarks/scripts/rest.js [gridStepMv=0.01]
+Rest drift of the procedural l5pc-nmda without input and the cost of a quiet second, with the rate
+tables on a voltage grid of the given step.`;
+const step = numberArg('gridStepMv', scriptArgs(USAGE, {}, 1).positionals[0], 0.01, { min: 1e-6 });
 const cell = createL5pc('l5pc-nmda', { grid: { vMin: -200, vMax: 200, step } });
 const out = { bin: 0, voltage: 0, spike: false };
 const none: number[] = [];

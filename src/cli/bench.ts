@@ -1,55 +1,34 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { CellDescription, ProtocolDescription } from '../reference/cells/description.js';
-import { neuronAvailable, paperInputProtocol, runNeuron } from '../reference/neuron-oracle.js';
+import { describeNamedCell } from '../reference/cells/describe.js';
+import { resampleTrace } from '../reference/cells/resample.js';
+import { runProtocol } from '../reference/cells/run-protocol.js';
+import {
+  DEFAULT_INTEGRATION,
+  NEURON_FIXED_STEP,
+  integrationLabel,
+  resolveIntegration,
+  type IntegrationSetting,
+} from '../reference/integration.js';
+import type { CellDescription } from '../reference/neuron-oracle/exchange-format.js';
+import { neuronAvailable, runNeuron } from '../reference/neuron-oracle/oracle.js';
+import { paperInputProtocol } from '../reference/neuron-oracle/paper-protocol.js';
 import { benchInference, printInferenceBench } from './bench-inference.js';
 import { benchStream } from './bench-stream.js';
-import { nonNegativeInt, positiveInt, positiveNumber } from './options.js';
+import { nonNegativeInt, parseInteger, positiveInt, positiveNumber } from './options.js';
 
 /**
  * `neurotwin bench reference`: wall-clock seconds per simulated second of our compartmental engine
- * and, in the same run when NEURON is importable, of NEURON on the identical cell, inputs, dt and
- * method; and their ratio. NEURON's figure is its run alone (finitialize + continuerun), cell
- * building excluded; ours is the engine's run of the protocol.
+ * (at the dataset default integration unless --method/--dt say otherwise) and, in the same run,
+ * of NEURON's fixed-step backward Euler at 0.025 ms on the identical cell and inputs; and their
+ * ratio. NEURON's figure is its run alone (finitialize + continuerun), cell building excluded;
+ * ours is the engine's run of the protocol.
  */
-interface EngineRun {
-  traces: Record<string, ArrayLike<number>>;
-  wallSeconds?: number;
-}
-type RunFn = (cell: CellDescription, protocol: ProtocolDescription) => EngineRun | Promise<EngineRun>;
-type DescribeFn = (cell: string) => CellDescription | Promise<CellDescription>;
-
-/** Where the engine's entry points live (the exporter is written alongside the engine). */
-const RUN_CANDIDATES: [string, string][] = [
-  ['../reference/cells/run-protocol.js', 'runProtocol'],
-  ['../reference/cells/describe.js', 'runProtocol'],
-  ['../reference/cable/run-protocol.js', 'runProtocol'],
-];
-const DESCRIBE_CANDIDATES: [string, string][] = [
-  ['../reference/cells/describe.js', 'describeNamedCell'],
-  ['../reference/cells/describe.js', 'describeCell'],
-];
-
-async function findExport<T>(candidates: [string, string][]): Promise<T | null> {
-  for (const [path, name] of candidates) {
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(path)) as Record<string, unknown>;
-    } catch (err) {
-      // the module (or one it imports) is not written yet
-      if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') continue;
-      throw err;
-    }
-    if (typeof mod[name] === 'function') return mod[name] as T;
-  }
-  return null;
-}
-
 export interface ReferenceBenchOptions {
   cell: string;
   duration: number;
-  dt: number;
-  method: ProtocolDescription['method'];
+  /** our engine's integration (default: DEFAULT_INTEGRATION) */
+  integration?: { method?: string; dt?: number };
   seed: number;
   /** bench a CellDescription from a JSON file instead of a named cell */
   description?: string;
@@ -58,6 +37,8 @@ export interface ReferenceBenchOptions {
 }
 
 export interface SimulatorFigure {
+  method: IntegrationSetting['method'];
+  dt: number;
   wallSeconds: number;
   secondsPerSimulatedSecond: number;
   spikes: number;
@@ -66,8 +47,6 @@ export interface SimulatorFigure {
 export interface ReferenceBenchResult {
   cell: string;
   durationMs: number;
-  dt: number;
-  method: ProtocolDescription['method'];
   seed: number;
   inputEvents: { exc: number; inh: number };
   ours?: SimulatorFigure;
@@ -77,70 +56,82 @@ export interface ReferenceBenchResult {
   notes: string[];
 }
 
+const SPIKE_SAMPLE_MS = 0.125;
+
 function countPeaks(v: ArrayLike<number>): number {
   let n = 0;
   for (let j = 1; j < v.length - 1; j++) if (v[j] > -25 && v[j] > v[j - 1] && v[j + 1] < v[j]) n++;
   return n;
 }
 
+function readDescription(file: string): CellDescription {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new Error(
+      `--description ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (err as Error).message}`,
+    );
+  }
+  let cell: unknown;
+  try {
+    cell = JSON.parse(text);
+  } catch {
+    throw new Error(`--description ${file}: not JSON`);
+  }
+  if ((cell as Partial<CellDescription> | null)?.format !== 'neurotwin-cell')
+    throw new Error(
+      `--description ${file}: not a neurotwin-cell description (no "format": "neurotwin-cell")`,
+    );
+  return cell as CellDescription;
+}
+
 export async function benchReference(opts: ReferenceBenchOptions): Promise<ReferenceBenchResult> {
   if (!Number.isInteger(opts.duration) || opts.duration <= 0) {
     throw new RangeError(`--duration must be a positive integer number of ms, got ${opts.duration}`);
   }
-  if (!(opts.dt > 0) || !Number.isFinite(opts.dt))
-    throw new RangeError(`--dt must be a positive number, got ${opts.dt}`);
-  const dataset = opts.cell.includes('ampa') ? 'ampa' : 'nmda';
-  const notes: string[] = [];
-  const run = opts.ours ? await findExport<RunFn>(RUN_CANDIDATES) : null;
-  let cell: CellDescription;
-  if (opts.description) {
-    cell = JSON.parse(readFileSync(opts.description, 'utf8')) as CellDescription;
-    if (cell.format !== 'neurotwin-cell')
-      throw new Error(`${opts.description}: not a neurotwin-cell description`);
-  } else {
-    const describe = await findExport<DescribeFn>(DESCRIBE_CANDIDATES);
-    if (!describe) {
-      throw new Error(
-        `the engine's cell exporter is not available; pass --description <cell.json> to bench NEURON alone`,
-      );
-    }
-    cell = await describe(opts.cell);
-  }
-  const protocol = paperInputProtocol(cell, dataset, opts.duration, opts.seed, opts.dt, opts.method);
+  if (!opts.ours && !opts.neuron)
+    throw new Error('nothing to bench: --no-ours and --no-neuron together leave neither simulator');
+  const integration = resolveIntegration(opts.integration);
+  const cell = opts.description ? readDescription(opts.description) : describeNamedCell(opts.cell);
+  const dataset = cell.cell.includes('ampa') ? 'ampa' : 'nmda';
+  // one set of input events for both simulators: NEURON's protocol, re-stepped for ours
+  const base = paperInputProtocol(
+    cell,
+    dataset,
+    opts.duration,
+    opts.seed,
+    NEURON_FIXED_STEP.dt,
+    NEURON_FIXED_STEP.method,
+  );
   const simSeconds = opts.duration / 1000;
   const result: ReferenceBenchResult = {
     cell: cell.cell,
     durationMs: opts.duration,
-    dt: opts.dt,
-    method: opts.method,
     seed: opts.seed,
-    inputEvents: { exc: protocol.events.exc.length, inh: protocol.events.inh.length },
-    notes,
+    inputEvents: { exc: base.events.exc.length, inh: base.events.inh.length },
+    notes: [],
   };
+  const figure = (s: IntegrationSetting, wallSeconds: number, spikes: number): SimulatorFigure => ({
+    method: s.method,
+    dt: s.dt,
+    wallSeconds,
+    secondsPerSimulatedSecond: wallSeconds / simSeconds,
+    spikes,
+  });
   // one after the other, so neither competes with the other for the CPU
   if (opts.ours) {
-    if (!run) notes.push("our engine's runProtocol is not available yet");
-    else {
-      const start = process.hrtime.bigint();
-      const res = await run(cell, protocol);
-      const measured = Number(process.hrtime.bigint() - start) / 1e9;
-      const wall = res.wallSeconds ?? measured;
-      result.ours = {
-        wallSeconds: wall,
-        secondsPerSimulatedSecond: wall / simSeconds,
-        spikes: countPeaks(res.traces.soma),
-      };
-    }
+    const res = runProtocol(cell, { ...base, ...integration, recordEvery: integration.dt });
+    const soma = resampleTrace(res.traces.soma, integration.dt, SPIKE_SAMPLE_MS, opts.duration);
+    result.ours = figure(integration, res.wallSeconds, countPeaks(soma));
   }
   if (opts.neuron) {
-    if (!neuronAvailable()) notes.push('NEURON is not importable by /usr/bin/python3; NEURON half skipped');
+    if (!neuronAvailable())
+      result.notes.push('NEURON is not importable by /usr/bin/python3; NEURON half skipped');
     else {
-      const res = await runNeuron(cell, protocol);
-      result.neuron = {
-        wallSeconds: res.wallSeconds,
-        secondsPerSimulatedSecond: res.wallSeconds / simSeconds,
-        spikes: res.spikeTimes.length,
-      };
+      const res = await runNeuron(cell, base);
+      result.neuron = figure(NEURON_FIXED_STEP, res.wallSeconds, res.spikeTimes.length);
     }
   }
   if (result.ours && result.neuron) {
@@ -151,12 +142,12 @@ export async function benchReference(opts: ReferenceBenchOptions): Promise<Refer
 
 function printHuman(r: ReferenceBenchResult): void {
   const out: string[] = [
-    `cell ${r.cell}, ${r.durationMs} ms of paper inputs (seed ${r.seed}: ${r.inputEvents.exc} exc + ${r.inputEvents.inh} inh events), dt ${r.dt} ms, ${r.method}`,
+    `cell ${r.cell}, ${r.durationMs} ms of paper inputs (seed ${r.seed}: ${r.inputEvents.exc} exc + ${r.inputEvents.inh} inh events)`,
   ];
   const line = (name: string, f?: SimulatorFigure): void => {
     if (f)
       out.push(
-        `${name.padEnd(8)} ${f.secondsPerSimulatedSecond.toFixed(3)} s per simulated s  (${f.wallSeconds.toFixed(3)} s wall, ${f.spikes} spikes)`,
+        `${name.padEnd(8)} ${integrationLabel(f).padEnd(10)} ${f.secondsPerSimulatedSecond.toFixed(3)} s per simulated s  (${f.wallSeconds.toFixed(3)} s wall, ${f.spikes} spikes)`,
       );
   };
   line('ours', r.ours);
@@ -167,36 +158,50 @@ function printHuman(r: ReferenceBenchResult): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
+interface BenchFlags {
+  cell: string;
+  duration: number;
+  method?: string;
+  dt?: number;
+  seed: number;
+  description?: string;
+  neuron: boolean;
+  ours: boolean;
+  json?: boolean;
+}
+
 export function registerBench(program: Command): void {
   const bench = program.command('bench').description('speed measurements (figures printed, never asserted)');
   bench
     .command('reference')
     .description(
-      'our compartmental engine vs NEURON on the same cell and inputs: wall seconds per simulated second',
+      `our compartmental engine (default ${integrationLabel(DEFAULT_INTEGRATION)} ms, the dataset default) vs NEURON fixed-step ${integrationLabel(NEURON_FIXED_STEP)} ms on the same cell and inputs: wall seconds per simulated second`,
     )
-    .option('--cell <id>', 'reference cell', 'l5pc-nmda')
-    .option('--duration <ms>', 'simulated time, ms', '2000')
-    .option('--dt <ms>', 'time step, ms', '0.025')
-    .option('--method <m>', 'backward-euler or crank-nicolson', 'backward-euler')
-    .option('--seed <n>', 'input pattern seed', '1')
+    .option('--cell <id>', 'reference cell (l5pc-nmda, l5pc-ampa)', 'l5pc-nmda')
+    .option('--duration <ms>', 'simulated time, ms', parseInteger('duration', 1, 10_000_000), 2000)
+    .option(
+      '--method <m>',
+      `our integrator: backward-euler or crank-nicolson (default ${DEFAULT_INTEGRATION.method})`,
+    )
+    .option(
+      '--dt <ms>',
+      `our substep, ms, dividing 1 ms (default ${DEFAULT_INTEGRATION.dt})`,
+      positiveNumber('dt'),
+    )
+    .option('--seed <n>', 'input pattern seed', parseInteger('seed', 0, 0xffffffff), 1)
     .option('--description <file>', 'bench this CellDescription JSON instead of the named cell')
     .option('--no-neuron', 'skip NEURON')
     .option('--no-ours', 'skip our engine')
     .option('--json', 'print the figures as JSON')
-    .action(async (o: Record<string, string | boolean | undefined>) => {
-      const method = String(o.method);
-      if (method !== 'backward-euler' && method !== 'crank-nicolson') {
-        throw new Error(`--method must be backward-euler or crank-nicolson, got '${method}'`);
-      }
+    .action(async (o: BenchFlags) => {
       const result = await benchReference({
-        cell: String(o.cell),
-        duration: Number(o.duration),
-        dt: Number(o.dt),
-        method,
-        seed: Number(o.seed),
-        description: typeof o.description === 'string' ? o.description : undefined,
-        neuron: o.neuron !== false,
-        ours: o.ours !== false,
+        cell: o.cell,
+        duration: o.duration,
+        integration: { method: o.method, dt: o.dt },
+        seed: o.seed,
+        description: o.description,
+        neuron: o.neuron,
+        ours: o.ours,
       });
       if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else printHuman(result);

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { DEFAULT_INTEGRATION, integrationLabel, resolveIntegration } from '../reference/integration.js';
 import { defaultModelsDir } from '../registry/registry.js';
 import { defaultModelId, servingNote } from '../streaming/config.js';
 import { startServer } from '../streaming/server.js';
+import { positiveNumber } from './options.js';
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -28,16 +30,36 @@ export function registerServe(program: Command): void {
       "model served to a client that names none ('' for none; env NEUROTWIN_DEFAULT_MODEL)",
       defaultModelId(),
     )
-    .action(async (opts: { port: number; models: string; host: string; defaultModel: string }) => {
-      const modelsDir = resolve(opts.models);
-      const server = await startServer({
-        port: opts.port,
-        host: opts.host,
-        modelsDir,
-        defaultModel: opts.defaultModel || null,
-      });
-      process.stdout.write(
-        `neurotwin: streaming on ws://${opts.host}:${server.port}/stream (${servingNote(modelsDir, opts.defaultModel)})\n`,
-      );
-    });
+    .option(
+      '--method <name>',
+      `integrator of compartmental reference cells: backward-euler | crank-nicolson (default ${DEFAULT_INTEGRATION.method})`,
+    )
+    .option(
+      '--dt <ms>',
+      `substep of compartmental reference cells, ms, dividing 1 ms (default ${DEFAULT_INTEGRATION.dt})`,
+      positiveNumber('dt'),
+    )
+    .action(
+      async (opts: {
+        port: number;
+        models: string;
+        host: string;
+        defaultModel: string;
+        method?: string;
+        dt?: number;
+      }) => {
+        const integration = resolveIntegration({ method: opts.method, dt: opts.dt });
+        const modelsDir = resolve(opts.models);
+        const server = await startServer({
+          port: opts.port,
+          host: opts.host,
+          modelsDir,
+          defaultModel: opts.defaultModel || null,
+          referenceIntegration: integration,
+        });
+        process.stdout.write(
+          `neurotwin: streaming on ws://${opts.host}:${server.port}/stream (${servingNote(modelsDir, opts.defaultModel)}; compartmental references ${integrationLabel(integration)} ms)\n`,
+        );
+      },
+    );
 }

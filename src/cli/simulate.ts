@@ -2,12 +2,18 @@ import { isDrawn } from '../core/input-record.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
 import { cellInfo } from '../reference/cells/registry.js';
+import {
+  DEFAULT_INTEGRATION,
+  resolveIntegration,
+  type IntegrationSetting,
+} from '../reference/integration.js';
 import { TrialRunner } from '../dataset/simulate-trial.js';
 import { readInputFile } from '../dataset/input-file.js';
 import { writeTrialFile } from '../dataset/trial-file.js';
 import type { Trial } from '../dataset/trial.js';
-import { currentCommand, parseInteger } from './options.js';
+import { currentCommand, parseInteger, positiveNumber } from './options.js';
 
 export interface SimulateFlags {
   cell: string;
@@ -17,7 +23,10 @@ export interface SimulateFlags {
   duration?: number;
   seed: number;
   dendrites?: boolean;
+  method?: string;
+  dt?: number;
   json?: boolean;
+  quiet?: boolean;
   out?: string;
 }
 
@@ -26,6 +35,8 @@ const DEFAULT_DURATION_MS = 6000;
 export interface SimulateSummary {
   cell: string;
   morphology?: string;
+  /** integrator of a compartmental cell */
+  integration?: IntegrationSetting;
   /** 'generated' or the input file (with #trial for a dataset) */
   inputs: string;
   seed: number;
@@ -65,16 +76,63 @@ export function registerSimulate(program: Command): void {
     )
     .option('--seed <n>', 'seed of the input pattern (0..4294967295)', parseInteger('seed', 0, 0xffffffff), 1)
     .option('--dendrites', 'also record every dendritic compartment (written with --out)')
+    .option(
+      '--method <name>',
+      `integrator of a compartmental cell: backward-euler | crank-nicolson (default ${DEFAULT_INTEGRATION.method})`,
+    )
+    .option(
+      '--dt <ms>',
+      `substep of a compartmental cell, ms, dividing 1 ms (default ${DEFAULT_INTEGRATION.dt})`,
+      positiveNumber('dt'),
+    )
     .option('--json', 'print the summary as JSON')
+    .option('--quiet', 'no progress bar')
     .option('--out <file>', 'write the trial: .h5/.hdf5 as a one-trial dataset, otherwise JSON')
     .action(async (flags: SimulateFlags) => {
-      const summary = await simulateCommand(flags, currentCommand());
+      const bar = flags.quiet || flags.json || process.stderr.isTTY !== true ? null : progressBar();
+      let summary: SimulateSummary;
+      try {
+        summary = await simulateCommand(flags, currentCommand(), bar?.onProgress);
+      } finally {
+        bar?.stop();
+      }
       if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else process.stdout.write(`${describe(summary)}\n`);
     });
 }
 
-export async function simulateCommand(flags: SimulateFlags, commandLine = ''): Promise<SimulateSummary> {
+/** A bar on stderr with the simulated ms and an ETA, started at a trial's first progress report. */
+function progressBar(): { onProgress: (doneMs: number, totalMs: number) => void; stop: () => void } {
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: 'simulate [{bar}] {value}/{total} ms | {percentage}% | ETA {eta_formatted}',
+      etaBuffer: 20,
+      // the simulation holds the event loop: redraw from update() rather than from a timer
+      synchronousUpdate: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    onProgress: (done, total) => {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(done);
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+export async function simulateCommand(
+  flags: SimulateFlags,
+  commandLine = '',
+  onProgress?: (doneMs: number, totalMs: number) => void,
+): Promise<SimulateSummary> {
   const info = cellInfo(flags.cell); // unknown cell → error listing the known ones
   const neuronOptions: Record<string, unknown> = {};
   let morphology: string | undefined;
@@ -91,11 +149,25 @@ export async function simulateCommand(flags: SimulateFlags, commandLine = ''): P
     );
   }
   if (flags.trial !== undefined && flags.inputs === undefined) throw new Error('--trial needs --inputs');
+  let integration: IntegrationSetting | undefined;
+  if (info.compartmental) {
+    integration = resolveIntegration({ method: flags.method, dt: flags.dt });
+    neuronOptions.method = integration.method;
+    neuronOptions.dt = integration.dt;
+  } else if (flags.method !== undefined || flags.dt !== undefined) {
+    throw new Error(`cell '${flags.cell}' is a point neuron: --method and --dt apply to compartmental cells`);
+  }
 
   const start = performance.now();
   // the paper statistics on this morphology (also tells the synapse counts given inputs must fit)
   const config = info.defaultInputs(neuronOptions);
-  const options = { inputs: config, neuronOptions, recordDendrites: flags.dendrites };
+  // progress only where a trial takes long enough to watch
+  const options = {
+    inputs: config,
+    neuronOptions,
+    recordDendrites: flags.dendrites,
+    onProgress: info.compartmental ? onProgress : undefined,
+  };
   let trial: Trial;
   let setupSeconds: number;
   let wallSeconds: number;
@@ -124,6 +196,7 @@ export async function simulateCommand(flags: SimulateFlags, commandLine = ''): P
       cell: flags.cell,
       labelConvention: info.labelConvention,
       morphology,
+      integration,
       inputs: flags.inputs === undefined ? config : null,
       inputSource: source,
       commandLine,
@@ -133,6 +206,7 @@ export async function simulateCommand(flags: SimulateFlags, commandLine = ''): P
   return {
     cell: flags.cell,
     ...(morphology !== undefined ? { morphology } : {}),
+    ...(integration ? { integration } : {}),
     inputs: source,
     seed: trial.seed,
     durationMs: trial.durationMs,
@@ -155,7 +229,7 @@ function inputSource(path: string, trial: number | undefined): string {
 
 function describe(s: SimulateSummary): string {
   return (
-    `${s.cell}${s.morphology ? ` (${s.morphology})` : ''}, ${s.inputs} inputs, seed ${s.seed}, ${s.durationMs} ms: ` +
+    `${s.cell}${s.morphology ? ` (${s.morphology})` : ''}${s.integration ? `, ${s.integration.method} dt ${s.integration.dt} ms` : ''}, ${s.inputs} inputs, seed ${s.seed}, ${s.durationMs} ms: ` +
     `${s.outputSpikes} output spikes (${s.firingRateHz.toFixed(2)} Hz), inputs ${s.inputSpikes.exc} exc / ${s.inputSpikes.inh} inh, ` +
     `${s.wallSeconds.toFixed(3)} s (${s.wallSecondsPerSimulatedSecond.toFixed(3)} s per simulated s)` +
     `${s.out ? `, written to ${s.out}` : ''}`

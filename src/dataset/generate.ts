@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { checkSeed } from '../core/rng.js';
 import { inputFamily } from '../inputs/families.js';
 import { cellInfo } from '../reference/cells/registry.js';
+import { checkDt, checkMethod, resolveIntegration } from '../reference/integration.js';
 import { DatasetWriter, h5Ready, type DatasetHeader } from './hdf5.js';
 import type { TrialJob, WorkerInit, WorkerReply } from './generate-protocol.js';
 import { parseRedisUrl } from './queue/redis-url.js';
@@ -43,7 +44,7 @@ export interface GenerateOptions {
   dendrites?: boolean;
   /** input family (src/inputs/families.ts; default: the paper's statistics) */
   family?: string;
-  /** integrator of a compartmental cell (unset fields: the engine's defaults) */
+  /** integrator of a compartmental cell (unset fields: DEFAULT_INTEGRATION's) */
   integration?: { method?: string; dt?: number };
   commandLine?: string;
   /**
@@ -102,10 +103,8 @@ export function validateGenerateOptions(o: GenerateOptions): void {
     throw new RangeError(
       `cell '${o.cell}' is a point neuron: --method and --dt apply to compartmental cells`,
     );
-  if (method !== undefined && method !== 'backward-euler' && method !== 'crank-nicolson')
-    throw new RangeError(`unknown integration method '${method}' (backward-euler or crank-nicolson)`);
-  if (dt !== undefined && !(dt > 0 && Math.abs(1 / dt - Math.round(1 / dt)) < 1e-9))
-    throw new RangeError(`dt must divide 1 ms into a whole number of substeps, got ${dt}`);
+  if (method !== undefined) checkMethod(method);
+  if (dt !== undefined) checkDt(dt);
   if (o.family !== undefined) inputFamily(info.defaultInputs(runNeuronOptions(o)), o.family);
   if (o.queue !== undefined) {
     parseRedisUrl(o.queue);
@@ -139,13 +138,19 @@ export function workerScriptPath(): string {
   return compiled;
 }
 
-/** The neuron options a run passes to every TrialRunner: the caller's, plus the morphology file. */
+/**
+ * The neuron options a run passes to every TrialRunner: the caller's, plus the morphology file and,
+ * for a compartmental cell, the integration (given or default) spelled out, so that the run record
+ * pins it even if the default changes before a resume.
+ */
 function runNeuronOptions(options: GenerateOptions): Record<string, unknown> {
   const neuronOptions = { ...(options.neuronOptions ?? {}) };
   if (options.morphology !== undefined) neuronOptions.morphologyFile = resolve(options.morphology);
-  const { method, dt } = options.integration ?? {};
-  if (method !== undefined) neuronOptions.method = method;
-  if (dt !== undefined) neuronOptions.dt = dt;
+  if (cellInfo(options.cell).compartmental) {
+    const { method, dt } = resolveIntegration(options.integration);
+    neuronOptions.method = method;
+    neuronOptions.dt = dt;
+  }
   return neuronOptions;
 }
 
@@ -236,8 +241,8 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     morphology: morphologyName(options),
     ...(info.compartmental
       ? {
-          integrationMethod: String(neuronOptions.method ?? 'backward-euler'),
-          dtMs: Number(neuronOptions.dt ?? 0.025),
+          integrationMethod: String(neuronOptions.method),
+          dtMs: Number(neuronOptions.dt),
         }
       : {}),
     dendriticCompartments: first.dendriticVoltage ? first.dendriticVoltage.length / options.durationMs : 0,

@@ -16,7 +16,11 @@ export interface TrialRunnerOptions {
   recordDendrites?: boolean;
   /** an input family other than the paper's statistics (src/inputs/families.ts) */
   family?: string;
+  /** told the simulated ms so far every PROGRESS_EVERY_MS bins and at the end of a trial */
+  onProgress?: (doneMs: number, totalMs: number) => void;
 }
+
+const PROGRESS_EVERY_MS = 100;
 
 /** Input spikes given from outside (a file) instead of drawn by the generator. */
 export interface GivenInputs {
@@ -49,6 +53,7 @@ export class TrialRunner {
   readonly nDendrites: number;
   private readonly neuron: Neuron;
   private readonly generator: PatternGenerator;
+  private readonly onProgress: ((doneMs: number, totalMs: number) => void) | undefined;
   /** membrane voltage per node of a compartmental neuron, and the dendritic nodes in synapse order */
   private readonly nodeVoltage: Float64Array | null = null;
   private readonly dendriteNodes: Int32Array | null = null;
@@ -79,6 +84,7 @@ export class TrialRunner {
       this.dendriteNodes = this.neuron.engine.model.synapses.excNodes;
     }
     this.nDendrites = this.dendriteNodes?.length ?? 0;
+    this.onProgress = options.onProgress;
   }
 
   /** A trial on the input pattern drawn from `seed`. */
@@ -122,7 +128,9 @@ export class TrialRunner {
     const out: BinOutput = { bin: 0, voltage: 0, spike: false };
     const excIds = excSpikes.ids;
     const inhIds = inhSpikes.ids;
+    const progress = this.onProgress;
     for (let t = 0; t < T + neuron.outputDelay; t++) {
+      if (progress && t % PROGRESS_EVERY_MS === 0 && t > 0 && t < T) progress(t, T);
       // dendrites are sampled like the soma: at t = k, before the inputs of bin k act (spec §6.3)
       if (dendritic && nodes && v && t < T) {
         const row = t * D;
@@ -132,6 +140,7 @@ export class TrialRunner {
       const inh = t < T ? inhIds.subarray(inhOffsets[t], inhOffsets[t + 1]) : NO_SPIKES;
       if (neuron.step(exc, inh, out) && out.bin < T) somaVoltage[out.bin] = out.voltage;
     }
+    progress?.(T, T);
     const spikeTimes = Float64Array.from(trialSpikeTimes(neuron.spikeTimes(), T, this.labelConvention));
     const trial: Trial = {
       seed,

@@ -17,6 +17,8 @@ export interface TrialFileMeta {
   labelConvention: LabelConvention;
   /** compartmental cells: 'procedural' or the morphology file */
   morphology?: string;
+  /** compartmental cells: the integrator the trial was simulated with */
+  integration?: { method: string; dt: number };
   /** generator configuration of generated inputs; null for given inputs */
   inputs: PatternGeneratorConfig | null;
   /** where given inputs came from */
@@ -46,6 +48,9 @@ export async function writeTrialFile(path: string, trial: Trial, meta: TrialFile
         baseSeed: trial.seed,
         commandLine: meta.commandLine ?? '',
         morphology: meta.morphology,
+        ...(meta.integration
+          ? { integrationMethod: meta.integration.method, dtMs: meta.integration.dt }
+          : {}),
         dendriticCompartments: D,
       },
       [trial],
@@ -61,6 +66,7 @@ export function trialJson(trial: Trial, meta: TrialFileMeta): Record<string, unk
     format: INPUTS_FORMAT,
     cell: meta.cell,
     ...(meta.morphology !== undefined ? { morphology: meta.morphology } : {}),
+    ...(meta.integration ? { integrationMethod: meta.integration.method, dtMs: meta.integration.dt } : {}),
     labelConvention: meta.labelConvention,
     seed: trial.seed,
     durationMs: trial.durationMs,

@@ -17,6 +17,8 @@ export interface StreamingConfig {
   defaultModel: string | null;
   /** folder of the built browser dashboard (default: clients/web/dist of this project) */
   webDir?: string;
+  /** integration of compartmental reference cells (unset fields: DEFAULT_INTEGRATION's) */
+  referenceIntegration?: { method?: string; dt?: number };
 }
 
 /** The default model of `neurotwin serve` and `npm start` unless NEUROTWIN_DEFAULT_MODEL or --default-model says otherwise. */

@@ -12,9 +12,11 @@ export class ReferenceLauncher {
     private readonly factory: NeuronFactory,
     /** false keeps every reference in this thread (required for a factory other than the registry's) */
     private readonly useWorkers: boolean,
+    /** cell options of every reference (e.g. the integration `method` and `dt`); cloned into workers */
+    private readonly cellOptions: Record<string, unknown> = {},
   ) {}
 
   start(cell: string, callbacks: ReferenceCallbacks, options: ReferenceStepperOptions = {}): ReferenceRunner {
-    return startReferenceRunner(cell, this.factory, callbacks, this.useWorkers, options);
+    return startReferenceRunner(cell, this.factory, callbacks, this.useWorkers, options, this.cellOptions);
   }
 }

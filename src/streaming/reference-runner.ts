@@ -45,8 +45,16 @@ class WorkerReferenceRunner implements ReferenceRunner {
   private readonly worker: Worker;
   private flushed: (() => void) | null = null;
 
-  constructor(cell: string, script: URL, cb: ReferenceCallbacks, options: ReferenceStepperOptions) {
-    this.worker = new Worker(script, { workerData: { cell, dendrites: options.dendrites ?? false } });
+  constructor(
+    cell: string,
+    script: URL,
+    cb: ReferenceCallbacks,
+    options: ReferenceStepperOptions,
+    cellOptions: Record<string, unknown>,
+  ) {
+    this.worker = new Worker(script, {
+      workerData: { cell, dendrites: options.dendrites ?? false, cellOptions },
+    });
     this.ready = new Promise<ReferenceInfo>((resolve, reject) => {
       this.worker.on('message', (msg: { type: string } & Record<string, unknown>) => {
         switch (msg.type) {
@@ -105,9 +113,10 @@ class InlineReferenceRunner implements ReferenceRunner {
     factory: NeuronFactory,
     private readonly cb: ReferenceCallbacks,
     options: ReferenceStepperOptions,
+    cellOptions: Record<string, unknown>,
   ) {
     this.ready = (async () => {
-      const neuron = await factory(cell);
+      const neuron = await factory(cell, cellOptions);
       this.stepper = new ReferenceStepper(neuron, options);
       return {
         nExc: neuron.nExc,
@@ -174,8 +183,10 @@ export function startReferenceRunner(
   cb: ReferenceCallbacks,
   preferWorker = true,
   options: ReferenceStepperOptions = {},
+  /** cell options of the registry (e.g. a compartmental cell's integration `method` and `dt`) */
+  cellOptions: Record<string, unknown> = {},
 ): ReferenceRunner {
   const script = preferWorker ? referenceWorkerScript() : null;
-  if (script) return new WorkerReferenceRunner(cell, script, cb, options);
-  return new InlineReferenceRunner(cell, factory, cb, options);
+  if (script) return new WorkerReferenceRunner(cell, script, cb, options, cellOptions);
+  return new InlineReferenceRunner(cell, factory, cb, options, cellOptions);
 }

@@ -12,10 +12,14 @@ import { cellRegistryNeurons } from './neuron-factory.js';
 import type { BinnedSpikes } from '../core/spikes.js';
 
 const port = parentPort!;
-const { cell, dendrites = false } = workerData as { cell: string; dendrites?: boolean };
+const {
+  cell,
+  dendrites = false,
+  cellOptions = {},
+} = workerData as { cell: string; dendrites?: boolean; cellOptions?: Record<string, unknown> };
 
 try {
-  const neuron = await cellRegistryNeurons(cell);
+  const neuron = await cellRegistryNeurons(cell, cellOptions);
   const stepper = new ReferenceStepper(neuron, { dendrites });
   port.on('message', (msg: { type: 'bins'; bins: BinnedSpikes } | { type: 'flush' }) => {
     try {

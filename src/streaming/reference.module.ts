@@ -9,7 +9,7 @@ import { ReferenceLauncher } from './reference-launcher.js';
     {
       provide: ReferenceLauncher,
       useFactory: (config: StreamingConfig) =>
-        new ReferenceLauncher(cellRegistryNeurons, config.preferWorker),
+        new ReferenceLauncher(cellRegistryNeurons, config.preferWorker, { ...config.referenceIntegration }),
       inject: [STREAMING_CONFIG],
     },
   ],

@@ -106,4 +106,47 @@ if (!hasWorker) console.warn('l5pc-reference e2e skipped: run `npm run build` fi
     expect(Array.from(refVoltage)).toEqual(Array.from(local.somaVoltage));
     expect(ref.flatMap((c) => Array.from(c.spike, Number))).toEqual(Array.from(local.spikeLabels));
   });
+
+  it('integrates the reference as the server was told (serve --method --dt)', async () => {
+    const integration = { method: 'backward-euler', dt: 0.025 };
+    const other = await startServer({
+      modelsDir: dir,
+      port: 0,
+      host: '127.0.0.1',
+      logLevels: ['error'],
+      referenceIntegration: integration,
+    });
+    const n = 100;
+    try {
+      const pattern = new PatternGenerator(info.defaultInputs(), 1000).generate(SEED);
+      const bins = Array.from({ length: n }, (_, t) => ({
+        exc: pattern.exc.ids.subarray(pattern.excOffsets[t], pattern.excOffsets[t + 1]),
+        inh: pattern.inh.ids.subarray(pattern.inhOffsets[t], pattern.inhOffsets[t + 1]),
+      }));
+      const client = await NeurotwinClient.connect(other.url);
+      await client.open({ model: 'tiny-l5pc', reference: true });
+      const arrivals: OutputChunkMsg[] = [];
+      client.onOutput((c) => arrivals.push(c));
+      client.sendBins(0, bins);
+      await client.close();
+      client.disconnect();
+      const streamed = arrivals.filter((c) => c.source === 'REFERENCE').flatMap((c) => Array.from(c.voltage));
+      const given = (p: { times: Int32Array; ids: Int32Array }, end: number) => ({
+        times: p.times.subarray(0, end),
+        ids: p.ids.subarray(0, end),
+      });
+      const inputs = {
+        exc: given(pattern.exc, pattern.excOffsets[n]),
+        inh: given(pattern.inh, pattern.inhOffsets[n]),
+        seed: SEED,
+        generator: GIVEN_INPUTS,
+      };
+      const asTold = new TrialRunner(CELL, n, { neuronOptions: integration }).runGiven(inputs);
+      const byDefault = new TrialRunner(CELL, n).runGiven(inputs);
+      expect(streamed).toEqual(Array.from(asTold.somaVoltage));
+      expect(streamed).not.toEqual(Array.from(byDefault.somaVoltage));
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -1,17 +1,15 @@
 /**
  * The validation comparisons (spec §11): each case builds a protocol, runs it on the TypeScript
- * engine and on NEURON (our NMODL mechanisms, test/validation/neuron/run_protocol.py) and reduces
+ * engine and on NEURON (our NMODL mechanisms, src/reference/neuron-oracle/) and reduces
  * the two results to figures with limits. Shared by the jest tests and `npm run validate`.
  */
-import type { CellDescription, ProtocolDescription } from '../../src/reference/cells/description.js';
+import type {
+  CellDescription,
+  ProtocolDescription,
+} from '../../src/reference/neuron-oracle/exchange-format.js';
 import type { MechanismName } from '../../src/reference/mechanisms/catalogue.js';
-import {
-  paperInputProtocol,
-  runNeuron,
-  runNeuronBatch,
-  sectionLength,
-  type NeuronRunResult,
-} from '../../src/reference/neuron-oracle.js';
+import { runNeuron, runNeuronBatch, type NeuronRunResult } from '../../src/reference/neuron-oracle/oracle.js';
+import { paperInputProtocol, sectionLength } from '../../src/reference/neuron-oracle/paper-protocol.js';
 import { matchSpikes, maxAbsDiff, relativeMaxDiff, subthresholdMeanAbsDiff } from './compare.js';
 import { pointCell } from './fixtures.js';
 

@@ -20,6 +20,11 @@ describe('comparison figures', () => {
     expect(m.extra).toBe(2); // 20 and 31
     expect(m.missing).toBe(1); // 25
     expect(m.maxLag).toBeCloseTo(0.2, 12);
+    expect(m.meanLag).toBeCloseTo(0.15, 12); // (+0.2 + 0.1) / 2
+    expect(m.meanAbsLag).toBeCloseTo(0.15, 12);
+    const early = matchSpikes([9.8, 20.1], [10, 20], 0.5);
+    expect(early.meanLag).toBeCloseTo(-0.05, 12);
+    expect(early.meanAbsLag).toBeCloseTo(0.15, 12);
     // two test spikes near one reference spike: only one may match
     const twice = matchSpikes([10, 10.3], [10.1], 0.5);
     expect([twice.matched, twice.extra, twice.missing]).toEqual([1, 1, 0]);

@@ -45,7 +45,10 @@ export interface SpikeMatch {
   extra: number;
   /** largest |t_test − t_ref| among matched pairs, ms */
   maxLag: number;
+  /** mean signed lag (test − reference) of matched pairs, ms */
   meanLag: number;
+  /** mean |lag| of matched pairs, ms */
+  meanAbsLag: number;
 }
 
 /**
@@ -64,12 +67,14 @@ export function matchSpikes(
   let extra = 0;
   let maxLag = 0;
   let lagSum = 0;
+  let absLagSum = 0;
   while (i < test.length && j < reference.length) {
     const d = test[i] - reference[j];
     if (Math.abs(d) <= tolerance) {
       matched++;
       maxLag = Math.max(maxLag, Math.abs(d));
       lagSum += d;
+      absLagSum += Math.abs(d);
       i++;
       j++;
     } else if (d < 0) {
@@ -82,7 +87,14 @@ export function matchSpikes(
   }
   extra += test.length - i;
   missing += reference.length - j;
-  return { matched, missing, extra, maxLag, meanLag: matched ? lagSum / matched : 0 };
+  return {
+    matched,
+    missing,
+    extra,
+    maxLag,
+    meanLag: matched ? lagSum / matched : 0,
+    meanAbsLag: matched ? absLagSum / matched : 0,
+  };
 }
 
 function commonLength(a: ArrayLike<number>, b: ArrayLike<number>): number {

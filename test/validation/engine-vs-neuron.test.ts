@@ -1,19 +1,18 @@
 /**
  * The TypeScript engine against NEURON on the same described cell and protocol (spec §11):
  * passive cell, each mechanism under voltage clamp, and the full L5PC under the paper's inputs.
- * Skips (with a note) where NEURON or the engine's exporter is not available.
+ * Skips (with a note) where NEURON is not available.
  */
 import { describe, it, expect } from '@jest/globals';
-import { neuronAvailable } from '../../src/reference/neuron-oracle.js';
+import { neuronAvailable } from '../../src/reference/neuron-oracle/oracle.js';
 import { fullCellCase, mechanismCases, passiveCases, type ComparisonRow } from './cases.js';
-import { loadEngineSide } from './engine-side.js';
+import { engineSide } from './engine-side.js';
 import { formatRows } from './report-format.js';
 
-const engine = neuronAvailable() ? await loadEngineSide() : null;
-const l5pcNmda = engine ? await engine.describe('l5pc-nmda') : null;
-const l5pcAmpa = engine ? await engine.describe('l5pc-ampa') : null;
+const engine = neuronAvailable() ? engineSide : null;
+const l5pcNmda = engine ? engine.describe('l5pc-nmda') : null;
+const l5pcAmpa = engine ? engine.describe('l5pc-ampa') : null;
 if (!neuronAvailable()) process.stderr.write('engine-vs-neuron: NEURON not importable, skipping\n');
-else if (!engine) process.stderr.write('engine-vs-neuron: engine runProtocol/describe not found, skipping\n');
 
 function expectAllPass(rows: ComparisonRow[]): void {
   expect(rows.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 /** Small hand-built cell descriptions for checks that do not need the engine's exporter. */
-import type { CellDescription } from '../../src/reference/cells/description.js';
+import type { CellDescription } from '../../src/reference/neuron-oracle/exchange-format.js';
 import type { MechanismName } from '../../src/reference/mechanisms/catalogue.js';
 import { AMPA_NMDA, GABA_A } from '../../src/reference/mechanisms/synapses.js';
 

@@ -1,13 +1,13 @@
 /**
- * Our NMODL mechanisms (test/validation/mod) against the spec's own figures, in NEURON: gate tables
+ * Our NMODL mechanisms (src/reference/neuron-oracle/mod) against the spec's own figures, in NEURON: gate tables
  * (§4.17), the Nernst E_Ca at 6.3 °C (U10), SK steady state (§4.7) and synapse normalisation (U9).
  * These make the oracle trustworthy before it is used to judge the TypeScript engine.
  */
 import { describe, it, expect } from '@jest/globals';
-import type { ProtocolDescription } from '../../src/reference/cells/description.js';
+import type { ProtocolDescription } from '../../src/reference/neuron-oracle/exchange-format.js';
 import type { SynapseParams } from '../../src/reference/mechanisms/catalogue.js';
 import { AMPA_NMDA, GABA_A } from '../../src/reference/mechanisms/synapses.js';
-import { neuronAvailable, neuronGateTables, runNeuron } from '../../src/reference/neuron-oracle.js';
+import { neuronAvailable, neuronGateTables, runNeuron } from '../../src/reference/neuron-oracle/oracle.js';
 import { SPEC_GATE_TABLE, SPEC_GATE_VOLTAGES, printedHalfUlp } from './spec-gate-table.js';
 import { pointCell } from './fixtures.js';
 

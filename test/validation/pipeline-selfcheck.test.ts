@@ -4,8 +4,8 @@
  * independently of the TypeScript engine.
  */
 import { describe, it, expect } from '@jest/globals';
-import type { CellDescription } from '../../src/reference/cells/description.js';
-import { neuronAvailable, runNeuron } from '../../src/reference/neuron-oracle.js';
+import type { CellDescription } from '../../src/reference/neuron-oracle/exchange-format.js';
+import { neuronAvailable, runNeuron } from '../../src/reference/neuron-oracle/oracle.js';
 import { mechanismCases, passiveCases, type EngineRunner } from './cases.js';
 import { pointCell } from './fixtures.js';
 

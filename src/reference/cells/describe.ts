@@ -8,7 +8,11 @@ import { REGION_CODE } from '../cable/compartment-tree.js';
 import { MECHANISM_NAMES, type MechanismName } from '../mechanisms/catalogue.js';
 import { buildProceduralL5pc } from '../morphology/procedural-l5pc.js';
 import type { Morphology } from '../morphology/types.js';
-import type { CellDescription, SectionDescription, SynapseDescription } from './description.js';
+import type {
+  CellDescription,
+  SectionDescription,
+  SynapseDescription,
+} from '../neuron-oracle/exchange-format.js';
 import { l5pcCellModel, l5pcTree, type L5pcCellId, type L5pcCellOptions } from './l5pc.js';
 
 export { runProtocol } from './run-protocol.js';

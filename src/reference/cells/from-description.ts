@@ -8,7 +8,7 @@ import { REGION_CODE } from '../cable/compartment-tree.js';
 import { CA_SHELL_DEFAULTS } from '../mechanisms/ca-shell.js';
 import { MECHANISM_NAMES, type MechanismName } from '../mechanisms/catalogue.js';
 import type { Morphology } from '../morphology/types.js';
-import type { CellDescription } from './description.js';
+import type { CellDescription } from '../neuron-oracle/exchange-format.js';
 
 export function morphologyOfDescription(desc: CellDescription): Morphology {
   return {

@@ -7,6 +7,7 @@ import { ifPaperInputs, l5pcPaperInputs } from '../../inputs/presets.js';
 import { readMorphologyFile } from '../morphology/read.js';
 import type { Morphology } from '../morphology/types.js';
 import { createL5pc, l5pcTree, type L5pcCellOptions } from './l5pc.js';
+import { resolveIntegration } from '../integration.js';
 
 /**
  * The named reference cells. A compartmental cell plugs in with one entry in CELLS: its counts,
@@ -17,7 +18,8 @@ export type CellOptions = Record<string, unknown>;
 
 /**
  * Cell options every compartmental cell understands besides its own: `morphologyFile`, the path of
- * a .swc/.asc morphology (plain JSON, so it can travel to worker threads and into run records).
+ * a .swc/.asc morphology (plain JSON, so it can travel to worker threads and into run records), and
+ * the integration `method` and `dt` (default: DEFAULT_INTEGRATION).
  */
 export interface MorphologyFileOption {
   morphologyFile?: string;
@@ -74,7 +76,7 @@ function l5pcEntry(id: 'l5pc-nmda' | 'l5pc-ampa', dataset: 'nmda' | 'ampa', syna
         return l5pcPaperInputs(lengths, tree.nBasal, tree.nApical, dataset);
       },
     },
-    create: (options) => createL5pc(id, withMorphology(options)),
+    create: (options) => createL5pc(id, withIntegration(withMorphology(options))),
   };
 }
 
@@ -82,6 +84,16 @@ function rejectMorphology(cell: string, options: CellOptions): void {
   if (options.morphology !== undefined || options.morphologyFile !== undefined) {
     throw new RangeError(`cell '${cell}' is a point neuron and takes no morphology`);
   }
+}
+
+/** The options with `method` and `dt` checked and, where absent, DEFAULT_INTEGRATION's. */
+function withIntegration(options: L5pcCellOptions): L5pcCellOptions {
+  const { method, dt } = options as { method?: unknown; dt?: unknown };
+  if (method !== undefined && typeof method !== 'string')
+    throw new RangeError(`method must be a string, got ${JSON.stringify(method)}`);
+  if (dt !== undefined && typeof dt !== 'number')
+    throw new RangeError(`dt must be a number, got ${JSON.stringify(dt)}`);
+  return { ...options, ...resolveIntegration({ method, dt }) };
 }
 
 /** Morphologies read per path, so that the inputs and the cell of one run share one reading. */

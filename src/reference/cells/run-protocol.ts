@@ -10,7 +10,7 @@
  */
 import type { CellModel } from '../cable/cell-model.js';
 import { CompartmentEngine } from '../cable/engine.js';
-import type { CellDescription, ProtocolDescription } from './description.js';
+import type { CellDescription, ProtocolDescription } from '../neuron-oracle/exchange-format.js';
 import { modelFromDescription, nodeOf, segmentOfX } from './from-description.js';
 
 export interface ProtocolResult {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatasetReader } from '../../../src/dataset/hdf5.js';
 import { simulateCommand } from '../../../src/cli/simulate.js';
+import { DEFAULT_INTEGRATION } from '../../../src/reference/integration.js';
 import { writeTinyPyramid } from './tiny-morphology.js';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -159,6 +160,41 @@ if (!built) console.warn('CLI tests skipped: run `npm run build` first');
     expect(readJson('d.json').somaVoltage).toEqual(a.somaVoltage);
   });
 
+  it('integrates with DEFAULT_INTEGRATION unless --method/--dt say otherwise, and records which', async () => {
+    const base = ['simulate', '--cell', 'l5pc-nmda', '--morphology', swc, '--duration', '150', '--seed', '4'];
+    const byDefault = ok(...base, '--out', 'm0.json');
+    expect(byDefault.integration).toEqual({ ...DEFAULT_INTEGRATION });
+    const be = ok(...base, '--method', 'backward-euler', '--dt', '0.025', '--out', 'm1.h5');
+    expect(be.integration).toEqual({ method: 'backward-euler', dt: 0.025 });
+    const m0 = JSON.parse(readFileSync(join(dir, 'm0.json'), 'utf8')) as TrialJson & Record<string, unknown>;
+    expect([m0.integrationMethod, m0.dtMs]).toEqual([DEFAULT_INTEGRATION.method, DEFAULT_INTEGRATION.dt]);
+    const reader = await DatasetReader.open(join(dir, 'm1.h5'));
+    try {
+      expect(reader.header).toMatchObject({ integrationMethod: 'backward-euler', dtMs: 0.025 });
+      // a different integrator gives a (slightly) different trace on the same inputs
+      expect(Array.from(reader.readTrial(0).somaVoltage)).not.toEqual(m0.somaVoltage);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('reports progress of a compartmental trial up to its length', async () => {
+    const seen: [number, number][] = [];
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      await simulateCommand(
+        { cell: 'l5pc-ampa', morphology: swc, duration: 350, seed: 1 },
+        '',
+        (done, total) => seen.push([done, total]),
+      );
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(seen.map(([done]) => done)).toEqual([100, 200, 300, 350]);
+    expect(seen.every(([, total]) => total === 350)).toBe(true);
+  });
+
   it('runs the default (procedural) L5PC', () => {
     const s = ok('simulate', '--cell', 'l5pc-nmda', '--duration', '200', '--seed', '2', '--out', 'p.json');
     expect(s).toMatchObject({ cell: 'l5pc-nmda', morphology: 'procedural', durationMs: 200 });
@@ -181,6 +217,12 @@ if (!built) console.warn('CLI tests skipped: run `npm run build` first');
     [{ cell: 'l5pc-nmda', morphology: 'missing.swc' }, /morphology file missing\.swc does not exist/],
     [{ cell: 'l5pc-nmda', trial: 1 }, /--trial needs --inputs/],
     [{ cell: 'if', dendrites: true }, /no dendrites to record/],
+    [
+      { cell: 'if', method: 'crank-nicolson' },
+      /point neuron: --method and --dt apply to compartmental cells/,
+    ],
+    [{ cell: 'l5pc-nmda', method: 'rk4' }, /unknown integration method 'rk4'/],
+    [{ cell: 'l5pc-nmda', dt: 0.3 }, /dt must divide 1 ms into a whole number of substeps, got 0.3/],
     [{ cell: 'l5pc-nmda', inputs: 'nothing.json' }, /nothing\.json: no such input file/],
     [
       { cell: 'l5pc-nmda', inputs: 'ids.json' },
@@ -234,6 +276,10 @@ if (!built) console.warn('CLI tests skipped: run `npm run build` first');
     try {
       expect(reader.header.dendriticCompartments).toBe(reader.header.nExc);
       expect(reader.header.morphology).toBe(resolve(swc));
+      expect(reader.header).toMatchObject({
+        integrationMethod: DEFAULT_INTEGRATION.method,
+        dtMs: DEFAULT_INTEGRATION.dt,
+      });
       expect(reader.readDendriticVoltage(1)).toHaveLength(200 * reader.header.nExc);
     } finally {
       reader.close();

@@ -2,20 +2,24 @@
 """Build a neurotwin CellDescription in NEURON and run a ProtocolDescription on it.
 
 Input: one JSON object on stdin (or in the file named as the last argument).
-  mode "run"       {"mode": "run", "cell": CellDescription, "protocol": ProtocolDescription}
+  mode "run"       {"mode": "run", "cell": CellDescription, "protocol": ProtocolDescription,
+                    "cvode": null | {"atol": a, "rtol": r}}
                    -> {"t": [...], "traces": {name: [...]}, "spikeTimes": [...], "wallSeconds": s,
                        "tEnd": t}
+                   Without "cvode": NEURON's fixed step (protocol.method, protocol.dt). With it:
+                   the variable-step CVode at those tolerances (protocol.dt only sets the sample
+                   grid), samples taken at exactly the recording times.
                    A record "variable" is a range variable at (section, x), e.g. "v", "m_NaTs2",
                    "ina", "cai", or "<exc|inh>[id].<name>" for a synapse's variable ("exc[3].gNmda").
                    Assigned variables (currents, conductances, eca) are NEURON's values from the step
                    that ended at the sample time; states (v, gates, cai) are the values at that time.
-  mode "batch"     {"mode": "batch", "runs": [{"cell", "protocol"}, ...]} -> {"results": [run output, ...]}
+  mode "batch"     {"mode": "batch", "runs": [{"cell", "protocol", "cvode"}, ...]} -> {"results": [run output, ...]}
   mode "geometry"  {"mode": "geometry", "cell": CellDescription}
                    -> {"sections": [{"name", "L", "nseg", "area": [...], "ri": [...]}]}
   mode "gates"     {"mode": "gates", "voltages": [...]}
                    -> {"gates": {mechanism: {quantity: [value per voltage]}}}
 
-Options: --mechlib PATH (libnrnmech.so of test/validation/mod, required).
+Options: --mechlib PATH (libnrnmech.so built from the mod/ folder beside this file, required).
 Units follow the spec: um, mV, ms, S/cm2, uF/cm2, ohm cm, uS, nA.
 """
 import json
@@ -42,7 +46,7 @@ def load_neuron(mechlib):
     from neuron import h
     if not hasattr(h, 'AmpaNmda'):
         if not mechlib:
-            raise InputError('--mechlib is required (path to libnrnmech.so built from test/validation/mod)')
+            raise InputError('--mechlib is required (path to libnrnmech.so built from the mod/ folder)')
         h.nrn_load_dll(mechlib)
     h.load_file('stdrun.hoc')
     return h
@@ -184,7 +188,26 @@ def detect_peaks(v, t0, step):
     return out
 
 
-def run(h, cell, protocol):
+def configure_integrator(h, method, cvode):
+    """Fixed step (secondorder 0: backward Euler, 2: Crank-Nicolson) or CVode at given tolerances."""
+    if cvode is None:
+        h.secondorder = 0 if method == 'backward-euler' else 2
+        h.cvode_active(0)
+        return
+    atol = float(require(cvode, 'atol', 'cvode'))
+    rtol = float(require(cvode, 'rtol', 'cvode'))
+    if not (atol >= 0 and rtol >= 0 and atol + rtol > 0):
+        raise InputError(f'cvode: atol {atol} and rtol {rtol} must be >= 0 and not both 0')
+    h.secondorder = 0
+    h.cvode_active(1)
+    h.cvode.atol(atol)
+    h.cvode.rtol(rtol)
+    # [Ca]i lives around 1e-4 mM: scale its absolute tolerance so that atol means the same to it
+    if any(h.ismembrane('ca_ion', sec=sec) for sec in h.allsec()):
+        h.cvode.atolscale('cai', 1e-4)
+
+
+def run(h, cell, protocol, cvode=None):
     secs = build_cell(h, cell)
     dt = float(require(protocol, 'dt', 'protocol'))
     tstop = float(require(protocol, 'tstop', 'protocol'))
@@ -193,8 +216,7 @@ def run(h, cell, protocol):
     method = require(protocol, 'method', 'protocol')
     if method not in ('backward-euler', 'crank-nicolson'):
         raise InputError(f'protocol: unknown method "{method}"')
-    h.secondorder = 0 if method == 'backward-euler' else 2
-    h.cvode_active(0)
+    configure_integrator(h, method, cvode)
 
     types = require(cell, 'synapseTypes', 'cell')
     netcons = {'exc': {}, 'inh': {}}
@@ -251,6 +273,9 @@ def run(h, cell, protocol):
     ratio = every / dt
     if every <= 0 or abs(ratio - round(ratio)) > 1e-9:
         raise InputError(f'protocol: recordEvery {every} must be a positive multiple of dt {dt}')
+    n = int(round(tstop / every)) + 1
+    # CVode records at exactly these times (the integrator interpolates to them)
+    sample_times = h.Vector([i * every for i in range(n)])
     recs = []
     for r in protocol.get('record', []):
         var = r.get('variable') or 'v'
@@ -268,14 +293,22 @@ def run(h, cell, protocol):
         except (AttributeError, NameError) as exc:
             raise InputError(f'record "{r.get("name")}": no variable "{var}" at that site') from exc
         vec = h.Vector()
-        # every step, subsampled afterwards: Vector.record(ref, Dt) accumulates Dt in floating point
-        # and can drop the final sample
-        vec.record(ref)
+        if cvode is None:
+            # every step, subsampled afterwards: Vector.record(ref, Dt) accumulates Dt in floating
+            # point and can drop the final sample
+            vec.record(ref)
+        else:
+            vec.record(ref, sample_times)
         recs.append((r['name'], vec))
     spike_ratio = SPIKE_SAMPLE_MS / dt
     spike_every = SPIKE_SAMPLE_MS if abs(spike_ratio - round(spike_ratio)) < 1e-9 else dt
     soma_vec = h.Vector()
-    soma_vec.record(secs[0](0.5)._ref_v)
+    if cvode is None:
+        soma_vec.record(secs[0](0.5)._ref_v)
+    else:
+        spike_every = SPIKE_SAMPLE_MS
+        spike_times = h.Vector([j * SPIKE_SAMPLE_MS for j in range(int(round(tstop / SPIKE_SAMPLE_MS)) + 1)])
+        soma_vec.record(secs[0](0.5)._ref_v, spike_times)
 
     h.dt = dt
     h.steps_per_ms = 1.0 / dt
@@ -285,17 +318,18 @@ def run(h, cell, protocol):
     h.continuerun(tstop)
     wall = time.perf_counter() - start
 
-    n = int(round(tstop / every)) + 1
-    stride = int(round(ratio))
+    stride = 1 if cvode is not None else int(round(ratio))
     traces = {name: list(vec)[::stride][:n] for name, vec in recs}
     for name, values in traces.items():
         if len(values) != n:
             raise InputError(f'record "{name}": NEURON produced {len(values)} samples, expected {n}')
     del handler
+    h.cvode_active(0)
     return {
         't': [i * every for i in range(n)],
         'traces': traces,
-        'spikeTimes': detect_peaks(list(soma_vec)[::int(round(spike_every / dt))], 0.0, spike_every),
+        'spikeTimes': detect_peaks(
+            list(soma_vec)[::1 if cvode is not None else int(round(spike_every / dt))], 0.0, spike_every),
         'wallSeconds': wall,
         'tEnd': h.t,
     }
@@ -363,12 +397,13 @@ def main(argv):
     h = load_neuron(mechlib)
     mode = req.get('mode', 'run')
     if mode == 'run':
-        out = run(h, require(req, 'cell', 'input'), require(req, 'protocol', 'input'))
+        out = run(h, require(req, 'cell', 'input'), require(req, 'protocol', 'input'), req.get('cvode'))
     elif mode == 'batch':
         results = []
         for k, item in enumerate(require(req, 'runs', 'input')):
             clear_model(h)
-            results.append(run(h, require(item, 'cell', f'run {k}'), require(item, 'protocol', f'run {k}')))
+            results.append(run(h, require(item, 'cell', f'run {k}'), require(item, 'protocol', f'run {k}'),
+                               item.get('cvode')))
         out = {'results': results}
     elif mode == 'geometry':
         out = geometry(h, require(req, 'cell', 'input'))

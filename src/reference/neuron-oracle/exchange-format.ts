@@ -1,11 +1,14 @@
 import type { MechanismName, SynapseParams } from '../mechanisms/catalogue.js';
 import type { Region } from '../morphology/types.js';
 
+export type { MechanismName, SynapseKind, SynapseParams } from '../mechanisms/catalogue.js';
+
 /**
- * A self-contained description of a compartmental cell and an experiment on it, exported by the
- * TypeScript engine so that an independent simulator (NEURON, test/validation/) can build the very
- * same cell and run the very same protocol. JSON-serialisable. Units as in the spec (µm, mV, ms,
- * S/cm², µF/cm², Ω·cm, µS, nA).
+ * The exchange format of the NEURON oracle: a self-contained description of a compartmental cell
+ * and an experiment on it, exported by the TypeScript engine so that an independent simulator
+ * (NEURON, run_protocol.py) can build the very same cell and run the very same protocol.
+ * JSON-serialisable. Units as in the spec (µm, mV, ms, S/cm², µF/cm², Ω·cm, µS, nA). The
+ * mechanism and synapse vocabularies belong to the mechanisms catalogue and are re-exported here.
  */
 export interface SectionDescription {
   name: string;
