@@ -21,7 +21,7 @@ import { FIRST_SCORED_BIN, clippedSoma } from '../../src/core/conventions.js';
 const MODELS = resolve(process.env.NEUROTWIN_E2E_MODELS ?? 'models');
 const CHUNK = 250;
 /** the L5PC twins must track the detailed cell at least this well (their soma figures are in their cards) */
-const L5PC_MIN_CORRELATION = 0.8;
+const L5PC_MIN_CORRELATION = 0.9;
 
 function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
