@@ -7,6 +7,7 @@
 import { ResidentBatch, type StepInput } from '../inference/resident-batch.js';
 import type { StepModel } from '../inference/step-model.js';
 import type { BinOutput, Neuron } from '../core/neuron.js';
+import { DEFAULT_REFRACTORY_MS, SpikeEventDetector } from '../surrogate/spike-events.js';
 
 export interface PopulationKind {
   /** 'twin:<model id>' or 'reference:<cell>' */
@@ -35,6 +36,8 @@ export class TwinPopulation implements PopulationKind {
   readonly voltage: Float32Array;
   readonly spike: Uint8Array;
   private readonly batch: ResidentBatch;
+  /** one per neuron: a spike is the onset of a run of bins over the threshold, not every such bin */
+  private readonly detectors: SpikeEventDetector[];
 
   constructor(
     private readonly model: StepModel,
@@ -47,16 +50,20 @@ export class TwinPopulation implements PopulationKind {
     for (let i = 0; i < size; i++) this.batch.addSlot();
     this.voltage = new Float32Array(size);
     this.spike = new Uint8Array(size);
+    const rule = {
+      threshold: model.manifest.spikeThreshold,
+      refractoryBins: model.manifest.spikeEvents?.refractoryMs ?? DEFAULT_REFRACTORY_MS,
+    };
+    this.detectors = Array.from({ length: size }, () => new SpikeEventDetector(rule));
   }
 
   async step(input: StepInput): Promise<void> {
     await this.batch.step(input);
-    const thr = this.model.manifest.spikeThreshold;
     const v = this.batch.voltage;
     const p = this.batch.spikeProb;
     for (let i = 0; i < this.size; i++) {
       this.voltage[i] = v[i];
-      this.spike[i] = p[i] >= thr ? 1 : 0;
+      this.spike[i] = this.detectors[i].step(p[i]) ? 1 : 0;
     }
   }
 
