@@ -110,7 +110,15 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
       best: weights,
     };
   }
-  // a resumed run may ask for more epochs or more patience, or bring more training data
+  // a resumed run may ask for more epochs or more patience, or bring more training data; with new
+  // data it continues from the best weights so far and its patience starts afresh
+  if (state.config.data !== config.data && state.epoch > 0) {
+    log(
+      `training data changed (${state.config.data} -> ${config.data}): continuing from the best epoch ${state.bestEpoch}`,
+    );
+    state.current = state.best;
+    state.epochsSinceBest = 0;
+  }
   state.config = { ...state.config, epochs: config.epochs, patience: config.patience, data: config.data };
   if (input.dataInfo) state.dataInfo = input.dataInfo;
   if (input.dataSeeds) state.dataSeeds = input.dataSeeds;

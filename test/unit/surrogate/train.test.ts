@@ -140,6 +140,53 @@ describe('surrogate training on synthetic linear-threshold data', () => {
     expect(res.state.epochsSinceBest).toBe(1);
   });
 
+  it('a finished run given more training data resumes from its best epoch with fresh patience', async () => {
+    const dir = tmp();
+    const stopped = await trainSurrogate({
+      config: config({ epochs: 50, patience: 1, lr: 1e-12, stepsPerEpoch: 2 }),
+      train,
+      valid,
+      outDir: dir,
+      backend,
+      log: quiet,
+    });
+    expect(stopped.state.finished).toBe(true);
+    const lines: string[] = [];
+    const more = await trainSurrogate({
+      config: config({
+        epochs: stopped.state.epoch + 1,
+        patience: 1,
+        lr: 1e-12,
+        stepsPerEpoch: 2,
+        data: 'synthetic-train,more',
+      }),
+      train: [...train, ...syntheticTrials(2, 9)],
+      valid,
+      outDir: dir,
+      backend,
+      log: (l) => lines.push(l),
+    });
+    expect(lines.some((l) => l.includes('training data changed'))).toBe(true);
+    expect(more.state.epoch).toBe(stopped.state.epoch + 1);
+    expect(more.state.config.data).toBe('synthetic-train,more');
+    // the same data again: nothing to do
+    const again = await trainSurrogate({
+      config: config({
+        epochs: more.state.epoch + 5,
+        patience: 1,
+        lr: 1e-12,
+        stepsPerEpoch: 2,
+        data: 'synthetic-train,more',
+      }),
+      train: [...train, ...syntheticTrials(2, 9)],
+      valid,
+      outDir: dir,
+      backend,
+      log: quiet,
+    });
+    expect(again.state.epoch).toBe(more.state.epoch);
+  });
+
   it('rejects bad settings with a clear message', async () => {
     await expect(
       trainSurrogate({ config: config({ batch: 0 }), train, valid, outDir: tmp(), backend, log: quiet }),
