@@ -83,6 +83,8 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
     log(
       `resuming from checkpoint: ${state.epoch} epochs done, best valid ${state.bestValid.toFixed(5)} (epoch ${state.bestEpoch})`,
     );
+    // data files added since: their generating commands come before this run's
+    for (const c of input.dataCommands ?? []) if (!state.commands.includes(c)) state.commands.push(c);
     if (input.command) state.commands.push(input.command);
   } else {
     const spec = buildArchitecture(config.arch, nInputs, config.archParams);
