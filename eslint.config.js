@@ -9,7 +9,7 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: { ...globals.node },
-      // type information for the rules below (tsconfig.json covers every TypeScript file)
+      // type information for the rules below (tsconfig.json: everything but the browser side)
       parserOptions: {
         projectService: {
           allowDefaultProject: [
@@ -35,5 +35,10 @@ export default tseslint.config(
     // the SDK also runs in browsers; the dashboard only there
     files: ['clients/sdk/**', 'clients/web/**'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // the browser side has its own program, the only one with the DOM library (tsconfig.web.json)
+    files: ['clients/web/src/**/*.ts', 'benchmarks/scripts/dashboard-*.ts', 'test/e2e/dashboard.test.ts'],
+    languageOptions: { parserOptions: { projectService: false, project: ['./tsconfig.web.json'] } },
   },
 );
