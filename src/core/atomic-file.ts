@@ -12,17 +12,47 @@ import { dirname } from 'node:path';
 export const TEMP_MARK = '.tmp-';
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  writeThroughTemporary(file, (temp) => writeFileSync(temp, data));
+}
+
+/**
+ * The same protocol for writers that need a path of their own (HDF5 through h5wasm): `write` fills
+ * the temporary file, which then replaces `file`; on failure it is removed.
+ */
+export function writeThroughTemporary<T>(file: string, write: (temp: string) => T): T {
+  const temp = temporaryPath(file);
+  try {
+    const result = write(temp);
+    commitTemporary(temp, file);
+    return result;
+  } catch (err) {
+    discardTemporary(temp);
+    throw err instanceof Error && err.message.startsWith(`cannot write ${file}`)
+      ? err
+      : new Error(`cannot write ${file}: ${describeFsError(err)}`);
+  }
+}
+
+/** A fresh temporary name beside `file` (whose folder must exist), for writers that stay open a while. */
+export function temporaryPath(file: string): string {
   const folder = dirname(file);
   if (!existsSync(folder)) throw new Error(`cannot write ${file}: folder ${folder} does not exist`);
   if (!statSync(folder).isDirectory()) throw new Error(`cannot write ${file}: ${folder} is not a folder`);
-  const temp = `${file}${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  return `${file}${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Puts a finished temporary file in place of `file` (atomic: same folder). */
+export function commitTemporary(temp: string, file: string): void {
   try {
-    writeFileSync(temp, data);
     renameSync(temp, file);
   } catch (err) {
-    rmSync(temp, { force: true });
+    discardTemporary(temp);
     throw new Error(`cannot write ${file}: ${describeFsError(err)}`);
   }
+}
+
+export function discardTemporary(temp: string): void {
+  rmSync(temp, { force: true });
 }
 
 /** A file-system error as a short phrase ("permission denied", ...) instead of a raw errno line. */

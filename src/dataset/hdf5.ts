@@ -29,9 +29,8 @@
  * plain numeric arrays that h5py slices directly, no variable-length types. Large arrays are
  * chunked and extendible, so a file is written trial by trial without holding it in memory.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { describeFsError, TEMP_MARK } from '../core/atomic-file.js';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { commitTemporary, describeFsError, discardTemporary, temporaryPath } from '../core/atomic-file.js';
 import { GIVEN_INPUTS, isDrawn } from '../core/input-record.js';
 import { clearObjectTimestamps } from './hdf5-timestamps.js';
 import h5wasm from 'h5wasm/node';
@@ -205,9 +204,7 @@ export class DatasetWriter {
     readonly path: string,
     readonly header: DatasetHeader,
   ) {
-    const folder = dirname(path);
-    if (!existsSync(folder)) throw new Error(`cannot write ${path}: folder ${folder} does not exist`);
-    this.tempPath = `${path}${TEMP_MARK}${process.pid}`;
+    this.tempPath = temporaryPath(path);
     this.file = new h5wasm.File(this.tempPath, 'w');
     const f = this.file;
     const T = header.durationMs;
@@ -346,7 +343,7 @@ export class DatasetWriter {
     f.close();
     this.closed = true;
     clearObjectTimestamps(this.tempPath);
-    renameSync(this.tempPath, this.path);
+    commitTemporary(this.tempPath, this.path);
   }
 
   /** Closes and deletes the temporary file (after an error). */
@@ -359,7 +356,7 @@ export class DatasetWriter {
       }
       this.closed = true;
     }
-    rmSync(this.tempPath, { force: true });
+    discardTemporary(this.tempPath);
   }
 }
 

@@ -12,7 +12,7 @@
  * Root attributes: format 'neurotwin-network', populations (JSON: name, kind, size), duration_ms.
  * The file is written under a temporary name and renamed when complete.
  */
-import { renameSync, rmSync } from 'node:fs';
+import { commitTemporary, discardTemporary, temporaryPath } from '../core/atomic-file.js';
 import h5wasm from 'h5wasm/node';
 import type { SpikeRecorder, VoltageRecorder } from './recorders.js';
 
@@ -26,7 +26,7 @@ export interface NetworkFileContents {
 
 export async function writeNetworkFile(path: string, c: NetworkFileContents): Promise<void> {
   await h5wasm.ready;
-  const temp = `${path}.tmp-${process.pid}`;
+  const temp = temporaryPath(path);
   const f = new h5wasm.File(temp, 'w');
   try {
     f.create_attribute('format', 'neurotwin-network');
@@ -84,8 +84,8 @@ export async function writeNetworkFile(path: string, c: NetworkFileContents): Pr
     f.close();
   } catch (err) {
     f.close();
-    rmSync(temp, { force: true });
+    discardTemporary(temp);
     throw err;
   }
-  renameSync(temp, path);
+  commitTemporary(temp, path);
 }
