@@ -9,13 +9,11 @@
  * Usage: npm run build && node dist/benchmarks/scripts/dashboard-fps.js [seconds=8]
  * Screenshots of the last frame of each scenario go to NEUROTWIN_SCREENSHOTS when it is set.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startServer } from '../../src/streaming/server.js';
-import { cellInfo } from '../../src/reference/cells/registry.js';
-import { writeTinyModel } from '../../test/fixtures/tiny-step-model.js';
+import { dashboardDemoModels } from '../../test/fixtures/dashboard-models.js';
 import { chromiumAvailable, launchChromium, CHROMIUM_PATH } from '../../test/fixtures/chromium.js';
 import type { DashboardState } from '../../clients/web/src/dashboard.js';
 import { numberArg, scriptArgs } from './script-args.js';
@@ -81,11 +79,8 @@ async function animationFrameRate(page: Page, ms: number): Promise<number> {
   );
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'neurotwin-dashboard-bench-'));
-const models = join(dir, 'models');
-cpSync(resolve('models', 'if-paper'), join(models, 'if-paper'), { recursive: true });
-const l5pc = cellInfo('l5pc-nmda');
-writeTinyModel(models, { id: 'tiny-l5pc', neuron: 'l5pc-nmda', nExc: l5pc.nExc, nInh: l5pc.nInh });
+const models = dashboardDemoModels('neurotwin-dashboard-bench-');
+const dir = dirname(models);
 const server = await startServer({ modelsDir: models, port: 0, host: '127.0.0.1', logLevels: ['error'] });
 const browser = await launchChromium();
 try {

@@ -5,13 +5,11 @@
  * real L5PC reference, driven by bursts, with dendritic voltages, the inputs keeping pace with it.
  * Usage: npm run build && node dist/benchmarks/scripts/dashboard-screenshots.js [outDir=docs]
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startServer } from '../../src/streaming/server.js';
-import { cellInfo } from '../../src/reference/cells/registry.js';
-import { writeTinyModel } from '../../test/fixtures/tiny-step-model.js';
+import { dashboardDemoModels } from '../../test/fixtures/dashboard-models.js';
 import { chromiumAvailable, launchChromium, CHROMIUM_PATH } from '../../test/fixtures/chromium.js';
 import { scriptArgs } from './script-args.js';
 
@@ -32,11 +30,8 @@ async function ready(page: Page, model: string): Promise<void> {
   );
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'neurotwin-screenshots-'));
-const models = join(dir, 'models');
-cpSync(resolve('models', 'if-paper'), join(models, 'if-paper'), { recursive: true });
-const l5pc = cellInfo('l5pc-nmda');
-writeTinyModel(models, { id: 'tiny-l5pc', neuron: 'l5pc-nmda', nExc: l5pc.nExc, nInh: l5pc.nInh });
+const models = dashboardDemoModels('neurotwin-screenshots-');
+const dir = dirname(models);
 const server = await startServer({ modelsDir: models, port: 0, host: '127.0.0.1', logLevels: ['error'] });
 const browser = await launchChromium();
 try {
