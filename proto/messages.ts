@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'REFERENCE_FAILED',
   'BAD_OPEN',
   'BAD_NEURON',
+  'INPUT_OVERRUN',
+  'SLOW_CONSUMER',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -84,6 +86,11 @@ export interface OpenedMsg {
   /** neurons of this session (1 for a single-neuron session; absent from older servers) */
   neurons?: number;
   maxNeuronsPerSession?: number;
+  /**
+   * flow control: at most this many bins may be sent and not yet answered by every source of the
+   * session (absent from older servers: no limit announced)
+   */
+  inputCreditBins?: number;
 }
 
 export interface OutputChunkMsg {
@@ -94,6 +101,7 @@ export interface OutputChunkMsg {
   spikeProb: ArrayLike<number>;
   /** one flag per bin (booleans, or 0/1 when produced by the server) */
   spike: ArrayLike<boolean | number>;
+  /** surrogate bins sent − reference bins sent, signed (negative: the reference is ahead) */
   referenceLagBins: number;
   /**
    * reference chunks of an open with dendrites: bins × nDendrites voltages (mV), row-major, value j

@@ -221,6 +221,11 @@ export const schemaDescriptor = {
                   id: 21,
                   protoName: 'max_neurons_per_session',
                 },
+                inputCreditBins: {
+                  type: 'uint32',
+                  id: 30,
+                  protoName: 'input_credit_bins',
+                },
               },
             },
             Source: {
@@ -266,7 +271,7 @@ export const schemaDescriptor = {
                   },
                 },
                 referenceLagBins: {
-                  type: 'uint32',
+                  type: 'int32',
                   id: 6,
                   protoName: 'reference_lag_bins',
                 },
@@ -302,6 +307,8 @@ export const schemaDescriptor = {
                 REFERENCE_FAILED: 12,
                 BAD_OPEN: 13,
                 BAD_NEURON: 14,
+                INPUT_OVERRUN: 15,
+                SLOW_CONSUMER: 16,
               },
             },
             Error: {

@@ -101,7 +101,7 @@ async function run(o: Options): Promise<void> {
 
   const chunk = Math.min(o.chunk, opened.maxBinsPerChunk);
   for (let k = 0; k < o.duration; k += chunk)
-    client.sendBins(k, inputBins(pattern, k, Math.min(o.duration, k + chunk)));
+    await client.sendBins(k, inputBins(pattern, k, Math.min(o.duration, k + chunk)));
   await allSurrogate;
   if (failure) throw failure;
   // close flushes the reference's remaining bins; their chunks arrive before the summary

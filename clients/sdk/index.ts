@@ -3,13 +3,18 @@
  *
  *   const client = await NeurotwinClient.connect('ws://localhost:8080/stream');
  *   const opened = await client.open({ model: 'if-paper', reference: true });
- *   client.sendBins(0, bins);
+ *   await client.sendBins(0, bins);
  *   for await (const chunk of client.outputs()) { ... }
  *   const summary = await client.close();
  *
  * Multi-neuron sessions: open({ model, neurons: N }), then sendNeuronBins(firstBin, count, inputs)
  * with the inputs of the neurons that receive spikes; every output chunk carries all N neurons
  * (neuronOutputs(chunk, i) picks one).
+ *
+ * Flow control: the server accepts at most `opened.inputCreditBins` bins that it has not answered
+ * yet from every source of the session. sendBins and sendNeuronBins queue their chunk and resolve
+ * once it went out; a chunk waits until the outputs received so far leave room for it, so SDK users
+ * never overrun the server (proto/README.md, "Flow control").
  */
 import { decodeServer, encodeClientBinary, encodeClientJson } from '../../proto/codec.js';
 import type {
@@ -70,6 +75,13 @@ interface Waiter<T> {
   reject(e: Error): void;
 }
 
+/** A message waiting for its turn (and, for an input chunk, for input credit). */
+interface Outgoing extends Waiter<void> {
+  msg: ClientMessage;
+  /** bins the chunk advances the session by (0: not an input chunk) */
+  bins: number;
+}
+
 async function defaultSocketCtor(): Promise<SocketCtor> {
   const g = globalThis as unknown as { WebSocket?: SocketCtor };
   if (g.WebSocket) return g.WebSocket;
@@ -99,6 +111,13 @@ export class NeurotwinClient {
   private openWaiter: Waiter<OpenedMsg> | null = null;
   private closeWaiter: Waiter<ClosedMsg> | null = null;
   private ended: NeurotwinError | null = null;
+  private readonly outbox: Outgoing[] = [];
+  /** the open session's input credit (0: the server announced none); null while no session is open */
+  private credit: number | null = null;
+  private binsSent = 0;
+  private surrogateBins = 0;
+  private referenceBins = 0;
+  private referenceOn = false;
 
   private constructor(
     private readonly socket: SocketLike,
@@ -146,29 +165,39 @@ export class NeurotwinClient {
     if (this.openWaiter) return Promise.reject(new Error('open already in progress'));
     return new Promise<OpenedMsg>((resolve, reject) => {
       this.openWaiter = { resolve, reject };
-      this.sendMessage({ open: { reference: false, clock: 'ASAP', ...opts } });
+      this.enqueue({ open: { reference: false, clock: 'ASAP', ...opts } }, 0).catch(() => undefined);
     });
   }
 
-  /** Sends bins firstBin .. firstBin + bins.length - 1. */
-  sendBins(firstBin: number, bins: SpikeBin[]): void {
-    this.sendMessage({ inputChunk: { firstBin, bins } });
+  /**
+   * Sends bins firstBin .. firstBin + bins.length - 1; resolves once the chunk went out (after the
+   * chunks queued before it, as soon as the session's input credit has room for it).
+   */
+  sendBins(firstBin: number, bins: SpikeBin[]): Promise<void> {
+    return this.enqueue({ inputChunk: { firstBin, bins } }, bins.length);
   }
 
   /**
    * Multi-neuron sessions: advances every neuron by `binCount` bins from `firstBin`; `inputs` lists
    * the neurons that receive spikes (each with exactly binCount bins), the others get none.
+   * Resolves like sendBins.
    */
-  sendNeuronBins(firstBin: number, binCount: number, inputs: NeuronInputMsg[]): void {
-    this.sendMessage({ inputChunk: { firstBin, bins: [], binCount, neuronInputs: inputs } });
+  sendNeuronBins(firstBin: number, binCount: number, inputs: NeuronInputMsg[]): Promise<void> {
+    return this.enqueue({ inputChunk: { firstBin, bins: [], binCount, neuronInputs: inputs } }, binCount);
   }
 
   /** Ends the session (the server flushes every output first); resolves with the summary. */
   close(): Promise<ClosedMsg> {
     return new Promise<ClosedMsg>((resolve, reject) => {
       this.closeWaiter = { resolve, reject };
-      this.sendMessage({ close: {} });
+      this.enqueue({ close: {} }, 0).catch(() => undefined);
     });
+  }
+
+  /** Bins sent and not yet answered by every source of the open session (what the credit bounds). */
+  get unansweredBins(): number {
+    const answered = this.referenceOn ? Math.min(this.surrogateBins, this.referenceBins) : this.surrogateBins;
+    return this.binsSent - answered;
   }
 
   /** Send raw bytes or text (for testing servers). */
@@ -208,6 +237,59 @@ export class NeurotwinClient {
     this.socket.send(this.binary ? encodeClientBinary(msg) : encodeClientJson(msg));
   }
 
+  private enqueue(msg: ClientMessage, bins: number): Promise<void> {
+    if (this.ended) return Promise.reject(this.ended);
+    return new Promise<void>((resolve, reject) => {
+      this.outbox.push({ msg, bins, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Sends queued messages in order while the input credit allows. */
+  private pump(): void {
+    while (this.outbox.length > 0 && !this.ended) {
+      const head = this.outbox[0];
+      if ('inputChunk' in head.msg) {
+        // the credit is known once the open was answered
+        if (this.openWaiter) return;
+        const credit = this.credit ?? 0;
+        if (credit > 0 && head.bins > credit) {
+          this.outbox.shift();
+          head.reject(
+            new RangeError(
+              `a chunk of ${head.bins} bins exceeds the session's input credit of ${credit} bins (opened.inputCreditBins); send smaller chunks`,
+            ),
+          );
+          continue;
+        }
+        if (credit > 0 && this.unansweredBins + head.bins > credit) return;
+      }
+      this.outbox.shift();
+      try {
+        this.sendMessage(head.msg);
+      } catch (err) {
+        head.reject(err as Error);
+        continue;
+      }
+      if ('inputChunk' in head.msg) this.binsSent += head.bins;
+      head.resolve();
+    }
+  }
+
+  /** A new session starts counting its credit from bin 0. */
+  private startCredit(opened: OpenedMsg | null): void {
+    this.credit = opened ? (opened.inputCreditBins ?? 0) : null;
+    this.referenceOn = opened !== null && opened.referenceCell !== '';
+    this.binsSent = this.surrogateBins = this.referenceBins = 0;
+  }
+
+  private countAnswered(c: OutputChunkMsg): void {
+    const neurons = c.neurons && c.neurons > 1 ? c.neurons : 1;
+    const bins = c.voltage.length / neurons;
+    if (c.source === 'SURROGATE') this.surrogateBins += bins;
+    else this.referenceBins += bins;
+  }
+
   private onFrame(data: unknown): void {
     let msg: ServerMessage;
     try {
@@ -216,10 +298,21 @@ export class NeurotwinClient {
       this.deliverError(new NeurotwinError('BAD_FRAME', (err as Error).message));
       return;
     }
-    if ('outputChunk' in msg) this.deliverOutput(msg.outputChunk);
-    else if ('opened' in msg) this.settle('open', msg.opened);
-    else if ('closed' in msg) this.settle('close', msg.closed);
-    else this.onServerError(NeurotwinError.fromMessage(msg.error));
+    if ('outputChunk' in msg) {
+      this.countAnswered(msg.outputChunk);
+      this.deliverOutput(msg.outputChunk);
+    } else if ('opened' in msg) {
+      this.startCredit(msg.opened);
+      this.settle('open', msg.opened);
+    } else if ('closed' in msg) {
+      this.startCredit(null);
+      this.settle('close', msg.closed);
+    } else {
+      // a stopped reference no longer holds the credit back (the server stops waiting for it too)
+      if (msg.error.code === 'REFERENCE_FAILED' && !this.openWaiter) this.referenceOn = false;
+      this.onServerError(NeurotwinError.fromMessage(msg.error));
+    }
+    this.pump();
   }
 
   private settle(which: 'open' | 'close', value: OpenedMsg | ClosedMsg): void {
@@ -266,6 +359,7 @@ export class NeurotwinClient {
     this.openWaiter?.reject(err);
     this.closeWaiter?.reject(err);
     this.openWaiter = this.closeWaiter = null;
+    for (const o of this.outbox.splice(0)) o.reject(err);
     for (const r of this.readers.splice(0)) r.resolve({ value: undefined, done: true });
   }
 }

@@ -42,7 +42,7 @@ async function runClient(c: StreamClientsConfig, bins: SpikeBin[], times: number
     const first = k * c.chunk;
     const part = bins.slice(first % bins.length, (first % bins.length) + c.chunk);
     const t0 = performance.now();
-    client.sendBins(first, part);
+    await client.sendBins(first, part);
     const r = await outputs.next();
     if (r.done) throw new Error('the connection ended while streaming');
     times.push(performance.now() - t0);

@@ -1,4 +1,5 @@
 /** Settings of the streaming server (limits, where models come from, the default model). */
+import { availableParallelism } from 'node:os';
 
 export interface StreamingConfig {
   modelsDir: string;
@@ -19,6 +20,16 @@ export interface StreamingConfig {
   webDir?: string;
   /** integration of compartmental reference cells (unset fields: DEFAULT_INTEGRATION's) */
   referenceIntegration?: { method?: string; dt?: number };
+  // flow control
+  /** bins a session may have accepted but not yet sent back from every source (opened.inputCreditBins) */
+  inputCreditBins: number;
+  /** a socket whose unsent output passes this many bytes stops being read (its session pauses) */
+  outputPauseBytes: number;
+  /** unsent output over this many bytes, or over outputPauseBytes for slowConsumerMs: SLOW_CONSUMER */
+  outputDropBytes: number;
+  slowConsumerMs: number;
+  /** reference worker threads started with the server, shared by every reference session */
+  referenceWorkers: number;
 }
 
 /** The default model of `neurotwin serve` and `npm start` unless NEUROTWIN_DEFAULT_MODEL or --default-model says otherwise. */
@@ -49,5 +60,11 @@ export function defaultStreamingConfig(modelsDir: string): StreamingConfig {
     maxBatch: 64,
     preferWorker: true,
     defaultModel: null,
+    // flow control
+    inputCreditBins: 20_000,
+    outputPauseBytes: 1024 * 1024,
+    outputDropBytes: 16 * 1024 * 1024,
+    slowConsumerMs: 10_000,
+    referenceWorkers: Math.max(1, availableParallelism() - 1),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * Real-time pacing of output chunks: bin k leaves no earlier than t0 + k ms, t0 being the moment
- * the first chunk was queued. Chunks that arrive late go out at once (the clock never waits for
- * them and never runs ahead of the wall clock).
+ * the first chunk of any source of the session was queued. The sources of a session (surrogate,
+ * reference) share one PaceClock, so that the same bin index leaves at the same time from both.
+ * Chunks that arrive late go out at once (the clock never waits for them and never runs ahead of
+ * the wall clock).
  */
 import { Subscription, interval } from 'rxjs';
 
@@ -12,20 +14,38 @@ export interface Pacable {
   slice(from: number, to: number): Pacable;
 }
 
+/** The wall-clock origin shared by the pacers of one session. */
+export class PaceClock {
+  private t0 = -1;
+
+  constructor(readonly now: () => number = () => performance.now()) {}
+
+  /** Starts the clock (once) so that `firstBin` is due now. */
+  start(firstBin: number): void {
+    if (this.t0 < 0) this.t0 = this.now() - firstBin;
+  }
+
+  /** bins with index < due() may leave */
+  due(): number {
+    return Math.floor(this.now() - this.t0) + 1;
+  }
+}
+
 export class RealtimePacer<T extends Pacable> {
   private readonly queue: T[] = [];
-  private t0 = -1;
+  private queuedBins = 0;
   private ticker: Subscription | null = null;
 
   constructor(
     private readonly emit: (chunk: Pacable) => void,
     private readonly tickMs = 2,
-    private readonly now: () => number = () => performance.now(),
+    private readonly clock: PaceClock = new PaceClock(),
   ) {}
 
   push(chunk: T): void {
-    if (this.t0 < 0) this.t0 = this.now() - chunk.firstBin;
+    this.clock.start(chunk.firstBin);
     this.queue.push(chunk);
+    this.queuedBins += chunk.count;
     this.release();
     if (this.queue.length > 0 && !this.ticker) {
       this.ticker = interval(this.tickMs).subscribe(() => this.release());
@@ -34,17 +54,20 @@ export class RealtimePacer<T extends Pacable> {
 
   /** bins still waiting for their time */
   get pending(): number {
-    return this.queue.reduce((n, c) => n + c.count, 0);
+    return this.queuedBins;
   }
 
   /** Emit everything still queued at once (on close). */
   drain(): void {
-    for (const c of this.queue.splice(0)) this.emit(c);
+    const all = this.queue.splice(0);
+    this.queuedBins = 0;
+    for (const c of all) this.emit(c);
     this.stopTicker();
   }
 
   stop(): void {
     this.queue.length = 0;
+    this.queuedBins = 0;
     this.stopTicker();
   }
 
@@ -54,17 +77,18 @@ export class RealtimePacer<T extends Pacable> {
   }
 
   private release(): void {
-    // bins with index < due are allowed out
-    const due = Math.floor(this.now() - this.t0) + 1;
+    const due = this.clock.due();
     while (this.queue.length > 0) {
       const head = this.queue[0];
       const allowed = due - head.firstBin;
       if (allowed <= 0) break;
       if (allowed >= head.count) {
         this.queue.shift();
+        this.queuedBins -= head.count;
         this.emit(head);
       } else {
         this.queue[0] = head.slice(allowed, head.count) as T;
+        this.queuedBins -= allowed;
         this.emit(head.slice(0, allowed));
         break;
       }

@@ -1,13 +1,12 @@
 /**
- * Runs one session's reference neuron off the request path: in a worker thread running the compiled
- * worker script (next to this module in dist/, or dist/ of the project root when this module runs
- * from TypeScript sources, e.g. under Jest), otherwise in this thread, one chunk per macrotask.
- * Outputs arrive in bin order through the callbacks.
+ * How a session's reference neuron runs: the runner interface (outputs arrive in bin order through
+ * the callbacks), the inline runner (this thread, one chunk per macrotask) and where the compiled
+ * worker script of the reference pool is (next to this module in dist/, or dist/ of the project
+ * root when this module runs from TypeScript sources, e.g. under Jest).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { BinnedSpikes } from '../core/spikes.js';
 import {
   ReferenceStepper,
@@ -39,69 +38,8 @@ export interface ReferenceRunner {
   stop(): Promise<void>;
 }
 
-class WorkerReferenceRunner implements ReferenceRunner {
-  readonly mode = 'worker' as const;
-  readonly ready: Promise<ReferenceInfo>;
-  private readonly worker: Worker;
-  private flushed: (() => void) | null = null;
-
-  constructor(
-    cell: string,
-    script: URL,
-    cb: ReferenceCallbacks,
-    options: ReferenceStepperOptions,
-    cellOptions: Record<string, unknown>,
-  ) {
-    this.worker = new Worker(script, {
-      workerData: { cell, dendrites: options.dendrites ?? false, cellOptions },
-    });
-    this.ready = new Promise<ReferenceInfo>((resolve, reject) => {
-      this.worker.on('message', (msg: { type: string } & Record<string, unknown>) => {
-        switch (msg.type) {
-          case 'ready':
-            resolve(msg as unknown as ReferenceInfo);
-            break;
-          case 'out':
-            cb.output(msg.out as ReferenceOutputs);
-            break;
-          case 'flushed':
-            this.flushed?.();
-            this.flushed = null;
-            break;
-          case 'error': {
-            const err = new Error(String(msg.message));
-            reject(err);
-            cb.error(err);
-            break;
-          }
-        }
-      });
-      this.worker.on('error', (err) => {
-        reject(err);
-        cb.error(err);
-      });
-    });
-    this.ready.catch(() => undefined);
-  }
-
-  push(bins: BinnedSpikes): void {
-    this.worker.postMessage({ type: 'bins', bins });
-  }
-
-  flush(): Promise<void> {
-    return new Promise((resolve) => {
-      this.flushed = resolve;
-      this.worker.postMessage({ type: 'flush' });
-    });
-  }
-
-  async stop(): Promise<void> {
-    this.flushed?.();
-    await this.worker.terminate();
-  }
-}
-
-class InlineReferenceRunner implements ReferenceRunner {
+/** A reference in this thread, one chunk per macrotask (no worker script, or a factory of its own). */
+export class InlineReferenceRunner implements ReferenceRunner {
   readonly mode = 'inline' as const;
   readonly ready: Promise<ReferenceInfo>;
   private stepper: ReferenceStepper | null = null;
@@ -175,18 +113,4 @@ export function referenceWorkerScript(): URL | null {
   if (at < 0) return null;
   const compiled = join(here.slice(0, at), 'dist', 'src', 'streaming', 'reference-worker.js');
   return existsSync(compiled) ? pathToFileURL(compiled) : null;
-}
-
-export function startReferenceRunner(
-  cell: string,
-  factory: NeuronFactory,
-  cb: ReferenceCallbacks,
-  preferWorker = true,
-  options: ReferenceStepperOptions = {},
-  /** cell options of the registry (e.g. a compartmental cell's integration `method` and `dt`) */
-  cellOptions: Record<string, unknown> = {},
-): ReferenceRunner {
-  const script = preferWorker ? referenceWorkerScript() : null;
-  if (script) return new WorkerReferenceRunner(cell, script, cb, options, cellOptions);
-  return new InlineReferenceRunner(cell, factory, cb, options, cellOptions);
 }

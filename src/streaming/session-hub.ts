@@ -4,7 +4,10 @@ import { ModelRegistry } from '../registry/registry.js';
 import { STREAMING_CONFIG, type StreamingConfig } from './config.js';
 import { ModelPool } from './model-pool.js';
 import { ReferenceLauncher } from './reference-launcher.js';
-import { Session, type SendFn } from './session.js';
+import { Session, type SessionLink } from './session.js';
+
+/** room in the input credit for the bins a reference neuron holds back (its output delay) */
+const REFERENCE_HOLD_MARGIN_BINS = 16;
 
 @Injectable()
 export class SessionHub {
@@ -16,13 +19,20 @@ export class SessionHub {
     @Inject(ModelRegistry) private readonly registry: ModelRegistry,
     @Inject(ModelPool) private readonly pool: ModelPool,
     @Inject(ReferenceLauncher) private readonly references: ReferenceLauncher,
-  ) {}
+  ) {
+    // a reference holds back its output delay (1 bin for the compartmental cells) until close, so
+    // the credit must leave room for a largest chunk beside it
+    if (!(config.inputCreditBins >= config.maxBinsPerChunk + REFERENCE_HOLD_MARGIN_BINS))
+      throw new RangeError(
+        `inputCreditBins (${config.inputCreditBins}) must be at least maxBinsPerChunk + ${REFERENCE_HOLD_MARGIN_BINS} (${config.maxBinsPerChunk + REFERENCE_HOLD_MARGIN_BINS})`,
+      );
+  }
 
   get sessionsOpen(): number {
     return this.openSessions;
   }
 
-  createSession(send: SendFn): Session {
+  createSession(link: SessionLink): Session {
     const id = `s${this.nextId++}`;
     return new Session(
       id,
@@ -35,6 +45,7 @@ export class SessionHub {
           maxBinsPerChunk: this.config.maxBinsPerChunk,
           maxFrameBytes: this.config.maxFrameBytes,
           maxNeuronsPerSession: this.config.maxNeuronsPerSession,
+          inputCreditBins: this.config.inputCreditBins,
         },
         acquireSlot: () => {
           if (this.openSessions >= this.config.maxSessions) return false;
@@ -45,7 +56,7 @@ export class SessionHub {
           this.openSessions = Math.max(0, this.openSessions - 1);
         },
       },
-      send,
+      link,
     );
   }
 }

@@ -1,9 +1,14 @@
 /**
  * One client's stream, independent of the transport: Open picks a model (and optionally starts the
  * reference neuron), InputChunks must continue exactly where the previous one ended, each accepted
- * chunk yields a surrogate OutputChunk (paced at 1 bin/ms with the REALTIME clock) and, with the
- * reference on, reference OutputChunks that follow whenever the reference catches up. Close flushes
- * and reports a summary; the session can then be opened again.
+ * chunk yields a surrogate OutputChunk and, with the reference on, reference OutputChunks that follow
+ * whenever the reference catches up (with the REALTIME clock both sources are paced at 1 bin/ms by
+ * one clock). Close flushes and reports a summary; the session can then be opened again.
+ *
+ * Flow control (proto/README.md, "Flow control"): a session holds at most `inputCreditBins` bins
+ * that were accepted but not yet sent back by every source. A chunk beyond that credit is refused
+ * with INPUT_OVERRUN and the connection stops being read until half the credit is free again; so is
+ * a connection whose decoded messages pile up behind a slow open or close.
  */
 import { Subject, concatMap, from, type Subscription } from 'rxjs';
 import type { BatchScheduler, SurrogateOutputs, SurrogateStream } from '../inference/batch-scheduler.js';
@@ -20,7 +25,7 @@ import {
   type ServerMessage,
 } from '../../proto/messages.js';
 import type { ModelPool } from './model-pool.js';
-import { RealtimePacer, type Pacable } from './pacer.js';
+import { PaceClock, RealtimePacer, type Pacable } from './pacer.js';
 import { DEFAULT_REFRACTORY_MS, SpikeEventDetector } from '../surrogate/spike-events.js';
 import type { ReferenceLauncher } from './reference-launcher.js';
 import type { ReferenceRunner } from './reference-runner.js';
@@ -31,6 +36,8 @@ export interface SessionLimits {
   maxFrameBytes: number;
   /** most neurons one multi-neuron session may open */
   maxNeuronsPerSession: number;
+  /** bins accepted and not yet sent back by every source, at most (opened.inputCreditBins) */
+  inputCreditBins: number;
 }
 
 export interface SessionDeps {
@@ -47,6 +54,17 @@ export interface SessionDeps {
 
 /** Sends one server message; `binary` picks protobuf or JSON. */
 export type SendFn = (msg: ServerMessage, binary: boolean) => void;
+
+/** The session's connection. */
+export interface SessionLink {
+  send: SendFn;
+  /** true: stop reading the client's frames (this session cannot take more now); false: read again */
+  holdInput(hold: boolean): void;
+}
+
+/** decoded messages waiting behind a slow one (an open loading its model, a close) before reading stops */
+const INBOX_HOLD = 64;
+const INBOX_RESUME = 32;
 
 /** Surrogate outputs of some bins; with several neurons the arrays are neuron-major. */
 class SurrogateChunk implements Pacable {
@@ -84,6 +102,29 @@ class SurrogateChunk implements Pacable {
   }
 }
 
+/** Reference outputs of some bins (dendritic voltages: bins × nDendrites, row-major). */
+class ReferenceChunk implements Pacable {
+  constructor(
+    readonly firstBin: number,
+    readonly voltage: Float32Array,
+    readonly spike: Uint8Array,
+    readonly dendriticVoltage: Float32Array | undefined,
+  ) {}
+  get count(): number {
+    return this.voltage.length;
+  }
+  slice(from: number, to: number): ReferenceChunk {
+    const d = this.dendriticVoltage;
+    const D = d ? d.length / this.count : 0;
+    return new ReferenceChunk(
+      this.firstBin + from,
+      this.voltage.subarray(from, to),
+      this.spike.subarray(from, to),
+      d?.subarray(from * D, to * D),
+    );
+  }
+}
+
 interface OpenState {
   manifest: ModelManifest;
   scheduler: BatchScheduler;
@@ -93,10 +134,14 @@ interface OpenState {
   reference: ReferenceRunner | null;
   /** dendritic voltages per reference bin (0 unless the open asked for them) */
   nDendrites: number;
+  /** REALTIME only: the pacers of both sources, on one clock */
   pacer: RealtimePacer<SurrogateChunk> | null;
+  referencePacer: RealtimePacer<ReferenceChunk> | null;
   /** per neuron: turns the surrogate's spike probability into one event per predicted spike */
   spikes: SpikeEventDetector[];
   nextBin: number;
+  /** bins whose surrogate outputs were computed */
+  surrogateComputed: number;
   /** settles after the last submitted chunk's surrogate output was handled */
   surrogateTail: Promise<void>;
   surrogateSent: number;
@@ -112,28 +157,92 @@ export class Session {
   private state: OpenState | null = null;
   private binary = true;
   private disposed = false;
+  private readonly send: SendFn;
+  /** decoded messages not yet handled */
+  private inboxDepth = 0;
+  private inboxHold = false;
+  /** set by an INPUT_OVERRUN, cleared when half the credit is free */
+  private creditHold = false;
+  private inputHeld = false;
 
   constructor(
     readonly id: string,
     private readonly deps: SessionDeps,
-    private readonly send: SendFn,
+    private readonly link: SessionLink,
   ) {
+    this.send = (msg, binary) => link.send(msg, binary);
     // messages are handled strictly one after the other (an Open that loads a model delays the
     // chunks behind it); handlers only wait for admission, not for outputs
     this.subscription = this.inbox
-      .pipe(concatMap(({ msg, binary }) => from(this.handle(msg, binary))))
+      .pipe(
+        concatMap(({ msg, binary }) =>
+          from(
+            this.handle(msg, binary).finally(() => {
+              this.inboxDepth--;
+              if (this.inboxHold && this.inboxDepth <= INBOX_RESUME) {
+                this.inboxHold = false;
+                this.updateHold();
+              }
+            }),
+          ),
+        ),
+      )
       .subscribe({
         error: (err: unknown) => this.fail(new ProtocolError('INTERNAL', String(err)), this.binary),
       });
+  }
+
+  /** the encoding of the session's replies (that of its open): true for protobuf */
+  get encoding(): boolean {
+    return this.binary;
   }
 
   get isOpen(): boolean {
     return this.state !== null;
   }
 
+  /** bins accepted whose surrogate outputs are not computed yet */
+  get queuedInputBins(): number {
+    const s = this.state;
+    return s ? s.nextBin - s.surrogateComputed : 0;
+  }
+
+  /** surrogate bins sent − reference bins sent (negative: the reference is ahead; 0 without one) */
+  get referenceLagBins(): number {
+    const s = this.state;
+    return s?.reference ? s.surrogateSent - s.referenceSent : 0;
+  }
+
+  /** bins accepted and not yet sent back by every source: what counts against the input credit */
+  get outstandingBins(): number {
+    const s = this.state;
+    return s ? outstanding(s) : 0;
+  }
+
   /** Queue a decoded client message. */
   receive(msg: ClientMessage, binary: boolean): void {
-    if (!this.disposed) this.inbox.next({ msg, binary });
+    if (this.disposed) return;
+    this.inboxDepth++;
+    if (!this.inboxHold && this.inboxDepth >= INBOX_HOLD) {
+      this.inboxHold = true;
+      this.updateHold();
+    }
+    this.inbox.next({ msg, binary });
+  }
+
+  private updateHold(): void {
+    const hold = !this.disposed && (this.inboxHold || this.creditHold);
+    if (hold === this.inputHeld) return;
+    this.inputHeld = hold;
+    this.link.holdInput(hold);
+  }
+
+  /** After outputs left: reading resumes once half the credit is free again. */
+  private creditReturned(s: OpenState): void {
+    if (this.creditHold && outstanding(s) <= this.deps.limits.inputCreditBins / 2) {
+      this.creditHold = false;
+      this.updateHold();
+    }
   }
 
   /** Report a problem to the client (the session stays usable). */
@@ -149,6 +258,7 @@ export class Session {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.subscription.unsubscribe();
+    this.inboxHold = this.creditHold = false;
     await this.teardown();
   }
 
@@ -217,6 +327,7 @@ export class Session {
         reference,
         nDendrites,
         pacer: null,
+        referencePacer: null,
         spikes: Array.from(
           { length: neurons },
           () =>
@@ -226,6 +337,7 @@ export class Session {
             }),
         ),
         nextBin: 0,
+        surrogateComputed: 0,
         surrogateTail: Promise.resolve(),
         surrogateSent: 0,
         referenceSent: 0,
@@ -233,8 +345,16 @@ export class Session {
         referenceSpikes: 0,
         startedAt: performance.now(),
       };
-      if (clock === 'REALTIME')
-        state.pacer = new RealtimePacer((c) => this.emitSurrogate(state, c as SurrogateChunk));
+      if (clock === 'REALTIME') {
+        const paceClock = new PaceClock();
+        state.pacer = new RealtimePacer((c) => this.emitSurrogate(state, c as SurrogateChunk), 2, paceClock);
+        if (reference)
+          state.referencePacer = new RealtimePacer(
+            (c) => this.emitReference(state, c as ReferenceChunk),
+            2,
+            paceClock,
+          );
+      }
       this.state = state;
       this.binary = binary;
     } catch (err) {
@@ -264,6 +384,7 @@ export class Session {
           ...(this.state.nDendrites > 0 ? { nDendrites: this.state.nDendrites } : {}),
           neurons: this.state.streams.length,
           maxNeuronsPerSession: this.deps.limits.maxNeuronsPerSession,
+          inputCreditBins: this.deps.limits.inputCreditBins,
         },
       },
       binary,
@@ -274,11 +395,11 @@ export class Session {
     manifest: ModelManifest,
     dendrites: boolean,
   ): Promise<{ runner: ReferenceRunner; nDendrites: number }> {
-    const runner = this.deps.references.start(
+    const runner: ReferenceRunner = this.deps.references.start(
       manifest.neuron,
       {
-        output: (out) => this.emitReference(out),
-        error: (err) => this.referenceFailed(err),
+        output: (out) => this.referenceReady(runner, out),
+        error: (err) => this.referenceFailed(runner, err),
       },
       { dendrites },
     );
@@ -321,6 +442,17 @@ export class Session {
       throw new ProtocolError(
         'BIN_ORDER',
         `chunk starts at bin ${chunk.firstBin}, expected ${s.nextBin} (bins must be contiguous and in order)`,
+        chunk.firstBin,
+      );
+    }
+    const credit = this.deps.limits.inputCreditBins;
+    const held = outstanding(s);
+    if (held + n > credit) {
+      this.creditHold = true;
+      this.updateHold();
+      throw new ProtocolError(
+        'INPUT_OVERRUN',
+        `chunk of ${n} bins at bin ${chunk.firstBin} exceeds the input credit: ${held} of ${credit} bins (opened.inputCreditBins) are not answered yet; wait for outputs before sending more`,
         chunk.firstBin,
       );
     }
@@ -390,6 +522,7 @@ export class Session {
 
   private surrogateReady(s: OpenState, out: SurrogateOutputs, neurons: number): void {
     if (this.state !== s) return;
+    s.surrogateComputed += out.voltage.length / neurons;
     const spike = new Uint8Array(out.spikeProb.length);
     // neuron-major: neuron i's bins are [i * bins, (i + 1) * bins), each with its own detector
     const bins = spike.length / neurons;
@@ -411,34 +544,45 @@ export class Session {
       voltage: c.voltage,
       spikeProb: c.spikeProb,
       spike: c.spike,
-      referenceLagBins: s.reference ? Math.max(0, s.surrogateSent - s.referenceSent) : 0,
+      referenceLagBins: s.reference ? s.surrogateSent - s.referenceSent : 0,
       ...(c.neurons > 1 ? { neurons: c.neurons } : {}),
     });
+    this.creditReturned(s);
   }
 
-  private emitReference(out: ReferenceOutputs): void {
+  private referenceReady(runner: ReferenceRunner, out: ReferenceOutputs): void {
     const s = this.state;
-    if (!s || out.voltage.length === 0) return;
-    s.referenceSent += out.voltage.length;
-    for (let i = 0; i < out.spike.length; i++) s.referenceSpikes += out.spike[i];
+    if (!s || s.reference !== runner || out.voltage.length === 0) return;
+    const chunk = new ReferenceChunk(out.firstBin, out.voltage, out.spike, out.dendriticVoltage);
+    if (s.referencePacer) s.referencePacer.push(chunk);
+    else this.emitReference(s, chunk);
+  }
+
+  private emitReference(s: OpenState, c: ReferenceChunk): void {
+    s.referenceSent += c.count;
+    for (let i = 0; i < c.spike.length; i++) s.referenceSpikes += c.spike[i];
     this.sendChunk({
       source: 'REFERENCE',
-      firstBin: out.firstBin,
-      voltage: out.voltage,
+      firstBin: c.firstBin,
+      voltage: c.voltage,
       spikeProb: EMPTY,
-      spike: out.spike,
-      referenceLagBins: Math.max(0, s.surrogateSent - s.referenceSent),
-      ...(out.dendriticVoltage ? { dendriticVoltage: out.dendriticVoltage } : {}),
+      spike: c.spike,
+      referenceLagBins: s.surrogateSent - s.referenceSent,
+      ...(c.dendriticVoltage ? { dendriticVoltage: c.dendriticVoltage } : {}),
     });
+    this.creditReturned(s);
   }
 
-  private referenceFailed(err: Error): void {
+  private referenceFailed(runner: ReferenceRunner, err: Error): void {
     const s = this.state;
-    if (!s || !s.reference) return;
-    const runner = s.reference;
+    if (!s || s.reference !== runner) return;
     s.reference = null;
+    s.referencePacer?.stop();
+    s.referencePacer = null;
     void runner.stop();
     this.fail(new ProtocolError('REFERENCE_FAILED', `reference stopped: ${err.message}`), this.binary);
+    // the credit no longer waits for the reference
+    this.creditReturned(s);
   }
 
   private sendChunk(chunk: OutputChunkMsg): void {
@@ -453,6 +597,7 @@ export class Session {
     if (s.reference) {
       await s.reference.flush();
     }
+    s.referencePacer?.drain();
     const summary = {
       bins: s.nextBin,
       surrogateSpikes: s.surrogateSpikes,
@@ -469,6 +614,11 @@ export class Session {
     if (!s) return;
     this.state = null;
     s.pacer?.stop();
+    s.referencePacer?.stop();
+    if (this.creditHold) {
+      this.creditHold = false;
+      this.updateHold();
+    }
     for (const stream of s.streams) s.scheduler.close(stream);
     await s.reference?.stop();
     this.deps.releaseSlot();
@@ -476,6 +626,12 @@ export class Session {
 }
 
 const EMPTY = new Float32Array(0);
+
+/** bins accepted and not yet sent back by every source (the reference's too while it runs) */
+function outstanding(s: OpenState): number {
+  const answered = s.reference ? Math.min(s.surrogateSent, s.referenceSent) : s.surrogateSent;
+  return s.nextBin - answered;
+}
 
 /** Outputs of several neurons for the same bins, concatenated neuron after neuron. */
 function neuronMajor(outs: SurrogateOutputs[], n: number): SurrogateOutputs {

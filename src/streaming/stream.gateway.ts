@@ -12,17 +12,19 @@ import {
   type OnGatewayDisconnect,
 } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
-import { decodeClient, encodeServerBinary, encodeServerJson } from '../../proto/codec.js';
-import { ProtocolError, type ServerMessage } from '../../proto/messages.js';
+import { decodeClient } from '../../proto/codec.js';
+import { ProtocolError } from '../../proto/messages.js';
 import { HARD_FRAME_LIMIT_BYTES, STREAMING_CONFIG, type StreamingConfig } from './config.js';
 import { FRAME_EVENT, type RawFrame } from './frame-parser.js';
 import { SessionHub } from './session-hub.js';
 import { Session } from './session.js';
+import { SocketFlow, type SlowConsumer } from './socket-flow.js';
 
 @WebSocketGateway({ path: '/stream', maxPayload: HARD_FRAME_LIMIT_BYTES })
 export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger('StreamGateway');
   private readonly sessions = new Map<WebSocket, Session>();
+  private readonly flows = new Map<WebSocket, SocketFlow>();
 
   constructor(
     @Inject(STREAMING_CONFIG) private readonly config: StreamingConfig,
@@ -30,16 +32,38 @@ export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   ) {}
 
   handleConnection(client: WebSocket): void {
-    const send = (msg: ServerMessage, binary: boolean) => {
-      if (client.readyState !== client.OPEN) return;
-      client.send(binary ? encodeServerBinary(msg) : encodeServerJson(msg), { binary });
-    };
-    this.sessions.set(client, this.hub.createSession(send));
+    const flow = new SocketFlow(
+      client,
+      {
+        pauseBytes: this.config.outputPauseBytes,
+        dropBytes: this.config.outputDropBytes,
+        slowConsumerMs: this.config.slowConsumerMs,
+      },
+      (info) => this.dropSlowConsumer(client, info),
+    );
+    this.flows.set(client, flow);
+    this.sessions.set(client, this.hub.createSession(flow));
+  }
+
+  /** An error frame, then the close; the session stops at once (ws ends the socket if the close stalls). */
+  private dropSlowConsumer(client: WebSocket, info: SlowConsumer): void {
+    const session = this.sessions.get(client);
+    if (!session) return;
+    this.sessions.delete(client);
+    const text =
+      `the client did not read its outputs: ${info.bufferedBytes} bytes unsent ` +
+      `(pause bound ${this.config.outputPauseBytes} B for ${Math.round(info.overMs)} ms, drop bound ${this.config.outputDropBytes} B)`;
+    this.logger.warn(`session ${session.id} dropped: ${text}`);
+    session.fail(new ProtocolError('SLOW_CONSUMER', text), session.encoding);
+    client.close(1008, 'SLOW_CONSUMER');
+    void session.dispose().catch((err: Error) => this.logger.error(`session cleanup failed: ${err.message}`));
   }
 
   handleDisconnect(client: WebSocket): void {
     const session = this.sessions.get(client);
     this.sessions.delete(client);
+    this.flows.get(client)?.dispose();
+    this.flows.delete(client);
     void session
       ?.dispose()
       .catch((err: Error) => this.logger.error(`session cleanup failed: ${err.message}`));

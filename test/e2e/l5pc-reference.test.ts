@@ -53,7 +53,7 @@ if (!hasWorker) console.warn('l5pc-reference e2e skipped: run `npm run build` fi
     expect(opened.referenceCell).toBe(CELL);
     const arrivals: OutputChunkMsg[] = [];
     client.onOutput((c) => arrivals.push(c));
-    for (let k = 0; k < BINS; k += CHUNK) client.sendBins(k, bins.slice(k, k + CHUNK));
+    for (let k = 0; k < BINS; k += CHUNK) await client.sendBins(k, bins.slice(k, k + CHUNK));
     const summary = await client.close();
     client.disconnect();
 
@@ -127,7 +127,7 @@ if (!hasWorker) console.warn('l5pc-reference e2e skipped: run `npm run build` fi
       await client.open({ model: 'tiny-l5pc', reference: true });
       const arrivals: OutputChunkMsg[] = [];
       client.onOutput((c) => arrivals.push(c));
-      client.sendBins(0, bins);
+      await client.sendBins(0, bins);
       await client.close();
       client.disconnect();
       const streamed = arrivals.filter((c) => c.source === 'REFERENCE').flatMap((c) => Array.from(c.voltage));

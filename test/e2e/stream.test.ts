@@ -74,7 +74,7 @@ async function streamSession(
         inh: p.inh.ids.subarray(p.inhOffsets[t], p.inhOffsets[t + 1]),
       });
     }
-    client.sendBins(k, bins);
+    await client.sendBins(k, bins);
   }
   const summary = await client.close();
   client.disconnect();

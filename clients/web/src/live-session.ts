@@ -114,7 +114,8 @@ export class LiveSession {
       const n = Math.min(CHUNK_BINS, source.durationMs - this.sent);
       const bins = source.bins(this.sent, n);
       this.record.addInputs(bins);
-      this.client.sendBins(this.sent, bins);
+      // a send fails only when the connection ended, which onError already reports
+      this.client.sendBins(this.sent, bins).catch(() => undefined);
       this.sent += n;
     }
     if (this.sent >= source.durationMs) void this.finish();

@@ -147,9 +147,9 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
       const opened = await client.open({ model: 'tiny', reference: true, tag: 'x' });
       expect(opened).toMatchObject({ referenceCell: 'fake', tag: 'x', model: { nExc: N_EXC, nInh: N_INH } });
       const input = bins(7, 120);
-      client.sendBins(0, input.slice(0, 50));
-      client.sendBins(50, input.slice(50, 51));
-      client.sendBins(51, input.slice(51));
+      await client.sendBins(0, input.slice(0, 50));
+      await client.sendBins(50, input.slice(50, 51));
+      await client.sendBins(51, input.slice(51));
       // the fake reference holds one bin back until close flushes it
       const { sur, ref } = await collect(client, 120, 119);
       const summary = await client.close();
@@ -185,11 +185,11 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
       expect(opened.neurons).toBe(3);
       const inputs = [bins(31, 90), bins(32, 90)];
       // neuron 1 gets no input at all; neuron 2 gets inputs[1]; neuron 0 inputs[0]
-      client.sendNeuronBins(0, 40, [
+      await client.sendNeuronBins(0, 40, [
         { neuron: 2, bins: inputs[1].slice(0, 40) },
         { neuron: 0, bins: inputs[0].slice(0, 40) },
       ]);
-      client.sendNeuronBins(40, 50, [
+      await client.sendNeuronBins(40, 50, [
         { neuron: 0, bins: inputs[0].slice(40) },
         { neuron: 2, bins: inputs[1].slice(40) },
       ]);
@@ -216,9 +216,9 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
           if (errs.push(e) === 3) resolve();
         }),
       );
-      client.sendNeuronBins(90, 1, [{ neuron: 3, bins: [{}] }]);
-      client.sendBins(90, [{}]);
-      client.sendNeuronBins(90, 2, [{ neuron: 1, bins: [{}] }]);
+      await client.sendNeuronBins(90, 1, [{ neuron: 3, bins: [{}] }]);
+      await client.sendBins(90, [{}]);
+      await client.sendNeuronBins(90, 2, [{ neuron: 1, bins: [{}] }]);
       await three;
       const summary = await client.close();
       expect(errs.map((e) => e.code)).toEqual(['BAD_NEURON', 'BAD_NEURON', 'BAD_NEURON']);
@@ -326,7 +326,7 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
       }
     })();
     for (let k = 0; k < 200; k += 20) {
-      good.sendBins(k, input.slice(k, k + 20));
+      await good.sendBins(k, input.slice(k, k + 20));
       bad.send(new Uint8Array([0x0a, 0xff, 0x01, k & 0xff]));
       bad.send('{"inputChunk": 3}');
     }
