@@ -4,7 +4,7 @@ import { ModelRegistry } from '../registry/registry.js';
 import { STREAMING_CONFIG, type StreamingConfig } from './config.js';
 import { ModelPool } from './model-pool.js';
 import { ReferenceLauncher } from './reference-launcher.js';
-import { Session, type SessionLink } from './session.js';
+import { Session, type FlowEvent, type SessionLink } from './session.js';
 
 /** room in the input credit for the bins a reference neuron holds back (its output delay) */
 const REFERENCE_HOLD_MARGIN_BINS = 16;
@@ -13,6 +13,12 @@ const REFERENCE_HOLD_MARGIN_BINS = 16;
 export class SessionHub {
   private openSessions = 0;
   private nextId = 1;
+  private readonly flowCounts: Record<FlowEvent, number> = {
+    inputPause: 0,
+    inputOverrun: 0,
+    outputPause: 0,
+    slowConsumer: 0,
+  };
 
   constructor(
     @Inject(STREAMING_CONFIG) private readonly config: StreamingConfig,
@@ -30,6 +36,15 @@ export class SessionHub {
 
   get sessionsOpen(): number {
     return this.openSessions;
+  }
+
+  /** how often, since the start, sessions paused their input, refused a chunk, paused for their output, were dropped */
+  get flow(): Readonly<Record<FlowEvent, number>> {
+    return { ...this.flowCounts };
+  }
+
+  countFlow(event: FlowEvent): void {
+    this.flowCounts[event]++;
   }
 
   createSession(link: SessionLink): Session {
@@ -55,6 +70,7 @@ export class SessionHub {
         releaseSlot: () => {
           this.openSessions = Math.max(0, this.openSessions - 1);
         },
+        countFlow: (event) => this.countFlow(event),
       },
       link,
     );

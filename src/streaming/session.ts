@@ -5,10 +5,11 @@
  * whenever the reference catches up (with the REALTIME clock both sources are paced at 1 bin/ms by
  * one clock). Close flushes and reports a summary; the session can then be opened again.
  *
- * Flow control (proto/README.md, "Flow control"): a session holds at most `inputCreditBins` bins
- * that were accepted but not yet sent back by every source. A chunk beyond that credit is refused
- * with INPUT_OVERRUN and the connection stops being read until half the credit is free again; so is
- * a connection whose decoded messages pile up behind a slow open or close.
+ * Flow control (proto/README.md, "Flow control"): a client may have `inputCreditBins` bins sent and
+ * not yet answered by every source. A session that goes over its credit stops reading its
+ * connection (TCP backpressure) until half the credit is free again; frames already read are still
+ * taken up to twice the credit, a chunk beyond that is refused with INPUT_OVERRUN. A connection whose
+ * decoded messages pile up behind a slow open or close stops being read too.
  */
 import { Subject, concatMap, from, type Subscription } from 'rxjs';
 import type { BatchScheduler, SurrogateOutputs, SurrogateStream } from '../inference/batch-scheduler.js';
@@ -50,6 +51,7 @@ export interface SessionDeps {
   /** admission control across all sessions: false when the server is full */
   acquireSlot(): boolean;
   releaseSlot(): void;
+  countFlow(event: FlowEvent): void;
 }
 
 /** Sends one server message; `binary` picks protobuf or JSON. */
@@ -65,6 +67,11 @@ export interface SessionLink {
 /** decoded messages waiting behind a slow one (an open loading its model, a close) before reading stops */
 const INBOX_HOLD = 64;
 const INBOX_RESUME = 32;
+/** chunks read while over the credit are taken up to this multiple of it (frames already in flight) */
+const OVERRUN_FACTOR = 2;
+
+/** what the flow control did, counted per server */
+export type FlowEvent = 'inputPause' | 'inputOverrun' | 'outputPause' | 'slowConsumer';
 
 /** Surrogate outputs of some bins; with several neurons the arrays are neuron-major. */
 class SurrogateChunk implements Pacable {
@@ -161,7 +168,7 @@ export class Session {
   /** decoded messages not yet handled */
   private inboxDepth = 0;
   private inboxHold = false;
-  /** set by an INPUT_OVERRUN, cleared when half the credit is free */
+  /** set when the session went over its credit, cleared when half the credit is free */
   private creditHold = false;
   private inputHeld = false;
 
@@ -447,12 +454,11 @@ export class Session {
     }
     const credit = this.deps.limits.inputCreditBins;
     const held = outstanding(s);
-    if (held + n > credit) {
-      this.creditHold = true;
-      this.updateHold();
+    if (held + n > OVERRUN_FACTOR * credit) {
+      this.deps.countFlow('inputOverrun');
       throw new ProtocolError(
         'INPUT_OVERRUN',
-        `chunk of ${n} bins at bin ${chunk.firstBin} exceeds the input credit: ${held} of ${credit} bins (opened.inputCreditBins) are not answered yet; wait for outputs before sending more`,
+        `chunk of ${n} bins at bin ${chunk.firstBin} overruns the input credit: ${held} bins are not answered yet, the credit is ${credit} (opened.inputCreditBins); wait for outputs before sending more`,
         chunk.firstBin,
       );
     }
@@ -461,6 +467,11 @@ export class Session {
       : [this.checkedBins(s, chunk.bins, chunk.firstBin, '')];
     if (n === 0) return;
     s.nextBin += n;
+    if (!this.creditHold && outstanding(s) > credit) {
+      this.creditHold = true;
+      this.deps.countFlow('inputPause');
+      this.updateHold();
+    }
     const done =
       perNeuron.length === 1
         ? s.scheduler.submit(s.streams[0], perNeuron[0])

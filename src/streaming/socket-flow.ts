@@ -45,13 +45,12 @@ export class SocketFlow implements SessionLink {
   private overSince = 0;
   private poll: ReturnType<typeof setInterval> | null = null;
   private dropped = false;
-  /** times the output bound paused this connection */
-  outputPauses = 0;
-
   constructor(
     private readonly socket: FlowSocket,
     private readonly bounds: OutputBounds,
     private readonly onSlowConsumer: (info: SlowConsumer) => void,
+    /** called each time the output bound pauses the connection */
+    private readonly onOutputPause: () => void = () => undefined,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
@@ -85,7 +84,7 @@ export class SocketFlow implements SessionLink {
     if (bytes > this.bounds.dropBytes) return this.drop(bytes);
     if (this.outputHold || bytes <= this.bounds.pauseBytes) return;
     this.outputHold = true;
-    this.outputPauses++;
+    this.onOutputPause();
     this.overSince = this.now();
     this.apply();
     this.poll = setInterval(() => this.watch(), OUTPUT_POLL_MS);

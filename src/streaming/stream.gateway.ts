@@ -40,6 +40,7 @@ export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, 
         slowConsumerMs: this.config.slowConsumerMs,
       },
       (info) => this.dropSlowConsumer(client, info),
+      () => this.hub.countFlow('outputPause'),
     );
     this.flows.set(client, flow);
     this.sessions.set(client, this.hub.createSession(flow));
@@ -50,6 +51,7 @@ export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     const session = this.sessions.get(client);
     if (!session) return;
     this.sessions.delete(client);
+    this.hub.countFlow('slowConsumer');
     const text =
       `the client did not read its outputs: ${info.bufferedBytes} bytes unsent ` +
       `(pause bound ${this.config.outputPauseBytes} B for ${Math.round(info.overMs)} ms, drop bound ${this.config.outputDropBytes} B)`;
