@@ -119,6 +119,8 @@ export interface FloodOptions {
   durationMs: number;
   /** bins per chunk (at most the server's maxBinsPerChunk) */
   chunk: number;
+  /** mean excitatory spikes per bin (default 3) */
+  spikesPerBin?: number;
   /** read the server's replies (false: a client that never reads) */
   read?: boolean;
   /**
@@ -179,7 +181,7 @@ export async function flood(url: string, o: FloodOptions): Promise<FloodResult> 
   ws.send(frame({ open: { model: o.model, clock: 'ASAP' } }, o.binary));
   await isOpened;
   if (!read) ws.pause();
-  const input = pressureBins(o.nExc, o.nInh, 2000, 3);
+  const input = pressureBins(o.nExc, o.nInh, 2000, 3, o.spikesPerBin ?? 3);
   const limit = o.clientBufferBytes ?? 256 * 1024;
   let framesSent = 0;
   const end = performance.now() + o.durationMs;

@@ -14,11 +14,36 @@ export interface Pacable {
   slice(from: number, to: number): Pacable;
 }
 
-/** The wall-clock origin shared by the pacers of one session. */
+/**
+ * The wall-clock origin shared by the pacers of one session, and their one ticker: every tick
+ * releases what is due from all of them together, so the sources leave in step.
+ */
 export class PaceClock {
   private t0 = -1;
+  private readonly pacers: { release(): boolean }[] = [];
+  private ticker: Subscription | null = null;
 
-  constructor(readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly tickMs = 2,
+    readonly now: () => number = () => performance.now(),
+  ) {}
+
+  attach(pacer: { release(): boolean }): void {
+    this.pacers.push(pacer);
+  }
+
+  /** Releases what is due from every pacer; ticks while any of them still holds bins. */
+  releaseAll(): void {
+    let waiting = false;
+    for (const p of this.pacers) if (p.release()) waiting = true;
+    if (waiting && !this.ticker) this.ticker = interval(this.tickMs).subscribe(() => this.releaseAll());
+    else if (!waiting) this.stop();
+  }
+
+  stop(): void {
+    this.ticker?.unsubscribe();
+    this.ticker = null;
+  }
 
   /** Starts the clock (once) so that `firstBin` is due now. */
   start(firstBin: number): void {
@@ -34,22 +59,19 @@ export class PaceClock {
 export class RealtimePacer<T extends Pacable> {
   private readonly queue: T[] = [];
   private queuedBins = 0;
-  private ticker: Subscription | null = null;
 
   constructor(
     private readonly emit: (chunk: Pacable) => void,
-    private readonly tickMs = 2,
     private readonly clock: PaceClock = new PaceClock(),
-  ) {}
+  ) {
+    clock.attach(this);
+  }
 
   push(chunk: T): void {
     this.clock.start(chunk.firstBin);
     this.queue.push(chunk);
     this.queuedBins += chunk.count;
-    this.release();
-    if (this.queue.length > 0 && !this.ticker) {
-      this.ticker = interval(this.tickMs).subscribe(() => this.release());
-    }
+    this.clock.releaseAll();
   }
 
   /** bins still waiting for their time */
@@ -62,21 +84,16 @@ export class RealtimePacer<T extends Pacable> {
     const all = this.queue.splice(0);
     this.queuedBins = 0;
     for (const c of all) this.emit(c);
-    this.stopTicker();
   }
 
+  /** Drops what is queued (the clock's ticker stops at its next tick once nothing waits). */
   stop(): void {
     this.queue.length = 0;
     this.queuedBins = 0;
-    this.stopTicker();
   }
 
-  private stopTicker(): void {
-    this.ticker?.unsubscribe();
-    this.ticker = null;
-  }
-
-  private release(): void {
+  /** Emits the bins that are due; true while some are still waiting. */
+  release(): boolean {
     const due = this.clock.due();
     while (this.queue.length > 0) {
       const head = this.queue[0];
@@ -93,6 +110,6 @@ export class RealtimePacer<T extends Pacable> {
         break;
       }
     }
-    if (this.queue.length === 0) this.stopTicker();
+    return this.queue.length > 0;
   }
 }

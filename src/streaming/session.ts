@@ -144,6 +144,7 @@ interface OpenState {
   /** REALTIME only: the pacers of both sources, on one clock */
   pacer: RealtimePacer<SurrogateChunk> | null;
   referencePacer: RealtimePacer<ReferenceChunk> | null;
+  paceClock: PaceClock | null;
   /** per neuron: turns the surrogate's spike probability into one event per predicted spike */
   spikes: SpikeEventDetector[];
   nextBin: number;
@@ -335,6 +336,7 @@ export class Session {
         nDendrites,
         pacer: null,
         referencePacer: null,
+        paceClock: null,
         spikes: Array.from(
           { length: neurons },
           () =>
@@ -354,13 +356,13 @@ export class Session {
       };
       if (clock === 'REALTIME') {
         const paceClock = new PaceClock();
-        state.pacer = new RealtimePacer((c) => this.emitSurrogate(state, c as SurrogateChunk), 2, paceClock);
+        state.pacer = new RealtimePacer((c) => this.emitSurrogate(state, c as SurrogateChunk), paceClock);
         if (reference)
           state.referencePacer = new RealtimePacer(
             (c) => this.emitReference(state, c as ReferenceChunk),
-            2,
             paceClock,
           );
+        state.paceClock = paceClock;
       }
       this.state = state;
       this.binary = binary;
@@ -626,6 +628,7 @@ export class Session {
     this.state = null;
     s.pacer?.stop();
     s.referencePacer?.stop();
+    s.paceClock?.stop();
     if (this.creditHold) {
       this.creditHold = false;
       this.updateHold();

@@ -105,6 +105,10 @@ export class SocketFlow implements SessionLink {
   private drop(bytes: number): void {
     const overMs = this.outputHold ? this.now() - this.overSince : 0;
     this.dispose();
+    // read again, so that the closing handshake that follows can complete (the session is gone,
+    // nothing read is handled any more)
+    if (this.paused && this.socket.readyState === this.socket.OPEN) this.socket.resume();
+    this.paused = false;
     this.onSlowConsumer({ bufferedBytes: bytes, overMs });
   }
 
