@@ -163,6 +163,7 @@ export class NeurotwinClient {
   /** Opens a session; rejects with the server's error (e.g. UNKNOWN_MODEL). */
   open(opts: OpenMsg): Promise<OpenedMsg> {
     if (this.openWaiter) return Promise.reject(new Error('open already in progress'));
+    if (this.ended) return Promise.reject(this.ended);
     return new Promise<OpenedMsg>((resolve, reject) => {
       this.openWaiter = { resolve, reject };
       this.enqueue({ open: { reference: false, clock: 'ASAP', ...opts } }, 0).catch(() => undefined);
@@ -188,6 +189,7 @@ export class NeurotwinClient {
 
   /** Ends the session (the server flushes every output first); resolves with the summary. */
   close(): Promise<ClosedMsg> {
+    if (this.ended) return Promise.reject(this.ended);
     return new Promise<ClosedMsg>((resolve, reject) => {
       this.closeWaiter = { resolve, reject };
       this.enqueue({ close: {} }, 0).catch(() => undefined);

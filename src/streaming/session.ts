@@ -67,6 +67,13 @@ export interface SessionLink {
 /** decoded messages waiting behind a slow one (an open loading its model, a close) before reading stops */
 const INBOX_HOLD = 64;
 const INBOX_RESUME = 32;
+/**
+ * Messages read in one burst (a socket read holds many frames) are handled in slices of at most
+ * this long, shared by all sessions, with the event loop let through in between (pacer ticks,
+ * inference results, other sockets).
+ */
+const SLICE_MS = 2;
+const slice = { start: 0 };
 /** chunks read while over the credit are taken up to this multiple of it (frames already in flight) */
 const OVERRUN_FACTOR = 2;
 
@@ -166,8 +173,9 @@ export class Session {
   private binary = true;
   private disposed = false;
   private readonly send: SendFn;
-  /** decoded messages not yet handled */
+  /** decoded messages not yet handled, and the bins of their input chunks */
   private inboxDepth = 0;
+  private inboxBins = 0;
   private inboxHold = false;
   /** set when the session went over its credit, cleared when half the credit is free */
   private creditHold = false;
@@ -185,7 +193,7 @@ export class Session {
       .pipe(
         concatMap(({ msg, binary }) =>
           from(
-            this.handle(msg, binary).finally(() => {
+            this.handleInTurn(msg, binary).finally(() => {
               this.inboxDepth--;
               if (this.inboxHold && this.inboxDepth <= INBOX_RESUME) {
                 this.inboxHold = false;
@@ -201,7 +209,7 @@ export class Session {
   }
 
   /** the encoding of the session's replies (that of its open): true for protobuf */
-  get encoding(): boolean {
+  get binaryReplies(): boolean {
     return this.binary;
   }
 
@@ -231,6 +239,9 @@ export class Session {
   receive(msg: ClientMessage, binary: boolean): void {
     if (this.disposed) return;
     this.inboxDepth++;
+    this.inboxBins += inputBins(msg);
+    // what was read counts against the credit before it is handled
+    if (this.state) this.checkCredit(this.state);
     if (!this.inboxHold && this.inboxDepth >= INBOX_HOLD) {
       this.inboxHold = true;
       this.updateHold();
@@ -245,9 +256,17 @@ export class Session {
     this.link.holdInput(hold);
   }
 
+  /** Stops reading once the bins accepted or read and not answered pass the credit. */
+  private checkCredit(s: OpenState): void {
+    if (this.creditHold || outstanding(s) + this.inboxBins <= this.deps.limits.inputCreditBins) return;
+    this.creditHold = true;
+    this.deps.countFlow('inputPause');
+    this.updateHold();
+  }
+
   /** After outputs left: reading resumes once half the credit is free again. */
   private creditReturned(s: OpenState): void {
-    if (this.creditHold && outstanding(s) <= this.deps.limits.inputCreditBins / 2) {
+    if (this.creditHold && outstanding(s) + this.inboxBins <= this.deps.limits.inputCreditBins / 2) {
       this.creditHold = false;
       this.updateHold();
     }
@@ -268,6 +287,17 @@ export class Session {
     this.subscription.unsubscribe();
     this.inboxHold = this.creditHold = false;
     await this.teardown();
+  }
+
+  /** Handles a message, first letting the event loop run if messages have held it for a slice. */
+  private async handleInTurn(msg: ClientMessage, binary: boolean): Promise<void> {
+    if (performance.now() - slice.start > SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      slice.start = performance.now();
+    }
+    // from here on the chunk counts as accepted (or is refused)
+    this.inboxBins -= inputBins(msg);
+    await this.handle(msg, binary);
   }
 
   private async handle(msg: ClientMessage, binary: boolean): Promise<void> {
@@ -469,11 +499,7 @@ export class Session {
       : [this.checkedBins(s, chunk.bins, chunk.firstBin, '')];
     if (n === 0) return;
     s.nextBin += n;
-    if (!this.creditHold && outstanding(s) > credit) {
-      this.creditHold = true;
-      this.deps.countFlow('inputPause');
-      this.updateHold();
-    }
+    this.checkCredit(s);
     const done =
       perNeuron.length === 1
         ? s.scheduler.submit(s.streams[0], perNeuron[0])
@@ -640,6 +666,13 @@ export class Session {
 }
 
 const EMPTY = new Float32Array(0);
+
+/** bins an input chunk advances its session by (0 for other messages) */
+function inputBins(msg: ClientMessage): number {
+  if (!('inputChunk' in msg)) return 0;
+  const c = msg.inputChunk;
+  return c.neuronInputs !== undefined ? (c.binCount ?? 0) : c.bins.length;
+}
 
 /** bins accepted and not yet sent back by every source (the reference's too while it runs) */
 function outstanding(s: OpenState): number {

@@ -56,7 +56,7 @@ export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       `the client did not read its outputs: ${info.bufferedBytes} bytes unsent ` +
       `(pause bound ${this.config.outputPauseBytes} B for ${Math.round(info.overMs)} ms, drop bound ${this.config.outputDropBytes} B)`;
     this.logger.warn(`session ${session.id} dropped: ${text}`);
-    session.fail(new ProtocolError('SLOW_CONSUMER', text), session.encoding);
+    session.fail(new ProtocolError('SLOW_CONSUMER', text), session.binaryReplies);
     client.close(1008, 'SLOW_CONSUMER');
     void session.dispose().catch((err: Error) => this.logger.error(`session cleanup failed: ${err.message}`));
   }

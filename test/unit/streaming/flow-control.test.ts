@@ -223,7 +223,10 @@ describe('flow control (tiny model, fake reference)', () => {
       const lag = await control.stop();
       console.log(`slow consumer: control max lag ${lag.maxLagMs.toFixed(1)} ms over ${lag.bins} bins`);
       expect(lag.disorder).toBe(0);
-      expect(lag.maxLagMs).toBeLessThan(CONTROL_LAG_BOUND_MS);
+      expect(lag.bins).toBeGreaterThan(500);
+      // looser than the floods': the server encodes the 512-neuron session's 1-MB JSON frames in
+      // this process, which the control shares
+      expect(lag.maxLagMs).toBeLessThan(3 * CONTROL_LAG_BOUND_MS);
       ws.resume();
       await closed;
       const errors = replies.filter((m) => 'error' in m).map((m) => ('error' in m ? m.error.code : ''));

@@ -16,6 +16,7 @@ import { startServer, type RunningServer } from '../../../src/streaming/server.j
 import { referenceWorkerScript } from '../../../src/streaming/reference-runner.js';
 import { ReferenceLauncher } from '../../../src/streaming/reference-launcher.js';
 import { churn, realtimeControl } from '../../../benchmarks/scripts/stream-pressure.js';
+import { NeurotwinClient } from '../../../clients/sdk/index.js';
 import { writeTinyModel } from '../../fixtures/tiny-step-model.js';
 
 const N_EXC = 80;
@@ -32,6 +33,8 @@ if (!hasWorker)
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nt-churn-'));
     writeTinyModel(dir, { id: 'tiny-if', nExc: N_EXC, nInh: N_INH, neuron: 'if' });
+    // a model whose reference cell the registry does not know: its worker must refuse it alone
+    writeTinyModel(dir, { id: 'tiny-nocell', nExc: N_EXC, nInh: N_INH, neuron: 'no-such-cell' });
     server = await startServer({
       modelsDir: dir,
       port: 0,
@@ -66,5 +69,22 @@ if (!hasWorker)
     expect(lag.disorder).toBe(0);
     expect(lag.bins).toBeGreaterThan(200);
     expect(lag.maxLagMs).toBeLessThan(CONTROL_LAG_BOUND_MS);
+  });
+
+  it('fails an open whose cell the worker cannot build with REFERENCE_FAILED, and the pool goes on', async () => {
+    const bad = await NeurotwinClient.connect(server.url);
+    await expect(bad.open({ model: 'tiny-nocell', reference: true })).rejects.toMatchObject({
+      code: 'REFERENCE_FAILED',
+    });
+    bad.disconnect();
+    const result = await churn(server.url, {
+      model: 'tiny-if',
+      nExc: N_EXC,
+      nInh: N_INH,
+      opens: 2,
+      parallel: 2,
+      bins: 50,
+    });
+    expect(result.complete).toBe(2);
   });
 });
