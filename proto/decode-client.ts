@@ -83,7 +83,8 @@ interface PbBin {
 }
 
 function decodeClientBinary(data: Uint8Array): ClientMessage {
-  const msg = readStrict(data, CLIENT_SPEC);
+  // a ClientMessage field this server does not know is a message it does not know, as in JSON
+  const msg = readStrict(data, CLIENT_SPEC, 'UNKNOWN_MESSAGE');
   const present = KINDS.filter((k) => msg[k] !== undefined);
   if (present.length !== 1)
     throw new ProtocolError(

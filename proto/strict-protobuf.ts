@@ -6,7 +6,7 @@
  * A non-repeated field given twice keeps its last value (protobuf's rule).
  */
 import protobuf from 'protobufjs/light.js';
-import { ProtocolError } from './messages.js';
+import { ProtocolError, type ErrorCode } from './messages.js';
 
 type ScalarKind = 'uint32' | 'bool' | 'string' | 'enum';
 
@@ -127,6 +127,7 @@ function readMessage(
   end: number,
   path: string,
   depth: number,
+  unknownCode: ErrorCode = 'BAD_FRAME',
 ): Record<string, unknown> {
   if (depth > MAX_DEPTH) throw bad(`${path}: messages nested deeper than ${MAX_DEPTH}`);
   const out: Record<string, unknown> = {};
@@ -141,7 +142,7 @@ function readMessage(
     const id = r.lo >>> 3;
     const wire = r.lo & 7;
     const f = spec.fields.get(id);
-    if (!f) throw bad(`${path}: unknown field ${id} (${WIRE_NAMES[wire]})`);
+    if (!f) throw new ProtocolError(unknownCode, `${path}: unknown field ${id} (${WIRE_NAMES[wire]})`);
     const what = `${path}.${f.name} (field ${id})`;
     if (f.kind === 'message' || f.kind === 'string') {
       if (wire !== WIRE_LEN)
@@ -175,8 +176,15 @@ function readMessage(
   return out;
 }
 
-/** Decode one message of `spec` strictly; throws ProtocolError('BAD_FRAME', ...) naming the defect. */
-export function readStrict(buf: Uint8Array, spec: MessageSpec): Record<string, unknown> {
+/**
+ * Decode one message of `spec` strictly; throws ProtocolError('BAD_FRAME', ...) naming the defect,
+ * or with `unknownTopLevel` for an unknown field of the outermost message.
+ */
+export function readStrict(
+  buf: Uint8Array,
+  spec: MessageSpec,
+  unknownTopLevel: ErrorCode = 'BAD_FRAME',
+): Record<string, unknown> {
   const r = new Reader(buf);
-  return readMessage(r, spec, buf.length, spec.name, 0);
+  return readMessage(r, spec, buf.length, spec.name, 0, unknownTopLevel);
 }
