@@ -18,12 +18,16 @@ export function checkJsonDepth(text: string, maxDepth = MAX_JSON_DEPTH): void {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
       if (++depth > maxDepth)
-        throw new ProtocolError('BAD_FRAME', `JSON nested deeper than ${maxDepth} levels (at character ${i})`);
+        throw new ProtocolError(
+          'BAD_FRAME',
+          `JSON nested deeper than ${maxDepth} levels (at character ${i})`,
+        );
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
 }

@@ -41,7 +41,8 @@ export function messageSpec(type: protobuf.Type, seen = new Map<string, MessageS
     if (resolved instanceof protobuf.Type) kind = 'message';
     else if (resolved instanceof protobuf.Enum) kind = 'enum';
     else if (field.type === 'uint32' || field.type === 'bool' || field.type === 'string') kind = field.type;
-    else throw new Error(`strict-protobuf: field ${type.name}.${field.name} has unsupported type ${field.type}`);
+    else
+      throw new Error(`strict-protobuf: field ${type.name}.${field.name} has unsupported type ${field.type}`);
     spec.fields.set(field.id, {
       name: field.name,
       kind,

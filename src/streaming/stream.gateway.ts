@@ -71,7 +71,10 @@ export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       else {
         // a decoder bug, not a bad frame: worth a log line (rate-limited: clients choose the input)
         const text = clip(String(err));
-        this.decodeFailures.log('decoder failure', `decoding a ${bytes.byteLength}-byte frame failed: ${text}`);
+        this.decodeFailures.log(
+          'decoder failure',
+          `decoding a ${bytes.byteLength}-byte frame failed: ${text}`,
+        );
         session.fail(new ProtocolError('INTERNAL', `cannot decode the frame: ${text}`), binary);
       }
       return;

@@ -19,7 +19,11 @@ describe('RateLimitedLog', () => {
     log.log('bad utf-8', 'y');
     log.log('bad utf-8', 'z');
     log.flush();
-    expect(lines.slice(6)).toEqual(['x', 'y', 'suppressed 1 similar messages (bad utf-8: at most 3 lines per 1 s)']);
+    expect(lines.slice(6)).toEqual([
+      'x',
+      'y',
+      'suppressed 1 similar messages (bad utf-8: at most 3 lines per 1 s)',
+    ]);
     log.flush();
     expect(lines).toHaveLength(9);
   });

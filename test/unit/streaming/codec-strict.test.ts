@@ -29,7 +29,11 @@ function errorOf(f: () => unknown): ProtocolError {
   throw new Error('decoded without an error');
 }
 const codeOf = (frame: string | Uint8Array) => errorOf(() => decodeClient(frame)).code;
-const bin = (exc: number[]) => lenField(1, exc.flatMap((id) => varint(id)));
+const bin = (exc: number[]) =>
+  lenField(
+    1,
+    exc.flatMap((id) => varint(id)),
+  );
 
 describe('strict JSON decoding', () => {
   it('refuses deep nesting before parsing, without running out of stack', () => {
@@ -116,9 +120,7 @@ describe('strict protobuf decoding', () => {
     expect(codeOf(inputChunkFrame([...key(1, WIRE.varint), ...Array(10).fill(0x80), 0x01]))).toBe(
       'BAD_FRAME',
     );
-    expect(codeOf(inputChunkFrame([...key(1, WIRE.varint), ...Array(9).fill(0xff), 0x03]))).toBe(
-      'BAD_FRAME',
-    );
+    expect(codeOf(inputChunkFrame([...key(1, WIRE.varint), ...Array(9).fill(0xff), 0x03]))).toBe('BAD_FRAME');
     // the largest values still decode
     expect(
       decodeClient(inputChunkFrame([...varintField(1, 2 ** 32 - 1), ...lenField(2, bin([2 ** 32 - 1]))])),
@@ -228,20 +230,39 @@ describe('the two encodings agree', () => {
 
   it('decodes the SDK encoder output of every client message identically', () => {
     const msgs = [
-      { open: { model: 'm', reference: true, clock: 'REALTIME' as const, tag: 'x', dendrites: true as const } },
+      {
+        open: { model: 'm', reference: true, clock: 'REALTIME' as const, tag: 'x', dendrites: true as const },
+      },
       { open: { model: '', reference: false, clock: 'ASAP' as const, neurons: 4 } },
-      { inputChunk: { firstBin: 9, bins: [{ exc: [1, 2], inh: [] }, { exc: [], inh: [3] }] } },
+      {
+        inputChunk: {
+          firstBin: 9,
+          bins: [
+            { exc: [1, 2], inh: [] },
+            { exc: [], inh: [3] },
+          ],
+        },
+      },
       {
         inputChunk: {
           firstBin: 0,
           bins: [],
           binCount: 2,
-          neuronInputs: [{ neuron: 1, bins: [{ exc: [0], inh: [] }, { exc: [], inh: [] }] }],
+          neuronInputs: [
+            {
+              neuron: 1,
+              bins: [
+                { exc: [0], inh: [] },
+                { exc: [], inh: [] },
+              ],
+            },
+          ],
         },
       },
       { close: {} },
     ];
-    for (const m of msgs) expect(decodeClient(encodeClientBinary(m))).toEqual(decodeClient(encodeClientJson(m)));
+    for (const m of msgs)
+      expect(decodeClient(encodeClientBinary(m))).toEqual(decodeClient(encodeClientJson(m)));
   });
 });
 
