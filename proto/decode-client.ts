@@ -202,14 +202,16 @@ function jsonOpen(body: unknown): OpenMsg {
 }
 
 const CHUNK_KEYS = ['firstBin', 'bins', 'binCount', 'neuronInputs'] as const;
-const BIN_KEYS = ['exc', 'inh'] as const;
 const NEURON_INPUT_KEYS = ['neuron', 'bins'] as const;
 
-function jsonIds(v: unknown, what: () => string, bin: number): number[] {
+function jsonIds(v: unknown, what: string, i: number, side: 'exc' | 'inh', bin: number): number[] {
   if (v === undefined) return [];
-  if (!Array.isArray(v)) throw bad(`${what()} must be an array of synapse ids, got ${echo(v)}`, bin);
-  for (const id of v as unknown[])
-    if (!isUint32(id)) throw bad(`${what()} holds ${echo(id)}, not an integer in [0, 2^32)`, bin);
+  const where = () => `${what}[${i}].${side} (bin ${bin})`;
+  if (!Array.isArray(v)) throw bad(`${where()} must be an array of synapse ids, got ${echo(v)}`, bin);
+  for (let j = 0; j < v.length; j++) {
+    const id: unknown = v[j];
+    if (!isUint32(id)) throw bad(`${where()} holds ${echo(id)}, not an integer in [0, 2^32)`, bin);
+  }
   return v as number[];
 }
 
@@ -219,11 +221,11 @@ function jsonBins(v: unknown, firstBin: number, what: string): SpikeBin[] {
   const out: SpikeBin[] = new Array(v.length);
   for (let i = 0; i < v.length; i++) {
     const bin = firstBin + i;
-    const b = object(v[i], `${what}[${i}] (bin ${bin})`, BIN_KEYS, bin);
-    out[i] = {
-      exc: jsonIds(b.exc, () => `${what}[${i}].exc (bin ${bin})`, bin),
-      inh: jsonIds(b.inh, () => `${what}[${i}].inh (bin ${bin})`, bin),
-    };
+    const b: unknown = v[i];
+    if (!isPlainObject(b)) throw bad(`${what}[${i}] (bin ${bin}) must be an object, got ${echo(b)}`, bin);
+    for (const k in b)
+      if (k !== 'exc' && k !== 'inh') throw bad(`${what}[${i}] (bin ${bin}) has no field ${echo(k)}`, bin);
+    out[i] = { exc: jsonIds(b.exc, what, i, 'exc', bin), inh: jsonIds(b.inh, what, i, 'inh', bin) };
   }
   return out;
 }

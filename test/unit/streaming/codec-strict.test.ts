@@ -9,6 +9,8 @@ import {
 } from '../../../proto/codec.js';
 import { MAX_ECHO_CHARS, ProtocolError, echo } from '../../../proto/messages.js';
 import { checkJsonDepth } from '../../../proto/json-depth.js';
+import type { ClientMessage } from '../../../proto/messages.js';
+import { Rng } from '../../../src/core/rng.js';
 import {
   WIRE,
   inputChunkFrame,
@@ -137,6 +139,8 @@ describe('strict protobuf decoding', () => {
     expect(codeOf(inputChunkFrame([...key(1, WIRE.i32), 0, 0, 0, 0]))).toBe('BAD_FRAME');
     expect(codeOf(new Uint8Array(varintField(2, 5)))).toBe('BAD_FRAME');
     expect(codeOf(new Uint8Array([...key(3, WIRE.groupStart), ...key(3, WIRE.groupEnd)]))).toBe('BAD_FRAME');
+    // wire types 6 and 7 do not exist: garbage even for a field number the schema lacks
+    expect(codeOf(new Uint8Array([0xff, 0xff, 0xff, 0x0f, 0x01]))).toBe('BAD_FRAME');
   });
 
   it('refuses bools other than 0/1, strings that are not UTF-8 and truncated input', () => {
@@ -263,6 +267,49 @@ describe('the two encodings agree', () => {
     ];
     for (const m of msgs)
       expect(decodeClient(encodeClientBinary(m))).toEqual(decodeClient(encodeClientJson(m)));
+  });
+});
+
+describe('valid frames', () => {
+  it('decode unchanged from both encodings (500 random messages, extreme values included)', () => {
+    const rng = new Rng(77);
+    const n = (max: number) => (rng.uniformInt(4) === 0 ? max : rng.uniformInt(max));
+    const ids = () => Array.from({ length: rng.uniformInt(5) }, () => n(2 ** 32 - 1));
+    const bins = (count: number) => Array.from({ length: count }, () => ({ exc: ids(), inh: ids() }));
+    for (let k = 0; k < 500; k++) {
+      let msg: ClientMessage;
+      const kind = rng.uniformInt(4);
+      if (kind === 0)
+        msg = {
+          open: {
+            model: 'm'.repeat(rng.uniformInt(40)) + 'é😀',
+            reference: rng.uniformInt(2) === 1,
+            clock: rng.uniformInt(2) ? 'ASAP' : 'REALTIME',
+            tag: rng.uniformInt(2) ? `t${k}` : undefined,
+            ...(rng.uniformInt(2) ? { dendrites: true as const } : {}),
+            ...(rng.uniformInt(2) ? { neurons: 1 + n(2 ** 32 - 2) } : {}),
+          },
+        };
+      else if (kind === 1)
+        msg = { inputChunk: { firstBin: n(2 ** 32 - 1), bins: bins(1 + rng.uniformInt(20)) } };
+      else if (kind === 2) {
+        const count = 1 + rng.uniformInt(5);
+        msg = {
+          inputChunk: {
+            firstBin: n(2 ** 32 - 1),
+            bins: [],
+            binCount: count,
+            neuronInputs: Array.from({ length: rng.uniformInt(4) }, () => ({
+              neuron: n(2 ** 32 - 1),
+              bins: bins(count),
+            })),
+          },
+        };
+      } else msg = { close: {} };
+      const fromBinary = decodeClient(encodeClientBinary(msg));
+      expect(fromBinary).toEqual(msg);
+      expect(decodeClient(encodeClientJson(msg))).toEqual(fromBinary);
+    }
   });
 });
 
