@@ -1,11 +1,12 @@
 /**
  * @jest-environment ./test/fixtures/ort-test-environment.mjs
  *
- * Fuzzing the real server: over 10,000 seeded malformed frames (frame-fuzzer.ts) on two sockets,
+ * Fuzzing the real server: over 10,000 seeded malformed frames (frame-fuzzer.ts) on three sockets,
  * each frame sent once its predecessor was answered, so that every answer belongs to one frame.
- * Each fuzz socket holds an open session (tiny model, ASAP, no reference), so a frame that happens
- * to be valid gets its documented answer: an output chunk for an accepted input chunk, `closed` for
- * a close (the test then opens again), an error code for anything else; never INTERNAL, never a
+ * Two fuzz sockets hold an open session (tiny model, ASAP, no reference), one has none, so a frame
+ * that happens to be valid gets its documented answer: an output chunk for an accepted input chunk,
+ * `closed` for a close (the test then opens again), `opened` for an open on the socket without a
+ * session (the test then closes it), an error code for anything else; never INTERNAL, never a
  * second answer (checked with a sentinel frame every SENTINEL_EVERY frames) and never a closed
  * socket. Meanwhile a control session on a third socket streams and must get exactly the outputs
  * of the model's equations. Frames over the socket layer's 16 MiB limit close their socket (1009)
@@ -27,7 +28,7 @@ import { FrameFuzzer, type FuzzFrame } from '../fixtures/frame-fuzzer.js';
 
 const N_EXC = 8;
 const N_INH = 4;
-const FRAMES_PER_SOCKET = 5_200;
+const FRAMES_PER_SOCKET = 3_500;
 const SENTINEL_EVERY = 250;
 const ANSWER_TIMEOUT_MS = 10_000;
 /** longest error text: the fixed wording plus at most 200 echoed characters */
@@ -105,9 +106,14 @@ interface FuzzTally {
   longMessages: string[];
 }
 
-async function fuzzSocket(url: string, seed: number, tally: FuzzTally): Promise<void> {
+/**
+ * `held`: the socket keeps a session open throughout (reopened after a close), so valid frames are
+ * chunks and closes of a real session. `none`: no session, so valid opens open one (the test closes
+ * it at once) and chunks or closes are NOT_OPEN.
+ */
+async function fuzzSocket(url: string, seed: number, mode: 'held' | 'none', tally: FuzzTally): Promise<void> {
   const s = await LockstepSocket.open(url);
-  await s.openSession();
+  if (mode === 'held') await s.openSession();
   const fuzzer = new FrameFuzzer(seed, N_EXC, N_INH);
   for (let i = 1; i <= FRAMES_PER_SOCKET; i++) {
     const frame = fuzzer.next();
@@ -122,14 +128,19 @@ async function fuzzSocket(url: string, seed: number, tally: FuzzTally): Promise<
       if (a.error.code === 'INTERNAL') tally.internal.push(`${describeFrame(frame)}: ${a.error.message}`);
       if (a.error.message.length > MAX_ERROR_MESSAGE)
         tally.longMessages.push(`${a.error.code} of ${a.error.message.length} chars`);
-    } else if ('outputChunk' in a) {
+    } else if ('outputChunk' in a && mode === 'held') {
       // an input chunk that is valid as mutated: its one surrogate chunk (ASAP: never split)
       if (a.outputChunk.source !== 'SURROGATE') throw new Error('a reference chunk in a session without one');
       label = 'outputChunk';
-    } else if ('closed' in a) {
+    } else if ('closed' in a && mode === 'held') {
       label = 'closed';
       await s.openSession();
-    } else throw new Error(`unexpected answer ${JSON.stringify(a)} to ${describeFrame(frame)}`);
+    } else if ('opened' in a && mode === 'none') {
+      label = 'opened';
+      s.ws.send(JSON.stringify({ close: {} }));
+      const closed = await s.answer(`the close after ${describeFrame(frame)}`);
+      if (!('closed' in closed)) throw new Error(`no closed after an open: ${JSON.stringify(closed)}`);
+    } else throw new Error(`unexpected answer ${JSON.stringify(a).slice(0, 300)} to ${describeFrame(frame)}`);
     tally.byAnswer.set(label, (tally.byAnswer.get(label) ?? 0) + 1);
     if (i % SENTINEL_EVERY === 0) {
       // nothing may be left over: the next answer must be the sentinel's
@@ -220,7 +231,11 @@ describe('fuzzing the stream with malformed frames', () => {
     };
     const t0 = performance.now();
     const { result, lines } = await capturingLogs(async () => {
-      const fuzz = Promise.all([fuzzSocket(server.url, 11, tally), fuzzSocket(server.url, 12, tally)]);
+      const fuzz = Promise.all([
+        fuzzSocket(server.url, 11, 'held', tally),
+        fuzzSocket(server.url, 12, 'held', tally),
+        fuzzSocket(server.url, 13, 'none', tally),
+      ]);
       const control = controlSession(server.url, fuzz);
       await fuzz;
       return control;
