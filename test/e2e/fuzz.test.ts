@@ -39,11 +39,14 @@ class LockstepSocket {
   private readonly inbox: ServerMessage[] = [];
   private wake: (() => void) | null = null;
   closedWith: number | null = null;
+  /** whether the last message came in a text frame */
+  lastWasText = false;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       // the SDK's decoder must read every server message
       this.inbox.push(decodeServer(isBinary ? new Uint8Array(data) : data.toString()));
+      this.lastWasText = !isBinary;
       this.wake?.();
     });
     ws.on('close', (code) => {
@@ -273,6 +276,46 @@ describe('fuzzing the stream with malformed frames', () => {
     const worstProb = prob.reduce((m, p, i) => Math.max(m, Math.abs(p - want.spikeProb[i])), 0);
     expect(worst).toBeLessThan(1e-3);
     expect(worstProb).toBeLessThan(1e-5);
+  });
+
+  it("answers each parsing defect of issue 9 with its documented code, in the frame's encoding", async () => {
+    const s = await LockstepSocket.open(server.url);
+    const ask = async (data: string | Uint8Array, text = false) => {
+      s.send({ data, text, kind: 'defect' });
+      const a = await s.answer(typeof data === 'string' ? data.slice(0, 80) : 'bytes');
+      return {
+        ...('error' in a ? a.error : { code: Object.keys(a)[0], message: '' }),
+        asText: s.lastWasText,
+      };
+    };
+    const deep = `{"inputChunk":{"bins":[{"exc":${'['.repeat(10_000)}${']'.repeat(10_000)}}]}}`;
+    expect(await ask(deep)).toMatchObject({ code: 'BAD_FRAME', asText: true });
+    const utf8 = await ask(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x7b, 0x7d, 0x7d]), true);
+    expect(utf8).toMatchObject({ code: 'BAD_FRAME', message: 'text frame is not valid UTF-8', asText: true });
+    expect(await ask('{"open":{"model":"tiny","clock":"asap"}}')).toMatchObject({ code: 'BAD_OPEN' });
+    expect(await ask('{"open":{"model":"tiny","colour":1}}')).toMatchObject({ code: 'BAD_FRAME' });
+    expect((await ask('{"open":{"model":"tiny"}}')).code).toBe('opened');
+    expect(await ask('{"inputChunk":{"firstBin":"0","bins":[{}]}}')).toMatchObject({ code: 'BAD_FRAME' });
+    expect(await ask(`{"inputChunk":{"firstBin":${2 ** 32},"bins":[{}]}}`)).toMatchObject({
+      code: 'BAD_FRAME',
+    });
+    expect(await ask(`{"inputChunk":{"bins":[{"exc":[${2 ** 32 + 3}]}]}}`)).toMatchObject({
+      code: 'BAD_FRAME',
+    });
+    expect(await ask('{"inputChunk":{"firstBin":0,"bins":[]}}')).toMatchObject({ code: 'EMPTY_CHUNK' });
+    // protobuf: first_bin 2^32, and first_bin sent length-delimited: errors in protobuf
+    expect(
+      await ask(new Uint8Array([0x12, 0x08, 0x08, 0x80, 0x80, 0x80, 0x80, 0x10, 0x12, 0x00])),
+    ).toMatchObject({
+      code: 'BAD_FRAME',
+      asText: false,
+    });
+    expect(await ask(new Uint8Array([0x12, 0x03, 0x0a, 0x01, 0x00]))).toMatchObject({ code: 'BAD_FRAME' });
+    // the session is intact: bin 0 is still the next one
+    expect((await ask('{"inputChunk":{"firstBin":0,"bins":[{"exc":[1]}]}}')).code).toBe('outputChunk');
+    expect((await ask('{"close":{}}')).code).toBe('closed');
+    expect(s.closedWith).toBeNull();
+    s.ws.close();
   });
 
   it('answers a huge model name with its name cut to 200 characters', async () => {
