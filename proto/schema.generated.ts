@@ -307,8 +307,9 @@ export const schemaDescriptor = {
                 REFERENCE_FAILED: 12,
                 BAD_OPEN: 13,
                 BAD_NEURON: 14,
-                INPUT_OVERRUN: 15,
-                SLOW_CONSUMER: 16,
+                EMPTY_CHUNK: 15,
+                INPUT_OVERRUN: 16,
+                SLOW_CONSUMER: 17,
               },
             },
             Error: {
