@@ -175,7 +175,7 @@ async function controlSession(url: string, until: Promise<unknown>) {
       exc: Array.from({ length: rng.uniformInt(4) }, () => rng.uniformInt(N_EXC)),
       inh: Array.from({ length: rng.uniformInt(2) }, () => rng.uniformInt(N_INH)),
     }));
-    client.sendBins(sent.length, chunk);
+    await client.sendBins(sent.length, chunk);
     sent.push(...chunk);
     let got = 0;
     while (got < chunk.length) {
