@@ -13,17 +13,18 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scriptArgs } from './script-args.js';
-import { churn, flood, realtimeControl, type LagStats } from './stream-pressure.js';
+import { churn, flood, realtimeControl, type LagStats } from '../stream-pressure.js';
 
 const USAGE = `
-flow-bench: the stream server under a flood and under reference-session churn, beside a REALTIME control session
+usage: node dist/benchmarks/scripts/flow-bench.js [--seconds N] [--opens N] [--parallel N] [--models DIR] [--model ID] [--only flood|churn] [--server FILE]
+the stream server under a flood and under reference-session churn, beside a REALTIME control session
   --seconds N     flood duration per encoding (default 30)
   --opens N       reference-session opens of the churn (default 150)
   --parallel N    opens in flight at once (default 20)
   --models DIR    models folder (default: models)
   --model ID      surrogate model of every session (default: if-paper; its reference is the I&F cell)
   --only WHAT     flood or churn (default: both)
-  --server FILE   server script to measure (default: pressure-server.js of this build; another build's
+  --server FILE   server script to measure (default: dist/benchmarks/pressure-server.js of this build; another build's
                   copy measures that build)
 `;
 
@@ -118,7 +119,7 @@ const server = await ServerProcess.start(
   resolve(values.models),
   values.server
     ? resolve(values.server)
-    : resolve(fileURLToPath(import.meta.url), '..', 'pressure-server.js'),
+    : resolve(fileURLToPath(import.meta.url), '..', '..', 'pressure-server.js'),
 );
 const health = (await (
   await fetch(server.url.replace('ws:', 'http:').replace('/stream', '/models'))

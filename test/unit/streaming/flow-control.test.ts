@@ -27,7 +27,7 @@ import {
 import type { ServerMessage } from '../../../proto/messages.js';
 import { writeTinyModel } from '../../fixtures/tiny-step-model.js';
 import { FakeNeuron } from './fake-neuron.js';
-import { flood, pressureBins, realtimeControl } from '../../../benchmarks/scripts/stream-pressure.js';
+import { flood, pressureBins, realtimeControl } from '../../../benchmarks/stream-pressure.js';
 
 const N_EXC = 8;
 const N_INH = 4;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../../src/streaming/server.js';
 import { referenceWorkerScript } from '../../../src/streaming/reference-runner.js';
 import { ReferenceLauncher } from '../../../src/streaming/reference-launcher.js';
-import { churn, realtimeControl } from '../../../benchmarks/scripts/stream-pressure.js';
+import { churn, realtimeControl } from '../../../benchmarks/stream-pressure.js';
 import { NeurotwinClient } from '../../../clients/sdk/index.js';
 import { writeTinyModel } from '../../fixtures/tiny-step-model.js';
 

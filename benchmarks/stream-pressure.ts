@@ -12,9 +12,9 @@
  * - churn: reference-session opens, `parallel` at a time, each streaming a few bins and closing.
  */
 import { WebSocket } from 'ws';
-import { NeurotwinClient, type OutputChunkMsg } from '../../clients/sdk/index.js';
-import { decodeServer, encodeClientBinary, encodeClientJson } from '../../proto/codec.js';
-import type { ClientMessage, SpikeBin } from '../../proto/messages.js';
+import { NeurotwinClient, type OutputChunkMsg } from '../clients/sdk/index.js';
+import { decodeServer, encodeClientBinary, encodeClientJson } from '../proto/codec.js';
+import type { ClientMessage, SpikeBin } from '../proto/messages.js';
 
 /** Deterministic sparse input: about `rate` spikes per bin over nExc excitatory synapses. */
 export function pressureBins(nExc: number, nInh: number, count: number, seed = 1, rate = 3): SpikeBin[] {

@@ -5,7 +5,7 @@
  * size, and the longest event-loop delay since the previous sample).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { startServer, type StartOptions } from '../../src/streaming/server.js';
+import { startServer, type StartOptions } from '../src/streaming/server.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as StartOptions;
 const server = await startServer({ ...options, port: 0, host: '127.0.0.1', logLevels: ['error'] });
