@@ -10,23 +10,19 @@
  * calls the kernel again from the next one, so members are still processed in order.
  */
 
-@inline
 function f64At(base: usize, k: i32): f64 {
-  return load<f64>(base + (<usize>k << 3));
+  return load<f64>(base + ((<usize>k) << 3));
 }
 
-@inline
 function setF64(base: usize, k: i32, x: f64): void {
-  store<f64>(base + (<usize>k << 3), x);
+  store<f64>(base + ((<usize>k) << 3), x);
 }
 
-@inline
 function i32At(base: usize, k: i32): i32 {
-  return load<i32>(base + (<usize>k << 2));
+  return load<i32>(base + ((<usize>k) << 2));
 }
 
 /** x^p for the small whole exponents of the channels (the JS engine's power()); p in 1..4 */
-@inline
 function power(x: f64, p: i32): f64 {
   if (p == 1) return x;
   if (p == 2) return x * x;
@@ -106,9 +102,7 @@ export function channelCaCurrent(
 ): void {
   for (let s = 0; s < count; s++) {
     const i = i32At(slots, s);
-    const o = twoGates
-      ? power(f64At(gate0, s), p0) * power(f64At(gate1, s), p1)
-      : power(f64At(gate0, s), p0);
+    const o = twoGates ? power(f64At(gate0, s), p0) * power(f64At(gate1, s), p1) : power(f64At(gate0, s), p0);
     const drive = f64At(v, i) - f64At(e, i);
     const g = f64At(gA, s) * o;
     setF64(cur, i, f64At(cur, i) + g * drive);
@@ -140,7 +134,7 @@ export function channel1Advance(
     const pos = (vs - vMin) * invStep;
     const j = <i32>pos;
     const f = pos - <f64>j;
-    const b = table + (<usize>j << 4);
+    const b = table + ((<usize>j) << 4);
     const inf = load<f64>(b) + f * (load<f64>(b, 16) - load<f64>(b));
     const a = load<f64>(b, 8) + f * (load<f64>(b, 24) - load<f64>(b, 8));
     const x = f64At(gate0, s);
@@ -168,7 +162,7 @@ export function channel2Advance(
     const pos = (vs - vMin) * invStep;
     const j = <i32>pos;
     const f = pos - <f64>j;
-    const b = table + (<usize>j << 5);
+    const b = table + ((<usize>j) << 5);
     const inf0 = load<f64>(b) + f * (load<f64>(b, 32) - load<f64>(b));
     const a0 = load<f64>(b, 8) + f * (load<f64>(b, 40) - load<f64>(b, 8));
     const inf1 = load<f64>(b, 16) + f * (load<f64>(b, 48) - load<f64>(b, 16));
@@ -302,7 +296,10 @@ export function synapseDecay(size: i32, a: usize, b: usize, decayA: f64, decayB:
   }
 }
 
-/** Nodes of the tree solve (engine.ts solveOneLane): sizes and per-node arrays */
+/**
+ * The tree solve of one lane (engine.ts solveOneLane), visiting the nodes in the given orders:
+ * elimination children before parents, back-substitution parents before children.
+ */
 export function solveOneLane(
   n: i32,
   v: usize,
@@ -317,9 +314,12 @@ export function solveOneLane(
   injection: usize,
   childStart: usize,
   childList: usize,
+  eliminationOrder: usize,
+  substitutionOrder: usize,
   vScale: f64,
 ): void {
-  for (let i = n - 1; i >= 0; i--) {
+  for (let k = 0; k < n; k++) {
+    const i = i32At(eliminationOrder, k);
     const vi = f64At(v, i);
     let d = f64At(cdt, i) + f64At(slope, i) + f64At(gAxialSum, i);
     let r = f64At(injection, i) - f64At(cur, i);
@@ -342,7 +342,8 @@ export function solveOneLane(
   }
   setF64(dv, 0, f64At(dv, 0) / f64At(diag, 0));
   setF64(v, 0, f64At(v, 0) + vScale * f64At(dv, 0));
-  for (let i = 1; i < n; i++) {
+  for (let k = 0; k < n - 1; k++) {
+    const i = i32At(substitutionOrder, k);
     const x = (f64At(dv, i) + f64At(gAxial, i) * f64At(dv, i32At(parent, i))) / f64At(diag, i);
     setF64(dv, i, x);
     setF64(v, i, f64At(v, i) + vScale * x);

@@ -28,7 +28,12 @@ import { repeatPerLane, type IntegrationMethod, type Membrane } from './membrane
 import type { NernstCa } from './nernst-ca.js';
 import type { SkPopulation } from './sk-population.js';
 import type { SynapsePopulation } from './synapse-population.js';
-import { instantiateKernels, kernelsAvailable, type CableKernels, type KernelChoice } from './wasm-kernels.js';
+import {
+  instantiateKernels,
+  kernelsAvailable,
+  type CableKernels,
+  type KernelChoice,
+} from './wasm-kernels.js';
 
 export type { IntegrationMethod } from './membrane.js';
 
@@ -94,6 +99,15 @@ export class CompartmentEngine {
   /** children of node i: childList[childStart[i] .. childStart[i + 1]), in descending index order */
   private readonly childStart: Int32Array;
   private readonly childList: Int32Array;
+  /**
+   * Visiting orders of the kernels' tree solve: elimination by height above the leaves,
+   * back-substitution by depth below the root (root excluded). The nodes of one level do not depend
+   * on each other, so consecutive iterations are independent chains of divisions that the processor
+   * overlaps; each node's own arithmetic is that of the index-order passes, so the result is the
+   * same to the bit.
+   */
+  private readonly eliminationOrder: Int32Array;
+  private readonly substitutionOrder: Int32Array;
   /** 1/R to the parent, µS */
   private readonly gAxial: Float64Array;
   /** Σ_j 1/R_ij, µS */
@@ -165,6 +179,8 @@ export class CompartmentEngine {
     this.parent = storage.parent;
     this.childStart = storage.childStart;
     this.childList = storage.childList;
+    this.eliminationOrder = storage.eliminationOrder;
+    this.substitutionOrder = storage.substitutionOrder;
     this.gAxial = storage.gAxial;
     this.gAxialSum = storage.gAxialSum;
     this.cdt = storage.cdt;
@@ -387,6 +403,8 @@ export class CompartmentEngine {
       this.injection.byteOffset,
       this.childStart.byteOffset,
       this.childList.byteOffset,
+      this.eliminationOrder.byteOffset,
+      this.substitutionOrder.byteOffset,
       this.vScale,
     );
   }
@@ -485,6 +503,8 @@ interface EngineStorage {
   parent: Int32Array;
   childStart: Int32Array;
   childList: Int32Array;
+  eliminationOrder: Int32Array;
+  substitutionOrder: Int32Array;
   gAxial: Float64Array;
   gAxialSum: Float64Array;
   cdt: Float64Array;
@@ -536,6 +556,8 @@ function buildStorage(spec: StorageSpec, store: ArrayStore, kernels: CableKernel
     parent: store.place(tree.parent),
     childStart,
     childList,
+    eliminationOrder: store.place(levelOrder(tree.parent, 'height')),
+    substitutionOrder: store.place(levelOrder(tree.parent, 'depth').subarray(1)),
     gAxial,
     gAxialSum,
     cdt,
@@ -543,6 +565,24 @@ function buildStorage(spec: StorageSpec, store: ArrayStore, kernels: CableKernel
     eLeak: store.place(repeatPerLane(model.ePas, lanes)),
     set: buildMechanisms(model, membrane, spec.rates, spec.grid),
   };
+}
+
+/**
+ * The nodes level by level: 'height' counts nodes to the farthest leaf below (leaves first, the root
+ * last), 'depth' nodes to the root (the root first); within a level by index, descending for height
+ * and ascending for depth. Every child comes before its parent in the height order and after it in
+ * the depth order.
+ */
+function levelOrder(parent: Int32Array, by: 'height' | 'depth'): Int32Array {
+  const n = parent.length;
+  const level = new Int32Array(n);
+  if (by === 'height') {
+    for (let i = n - 1; i > 0; i--) level[parent[i]] = Math.max(level[parent[i]], level[i] + 1);
+  } else {
+    for (let i = 1; i < n; i++) level[i] = level[parent[i]] + 1;
+  }
+  const order = Int32Array.from({ length: n }, (_, i) => (by === 'height' ? n - 1 - i : i));
+  return order.sort((a, b) => level[a] - level[b] || (by === 'height' ? b - a : a - b));
 }
 
 function checkTree(model: CellModel): void {

@@ -54,7 +54,8 @@ export class SkPopulation implements Mechanism {
     this.slots = store.place(laneSlots(nodes, L));
     this.z = store.f64(nodes.length * L);
     this.retain = Math.exp(-membrane.dt / SK_TAU_MS);
-    this.table = rates === 'table' ? store.place(scalarTable('SK.zInf', skZInf, SK_GRID)) : new Float64Array(0);
+    this.table =
+      rates === 'table' ? store.place(scalarTable('SK.zInf', skZInf, SK_GRID)) : new Float64Array(0);
     this.kernels = rates === 'table' ? membrane.kernels : null;
   }
 
@@ -98,7 +99,17 @@ export class SkPopulation implements Mechanism {
     for (let s = 0; s < slots.length; s++) {
       if (k) {
         const count = slots.length;
-        s = k.skAdvance(s, count, slots.byteOffset, cai.byteOffset, table.byteOffset, limit, SK_TABLE_INV_STEP, retain, z.byteOffset);
+        s = k.skAdvance(
+          s,
+          count,
+          slots.byteOffset,
+          cai.byteOffset,
+          table.byteOffset,
+          limit,
+          SK_TABLE_INV_STEP,
+          retain,
+          z.byteOffset,
+        );
         if (s === count) break;
       }
       const c = cai[slots[s]];

@@ -144,6 +144,8 @@ export interface CableKernels {
     injection: number,
     childStart: number,
     childList: number,
+    eliminationOrder: number,
+    substitutionOrder: number,
     vScale: number,
   ): void;
 }
