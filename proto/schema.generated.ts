@@ -302,6 +302,7 @@ export const schemaDescriptor = {
                 REFERENCE_FAILED: 12,
                 BAD_OPEN: 13,
                 BAD_NEURON: 14,
+                EMPTY_CHUNK: 15,
               },
             },
             Error: {

@@ -2,11 +2,10 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
-import { WsAdapter } from '@nestjs/platform-ws';
 import type { INestApplication, LogLevel } from '@nestjs/common';
 import { AppModule } from './app.module.js';
 import { defaultStreamingConfig, type StreamingConfig } from './config.js';
-import { frameParser } from './frame-parser.js';
+import { FrameWsAdapter } from './frame-parser.js';
 
 export interface ListenOptions {
   /** 0 picks a free port */
@@ -42,7 +41,7 @@ export async function listen(
   app: INestApplication,
   { port, host = '0.0.0.0' }: ListenOptions,
 ): Promise<RunningServer> {
-  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: frameParser }));
+  app.useWebSocketAdapter(new FrameWsAdapter(app));
   app.enableShutdownHooks();
   await app.listen(port, host);
   const address = app.getHttpServer().address() as AddressInfo;
