@@ -181,12 +181,36 @@ function kernelFile(): string | null {
   }
 }
 
+/**
+ * Whether a WebAssembly binary has a data section (id 11). The engine's arrays start at byte 0 of
+ * the kernel memory, so the kernels must keep no static data there.
+ */
+export function hasDataSection(bytes: Uint8Array): boolean {
+  let at = 8; // magic and version
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++];
+      size += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+    }
+    if (id === 11) return true;
+    at += size;
+  }
+  return false;
+}
+
 let compiled: object | null | undefined;
 
 function kernelModule(): object | null {
   if (compiled === undefined) {
     const file = wasmApi ? kernelFile() : null;
-    compiled = file && wasmApi ? new wasmApi.Module(readFileSync(file)) : null;
+    const bytes = file ? readFileSync(file) : null;
+    if (bytes && hasDataSection(bytes)) {
+      throw new Error(`${file}: the kernels have static data, which the engine's arrays would overwrite`);
+    }
+    compiled = bytes && wasmApi ? new wasmApi.Module(bytes) : null;
   }
   return compiled;
 }

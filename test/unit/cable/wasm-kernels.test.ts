@@ -1,7 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
 import { HEAP_STORE, MeasuringStore, WasmArrayStore } from '../../../src/reference/cable/array-store.js';
 import { CompartmentEngine, type EngineOptions } from '../../../src/reference/cable/engine.js';
-import { kernelsAvailable } from '../../../src/reference/cable/wasm-kernels.js';
+import { readFileSync } from 'node:fs';
+import { hasDataSection, kernelsAvailable } from '../../../src/reference/cable/wasm-kernels.js';
 import { l5pcCellModel } from '../../../src/reference/cells/l5pc.js';
 
 const model = l5pcCellModel('l5pc-nmda');
@@ -97,6 +98,13 @@ describe('WebAssembly kernels of the compartmental engine', () => {
     const engines = pair({ method: 'crank-nicolson', dt: 0.03125, rates: 'exact' });
     drive(engines, 64, 5);
     expectSameState(...engines);
+  });
+
+  it('keep no static data in their memory (the engine places its arrays from byte 0)', () => {
+    expect(hasDataSection(readFileSync('dist/wasm/cable-kernels.wasm'))).toBe(false);
+    // a module with one empty data segment: header, then section 11 of 3 bytes
+    const withData = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 11, 3, 1, 1, 0);
+    expect(hasDataSection(withData)).toBe(true);
   });
 
   it('refuse an unknown choice with a one-line error', () => {
