@@ -25,6 +25,10 @@ export const ERROR_CODES = [
   'REFERENCE_FAILED',
   'BAD_OPEN',
   'BAD_NEURON',
+  'TOO_MANY_CONNECTIONS',
+  'OPEN_RATE_LIMITED',
+  'IDLE_TIMEOUT',
+  'HEARTBEAT_TIMEOUT',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -302,6 +302,10 @@ export const schemaDescriptor = {
                 REFERENCE_FAILED: 12,
                 BAD_OPEN: 13,
                 BAD_NEURON: 14,
+                TOO_MANY_CONNECTIONS: 15,
+                OPEN_RATE_LIMITED: 16,
+                IDLE_TIMEOUT: 17,
+                HEARTBEAT_TIMEOUT: 18,
               },
             },
             Error: {
