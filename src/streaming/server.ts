@@ -45,9 +45,7 @@ export function serverModule(opts: Partial<StreamingConfig> & { modelsDir: strin
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { port, host, logLevels = ['log', 'warn', 'error'], logger, ...config } = opts;
   const consoleLogger =
-    logLevels === false
-      ? false
-      : new ConsoleLogger({ logLevels, json: config.logFormat === 'json' });
+    logLevels === false ? false : new ConsoleLogger({ logLevels, json: config.logFormat === 'json' });
   const app = await NestFactory.create(serverModule(config), { logger: logger ?? consoleLogger });
   return listen(app, { port, host });
 }

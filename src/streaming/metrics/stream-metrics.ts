@@ -24,7 +24,9 @@ export interface MetricsSource {
 /** 1 row … 4096 rows of one onnxruntime run */
 const ROW_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
 /** 25 µs … 1 s per run */
-const STEP_BUCKETS = [25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3, 50e-3, 0.1, 0.25, 1];
+const STEP_BUCKETS = [
+  25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3, 50e-3, 0.1, 0.25, 1,
+];
 
 export class StreamMetrics {
   readonly registry = new Registry();

@@ -45,7 +45,11 @@ export class ConnectionRegistry implements MetricsSource, OnModuleDestroy {
     const address = request.socket.remoteAddress ?? 'unknown';
     const fromAddress = this.perAddress.get(address) ?? 0;
     if (this.bySocket.size >= this.config.maxConnections) {
-      this.refuse(socket, address, `the server has ${this.config.maxConnections} connections open, its limit`);
+      this.refuse(
+        socket,
+        address,
+        `the server has ${this.config.maxConnections} connections open, its limit`,
+      );
       return null;
     }
     if (fromAddress >= this.config.maxConnectionsPerAddress) {

@@ -106,7 +106,8 @@ export const OPERATION_SETTINGS: Setting[] = [
     env: 'NEUROTWIN_LOG_FORMAT',
     help: `log lines as text or json (${d.logFormat})`,
     parse: (text, source) => {
-      if (text !== 'text' && text !== 'json') throw new Error(`${source} must be 'text' or 'json', got '${text}'`);
+      if (text !== 'text' && text !== 'json')
+        throw new Error(`${source} must be 'text' or 'json', got '${text}'`);
       return text;
     },
   },

@@ -19,7 +19,8 @@ export class StartupReport implements OnApplicationBootstrap {
     const log = new EventLog('Startup', this.config.logFormat);
     const dir = this.registry.dir;
     const ids = this.registry.ids();
-    if (!existsSync(dir)) log.warn('models folder missing', { dir, reason: 'no such directory; serving no models' });
+    if (!existsSync(dir))
+      log.warn('models folder missing', { dir, reason: 'no such directory; serving no models' });
     for (const p of this.registry.problems) log.warn('model skipped', { dir: p.dir, reason: p.error });
     const d = this.config.defaultModel;
     log.info('models served', {

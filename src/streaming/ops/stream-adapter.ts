@@ -8,7 +8,12 @@ import type { IncomingMessage } from 'node:http';
 import { isAuthorized } from './token.js';
 
 type WsAdapterOptions = ConstructorParameters<typeof WsAdapter>[1];
-type VerifyCallback = (ok: boolean, code?: number, message?: string, headers?: Record<string, string>) => void;
+type VerifyCallback = (
+  ok: boolean,
+  code?: number,
+  message?: string,
+  headers?: Record<string, string>,
+) => void;
 
 export class StreamAdapter extends WsAdapter {
   constructor(

@@ -25,9 +25,6 @@ export function tokenMatches(expected: string, given: string | null): boolean {
 }
 
 /** True when the server needs no token or the request carries the right one. */
-export function isAuthorized(
-  token: string | null,
-  req: Pick<IncomingMessage, 'headers' | 'url'>,
-): boolean {
+export function isAuthorized(token: string | null, req: Pick<IncomingMessage, 'headers' | 'url'>): boolean {
   return token === null || tokenMatches(token, presentedToken(req));
 }

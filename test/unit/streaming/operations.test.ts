@@ -275,9 +275,9 @@ describe('operations: token, connection limits, metrics and logs', () => {
   it('logs the served models, the broken manifest, and one line per session open and close', () => {
     const startup = log.lines.filter((l) => l.includes('[Startup]'));
     expect(startup.some((l) => /^log .*models served .*count=1 models=tiny default=tiny/.test(l))).toBe(true);
-    expect(
-      startup.some((l) => /^warn .*model skipped dir=\S*broken reason=.*manifest\.json/.test(l)),
-    ).toBe(true);
+    expect(startup.some((l) => /^warn .*model skipped dir=\S*broken reason=.*manifest\.json/.test(l))).toBe(
+      true,
+    );
     const sessions = log.lines.filter((l) => l.includes('[Sessions]'));
     const opens = sessions.filter((l) => l.includes('session open '));
     const closes = sessions.filter((l) => l.includes('session close '));
@@ -287,9 +287,7 @@ describe('operations: token, connection limits, metrics and logs', () => {
       opens.some((l) => /session=s\d+ model=tiny neurons=1 reference=fake clock=ASAP address=\S+/.test(l)),
     ).toBe(true);
     expect(
-      closes.some((l) =>
-        /model=tiny neurons=1 reference=on bins=100 durationMs=\d+ reason=close/.test(l),
-      ),
+      closes.some((l) => /model=tiny neurons=1 reference=on bins=100 durationMs=\d+ reason=close/.test(l)),
     ).toBe(true);
     // nothing per frame: the session lines are the opens and closes, the BIN_ORDER chunk left none
     expect(sessions.length).toBe(opens.length + closes.length);
