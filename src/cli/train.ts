@@ -28,6 +28,8 @@ interface TrainOpts {
   validWindows: number;
   lr: number;
   patience: number;
+  weightDecay: number;
+  lrDropPatience: number;
   seed: number;
   spikeWeight: number;
   voltageWeight: number;
@@ -65,6 +67,18 @@ export function registerTrain(program: Command): void {
     )
     .option('--valid-windows <n>', 'fixed validation windows', positiveInt('valid-windows'), 256)
     .option('--lr <x>', 'Adam learning rate', positiveNumber('lr'), 0.003)
+    .option(
+      '--weight-decay <x>',
+      'decoupled weight decay per step (w ← w − lr·x·w; biases exempt)',
+      positiveNumber('weight-decay', true),
+      0,
+    )
+    .option(
+      '--lr-drop-patience <n>',
+      'epochs without improvement before going back to the best weights at half the learning rate (0: never)',
+      nonNegativeInt('lr-drop-patience'),
+      0,
+    )
     .option(
       '--patience <n>',
       'epochs without validation improvement before stopping',
@@ -122,6 +136,8 @@ export function registerTrain(program: Command): void {
           validWindows: opts.validWindows,
           lr: opts.lr,
           patience: opts.patience,
+          ...(opts.weightDecay > 0 ? { weightDecay: opts.weightDecay } : {}),
+          ...(opts.lrDropPatience > 0 ? { lrDropPatience: opts.lrDropPatience } : {}),
           seed: opts.seed,
           lossWeights: { spike: opts.spikeWeight, voltage: opts.voltageWeight },
           data: dataName,

@@ -23,6 +23,11 @@ export interface TrainConfig {
   lossWeights: LossWeights;
   data: string;
   valid: string;
+  /** decoupled weight decay per step (AdamW form: w ← w − lr·decay·w, biases exempt); absent: 0 */
+  weightDecay?: number;
+  /** epochs without improvement after which training goes back to the best weights and halves the
+   * learning rate (again at every multiple, until `patience` stops it); absent or 0: never */
+  lrDropPatience?: number;
 }
 
 export interface EpochRecord {
@@ -61,6 +66,8 @@ export interface CheckpointState {
   bestValid: number;
   bestEpoch: number;
   epochsSinceBest: number;
+  /** learning rate now = config.lr × lrScale (halved at every drop); absent: 1 */
+  lrScale?: number;
   /** true once training stopped (epochs reached or early stopping) */
   finished: boolean;
   rng: RngState;

@@ -94,6 +94,19 @@ export class TfNetwork {
     ];
   }
 
+  /** the variables weight decay applies to: every weight tensor but the biases */
+  decayedVariables(): tf.Variable[] {
+    return [
+      ...this.layers.flatMap((l) =>
+        Object.entries(l.variables)
+          .filter(([k]) => k !== 'b')
+          .map(([, v]) => v),
+      ),
+      this.spikeW,
+      this.voltageW,
+    ];
+  }
+
   read(): NetworkWeights {
     return {
       layers: this.layers.map((l) =>

@@ -121,7 +121,13 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
     state.current = state.best;
     state.epochsSinceBest = 0;
   }
-  state.config = { ...state.config, epochs: config.epochs, patience: config.patience, data: config.data };
+  state.config = {
+    ...state.config,
+    epochs: config.epochs,
+    patience: config.patience,
+    lrDropPatience: config.lrDropPatience,
+    data: config.data,
+  };
   if (input.dataInfo) state.dataInfo = input.dataInfo;
   if (input.dataSeeds) state.dataSeeds = input.dataSeeds;
   state.finished = state.epoch >= config.epochs || state.epochsSinceBest >= config.patience;
@@ -142,8 +148,11 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
   const rng = new Rng(config.seed);
   rng.setState(state.rng);
   const net = new TfNetwork(spec, state.current);
-  const optimizer = tf.train.adam(config.lr);
+  let lr = config.lr * (state.lrScale ?? 1);
+  let optimizer = tf.train.adam(lr);
   const vars = net.variables();
+  const decayed = net.decayedVariables();
+  const decay = config.weightDecay ?? 0;
   const yShape: [number, number] = [config.batch, config.windowBins];
 
   try {
@@ -162,6 +171,7 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
             vars,
           );
           if (!c) throw new Error('optimizer returned no loss');
+          if (decay > 0) for (const v of decayed) v.assign(tf.mul(v, 1 - lr * decay));
           return c;
         });
         const c = (await cost.data())[0];
@@ -193,6 +203,18 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
       }
       const stopEarly = state.epochsSinceBest >= config.patience;
       state.finished = stopEarly || state.epoch >= config.epochs;
+      const drop = config.lrDropPatience ?? 0;
+      const dropNow =
+        !state.finished && drop > 0 && state.epochsSinceBest > 0 && state.epochsSinceBest % drop === 0;
+      if (dropNow) {
+        // back to the best weights at half the step; the moments restart with the new optimizer
+        state.lrScale = (state.lrScale ?? 1) / 2;
+        state.current = state.best;
+        net.assign(state.best);
+        optimizer.dispose();
+        lr = config.lr * state.lrScale;
+        optimizer = tf.train.adam(lr);
+      }
       state.rng = rng.getState();
       saveCheckpoint(outDir, state);
       const meanEpoch = state.history.reduce((a, r) => a + r.seconds, 0) / state.history.length;
@@ -201,6 +223,10 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
         `epoch ${state.epoch}/${config.epochs}  train ${record.trainLoss.toFixed(5)}  valid ${validLoss.toFixed(5)}` +
           `${state.bestEpoch === state.epoch ? ' *' : ''}  ${seconds.toFixed(1)} s  ${record.stepsPerSecond.toFixed(2)} steps/s  ETA ${formatSeconds(eta)}`,
       );
+      if (dropNow)
+        log(
+          `no improvement for ${state.epochsSinceBest} epochs: back to epoch ${state.bestEpoch}, learning rate ${lr.toPrecision(3)}`,
+        );
       if (stopEarly)
         log(`early stop: no improvement for ${config.patience} epochs (best epoch ${state.bestEpoch})`);
     }
@@ -286,6 +312,14 @@ function validateConfig(c: TrainConfig): void {
       throw new Error(`${k} must be a positive integer, got ${String(v)}`);
   }
   if (!(c.lr > 0) || !Number.isFinite(c.lr)) throw new Error(`lr must be a positive number, got ${c.lr}`);
+  const wd = c.weightDecay ?? 0;
+  if (!(wd >= 0) || !Number.isFinite(wd) || c.lr * wd >= 1)
+    throw new Error(
+      `weight decay must be a non-negative number with lr × decay < 1, got ${String(c.weightDecay)}`,
+    );
+  const dp = c.lrDropPatience ?? 0;
+  if (!Number.isInteger(dp) || dp < 0)
+    throw new Error(`lr drop patience must be a non-negative integer, got ${String(c.lrDropPatience)}`);
   if (!Number.isInteger(c.seed) || c.seed < 0)
     throw new Error(`seed must be a non-negative integer, got ${c.seed}`);
   if (!(c.lossWeights.spike >= 0) || !(c.lossWeights.voltage >= 0))
@@ -307,6 +341,10 @@ function assertSameRun(saved: TrainConfig, now: TrainConfig): void {
     'seed',
     'lossWeights',
   ];
+  if ((saved.weightDecay ?? 0) !== (now.weightDecay ?? 0))
+    throw new Error(
+      `the checkpoint was made with weight decay ${saved.weightDecay ?? 0}, this run asks for ${now.weightDecay ?? 0}; use another --out or the same settings`,
+    );
   for (const k of keys) {
     if (JSON.stringify(saved[k]) !== JSON.stringify(now[k])) {
       throw new Error(

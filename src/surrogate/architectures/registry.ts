@@ -115,7 +115,8 @@ const factored: ArchitectureDef = {
       multiplier: int(o, 'multiplier'),
       width: int(o, 'width'),
       taps: int(o, 'taps'),
-      dilations: intList(o, 'dilations'),
+      // none: one hidden layer (the 1×1 mixing layer), the shallow end of the depth study
+      dilations: intList(o, 'dilations', true),
       activation: act(o, 'activation'),
     };
     const layers: LayerConfig[] = [
@@ -192,11 +193,15 @@ function int(o: Record<string, unknown>, key: string, min = 1): number {
   return v;
 }
 
-function intList(o: Record<string, unknown>, key: string): number[] {
+function intList(o: Record<string, unknown>, key: string, allowEmpty = false): number[] {
   const v = o[key];
-  if (!Array.isArray(v) || v.length === 0 || !v.every((k) => Number.isInteger(k) && (k as number) >= 1))
+  if (
+    !Array.isArray(v) ||
+    (v.length === 0 && !allowEmpty) ||
+    !v.every((k) => Number.isInteger(k) && (k as number) >= 1)
+  )
     throw new Error(
-      `option '${key}' must be a non-empty array of positive integers, got ${JSON.stringify(v)}`,
+      `option '${key}' must be a ${allowEmpty ? '' : 'non-empty '}array of positive integers, got ${JSON.stringify(v)}`,
     );
   return v as number[];
 }

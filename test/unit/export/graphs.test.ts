@@ -137,6 +137,10 @@ const cases: [string, NetworkSpec][] = [
   ],
   ['fcn (1 layer, relu)', buildArchitecture('fcn', N_INPUTS, { width: 4, kernel: 7 })],
   [
+    'factored with one hidden layer (no dilated stack)',
+    buildArchitecture('factored', N_INPUTS, { channels: 2, kernel: 5, basis: 2, width: 3, dilations: [] }),
+  ],
+  [
     'factored (projection, depthwise kernels, dilated stack)',
     buildArchitecture('factored', N_INPUTS, {
       channels: 3,

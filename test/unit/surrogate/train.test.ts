@@ -187,6 +187,69 @@ describe('surrogate training on synthetic linear-threshold data', () => {
     expect(again.state.epoch).toBe(more.state.epoch);
   });
 
+  it('weight decay shrinks every weight but the biases by (1 − lr·decay) per step', async () => {
+    // with both loss weights 0 the gradients vanish and Adam moves nothing: only the decay acts
+    const still = { lossWeights: { spike: 0, voltage: 0 }, epochs: 1, stepsPerEpoch: 10 };
+    const plain = await trainSurrogate({
+      config: config(still),
+      train,
+      valid,
+      outDir: tmp(),
+      backend,
+      log: quiet,
+    });
+    const decayed = await trainSurrogate({
+      config: config({ ...still, weightDecay: 0.5 }),
+      train,
+      valid,
+      outDir: tmp(),
+      backend,
+      log: quiet,
+    });
+    const factor = (1 - 0.02 * 0.5) ** 10;
+    const w0 = plain.best.layers[0].w;
+    const w1 = decayed.best.layers[0].w;
+    expect(w0.some((v) => v !== 0)).toBe(true);
+    for (let i = 0; i < w0.length; i++) expect(w1[i]).toBeCloseTo(w0[i] * factor, 5);
+    expect(Array.from(decayed.best.layers[0].b)).toEqual(Array.from(plain.best.layers[0].b));
+    expect(decayed.best.spike.w[0]).toBeCloseTo(plain.best.spike.w[0] * factor, 5);
+  });
+
+  it('goes back to the best weights at half the learning rate after lrDropPatience epochs without progress', async () => {
+    const lines: string[] = [];
+    const res = await trainSurrogate({
+      // a zero loss never improves after the first epoch
+      config: config({
+        lossWeights: { spike: 0, voltage: 0 },
+        epochs: 8,
+        patience: 5,
+        lrDropPatience: 2,
+        stepsPerEpoch: 2,
+      }),
+      train,
+      valid,
+      outDir: tmp(),
+      backend,
+      log: (l) => lines.push(l),
+    });
+    expect(res.state.epoch).toBe(6);
+    expect(res.state.lrScale).toBe(0.25);
+    expect(lines.filter((l) => l.includes('learning rate'))).toEqual([
+      expect.stringContaining('back to epoch 1, learning rate 0.0100'),
+      expect.stringContaining('back to epoch 1, learning rate 0.00500'),
+    ]);
+    await expect(
+      trainSurrogate({
+        config: config({ weightDecay: -1 }),
+        train,
+        valid,
+        outDir: tmp(),
+        backend,
+        log: quiet,
+      }),
+    ).rejects.toThrow(/weight decay must be a non-negative number/);
+  });
+
   it('rejects bad settings with a clear message', async () => {
     await expect(
       trainSurrogate({ config: config({ batch: 0 }), train, valid, outDir: tmp(), backend, log: quiet }),
