@@ -231,6 +231,20 @@ class SoakSession {
   }
 }
 
+/**
+ * One short session (with the reference when any session has one) before the idle sample, so that
+ * the model, onnxruntime and a reference are loaded once: idle RSS before and after then compare
+ * like with like.
+ */
+async function warmUp(url: string, bins: SpikeBin[]): Promise<void> {
+  const client = await NeurotwinClient.connect(url, TOKEN ? { token: TOKEN } : {});
+  await client.open({ model: MODEL, reference: REFERENCE_EVERY > 0 });
+  for (let k = 0; k < 1000; k += CHUNK) client.sendBins(k, bins.slice(k, k + CHUNK));
+  await client.close();
+  client.disconnect();
+  await new Promise((r) => setTimeout(r, 2000));
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -256,10 +270,11 @@ async function main(): Promise<void> {
       inh: f.inh.ids.subarray(f.inhOffsets[k], f.inhOffsets[k + 1]),
     })),
   );
+  await warmUp(server.url, patterns[0]);
   const idleBefore = await scrape(base);
   process.stdout.write(
     `soak: ${SESSIONS} sessions of ${MODEL} for ${MINUTES} min on ${server.url}` +
-      `${server.log ? ` (server log ${server.log})` : ''}; idle RSS ${mb(idleBefore.rssBytes)}\n`,
+      `${server.log ? ` (server log ${server.log})` : ''}; idle RSS after a warm-up session ${mb(idleBefore.rssBytes)}\n`,
   );
 
   let interval = new Figures();
@@ -341,7 +356,8 @@ async function main(): Promise<void> {
       `summary: ${sessionsRun} sessions over ${MINUTES} min, ${rss.length} samples, ${total.bins} surrogate bins received`,
       `  RSS under load: first ${mb(first)}, last ${mb(last)}, min ${mb(rssMin)}, max ${mb(rssMax)}; ` +
         `last vs first ${(((last - first) / first) * 100).toFixed(1)} %, (max − min) / min ${(((rssMax - rssMin) / rssMin) * 100).toFixed(1)} %`,
-      `  idle RSS before ${mb(idleBefore.rssBytes)}, after ${mb(idleAfter.rssBytes)} (sessions open after: ${idleAfter.sessions})`,
+      `  idle RSS before (after a warm-up session) ${mb(idleBefore.rssBytes)}, after ${mb(idleAfter.rssBytes)}: ` +
+        `${(((idleAfter.rssBytes - idleBefore.rssBytes) / idleBefore.rssBytes) * 100).toFixed(1)} % (sessions open after: ${idleAfter.sessions})`,
       `  REALTIME lateness ${lagText(total.realtimeLateMs)} (${total.realtimeLateMs.length} chunks)`,
       `  ASAP chunk round trip ${lagText(total.asapRoundTripMs)} (${total.asapRoundTripMs.length} chunks)`,
       `  reference lag max ${Number.isFinite(total.referenceLagBins) ? total.referenceLagBins : '-'} bins`,

@@ -84,7 +84,7 @@ export function defaultOperationsConfig(): Pick<
 > {
   return {
     maxConnections: 256,
-    maxConnectionsPerAddress: 16,
+    maxConnectionsPerAddress: 32,
     maxOpensPerMinute: 60,
     idleTimeoutMs: 120_000,
     heartbeatMs: 30_000,

@@ -126,6 +126,11 @@ export class ConnectionRegistry implements MetricsSource, OnModuleDestroy {
   private heartbeat(): void {
     for (const conn of this.bySocket.values()) {
       if (conn.closeReason !== null) continue;
+      // a socket the server paused (input backpressure) reads no pongs: that is not a dead peer
+      if (conn.socket.isPaused) {
+        conn.alive = true;
+        continue;
+      }
       if (!conn.alive) {
         conn.closeReason = 'heartbeat';
         conn.sendError('HEARTBEAT_TIMEOUT', `no pong within ${this.config.heartbeatMs / 1000} s; dropping`);
