@@ -20,9 +20,9 @@ import { benchInputs } from '../../src/cli/bench-inputs.js';
 import { fail, numberArg, scriptArgs } from './script-args.js';
 
 const USAGE = `
-usage: npm run soak -- [--minutes 30] [--sessions 100] [--url ws://HOST:PORT/stream] [--token T]
-                       [--model if-paper] [--interval 10] [--session-seconds 60] [--reference-every 20]
-                       [--chunk 50] [--lead 100]
+usage: node dist/benchmarks/scripts/soak.js (npm run soak --) [--minutes 30] [--sessions 100]
+         [--url ws://HOST:PORT/stream] [--token T] [--model if-paper] [--interval 10]
+         [--session-seconds 60] [--reference-every 20] [--chunk 50] [--lead 100]
   --url              soak a running server (its limits must admit the sessions); default: start one
   --interval         seconds between report lines
   --session-seconds  each session closes after this and a new one opens on a new connection
