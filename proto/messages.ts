@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'REFERENCE_FAILED',
   'BAD_OPEN',
   'BAD_NEURON',
+  'EMPTY_CHUNK',
   'TOO_MANY_CONNECTIONS',
   'OPEN_RATE_LIMITED',
   'IDLE_TIMEOUT',
@@ -124,6 +125,30 @@ export interface ClosedMsg {
 
 export type ServerMessage =
   { opened: OpenedMsg } | { outputChunk: OutputChunkMsg } | { error: ErrorMsg } | { closed: ClosedMsg };
+
+/** The most characters of client input that an error message repeats. */
+export const MAX_ECHO_CHARS = 200;
+
+function cut(text: string, max: number): string {
+  const c = text.charCodeAt(max - 1);
+  // never split a surrogate pair
+  return text.slice(0, c >= 0xd800 && c <= 0xdbff ? max - 1 : max);
+}
+
+/** `text` cut to at most `max` characters, marked when cut. */
+export function clip(text: string, max = MAX_ECHO_CHARS): string {
+  return text.length <= max ? text : `${cut(text, max)}… (${text.length} characters)`;
+}
+
+/** A value of client input as an error message quotes it: its JSON text, at most MAX_ECHO_CHARS of it. */
+export function echo(value: unknown): string {
+  if (typeof value !== 'string') return clip(JSON.stringify(value) ?? String(value));
+  const quoted = JSON.stringify(value.length > MAX_ECHO_CHARS ? cut(value, MAX_ECHO_CHARS) : value);
+  const shown = quoted.length <= MAX_ECHO_CHARS ? quoted : cut(quoted, MAX_ECHO_CHARS);
+  return value.length > MAX_ECHO_CHARS || shown !== quoted
+    ? `${shown}… (${value.length} characters)`
+    : quoted;
+}
 
 /** A protocol violation or a server-side failure, with its wire code. */
 export class ProtocolError extends Error {

@@ -3,7 +3,7 @@
 # L5PC with NMDA and AMPA-only. The factored input (synapses → channels → learned kernels) is held
 # fixed; depth = hidden layers = the 1×1 mixing layer + the dilated causal layers (none, 1, 2, 4).
 # Every run has the same data, seed and budget. Resumable: finished runs are skipped.
-#   benchmarks/scripts/depth-study.sh [EPOCHS] [STEPS_PER_EPOCH]
+#   benchmarks/scripts/depth-study.sh [EPOCHS] [STEPS_PER_EPOCH]   (TABLE_ONLY=1: only the table of finished runs)
 # Needs data/l5pc/{nmda,ampa}-{train-01,train-02,valid,test}.h5 (see the model manifests' commands).
 # Writes data/study/<cell>-depth<D>/ (models), <cell>-depth<D>.json (test metrics) and docs/depth-study.md.
 set -euo pipefail
@@ -13,10 +13,11 @@ STEPS=${2:-60}
 OUT=data/study
 mkdir -p "$OUT"
 dilations() { case $1 in 1) echo '[]' ;; 2) echo '[1]' ;; 3) echo '[1,2]' ;; 5) echo '[1,2,4,8]' ;; esac; }
-for cell in ampa nmda; do
-  for depth in 1 2 3 5; do
+# the extremes first, so that an interrupted study already shows the trend
+for depth in 1 5 3 2; do
+  for cell in nmda ampa; do
     model=$OUT/$cell-depth$depth
-    [ -s "$model.json" ] && continue
+    [ -s "$model.json" ] || [ -n "${TABLE_ONLY:-}" ] && continue
     node bin/neurotwin.js train --arch factored --arch-params "{\"dilations\":$(dilations $depth)}" \
       --data data/l5pc/$cell-train-01.h5 --data data/l5pc/$cell-train-02.h5 --valid data/l5pc/$cell-valid.h5 \
       --out "$model" --epochs "$EPOCHS" --steps-per-epoch "$STEPS" --patience 4 --seed 21 >"$model.log" 2>&1
@@ -25,11 +26,12 @@ for cell in ampa nmda; do
   done
 done
 node --input-type=module - "$OUT" "$EPOCHS" "$STEPS" <<'JS'
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 const [dir, epochs, steps] = process.argv.slice(2);
 const depths = [1, 2, 3, 5];
+const done = (cell, d) => existsSync(`${dir}/${cell}-depth${d}.json`);
 const row = (cell) =>
-  depths.map((d) => {
+  depths.filter((d) => done(cell, d)).map((d) => {
     const m = JSON.parse(readFileSync(`${dir}/${cell}-depth${d}.json`, 'utf8'));
     const manifest = JSON.parse(readFileSync(`${dir}/${cell}-depth${d}/manifest.json`, 'utf8'));
     return { d, auc: m.spikeAuc, rmse: m.somaRmse, params: manifest.architecture.parameterCount, trials: m.scoredTrials };

@@ -5,7 +5,6 @@ import { NestFactory } from '@nestjs/core';
 import { ConsoleLogger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { AppModule } from './app.module.js';
 import { STREAMING_CONFIG, defaultStreamingConfig, type StreamingConfig } from './config.js';
-import { frameParser } from './frame-parser.js';
 import { addressNote, boundStreamUrl, localStreamUrl } from './ops/listen-address.js';
 import { StreamAdapter } from './ops/stream-adapter.js';
 
@@ -56,7 +55,7 @@ export async function listen(
   { port, host = '0.0.0.0' }: ListenOptions,
 ): Promise<RunningServer> {
   const config = app.get<StreamingConfig>(STREAMING_CONFIG);
-  app.useWebSocketAdapter(new StreamAdapter(app, config.token, { messageParser: frameParser }));
+  app.useWebSocketAdapter(new StreamAdapter(app, config.token));
   app.enableShutdownHooks();
   await app.listen(port, host);
   const address = app.getHttpServer().address() as AddressInfo;

@@ -12,6 +12,7 @@ import type { ModelManifest } from '../core/manifest.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import {
   ProtocolError,
+  clip,
   type ClientMessage,
   type ClockName,
   type InputChunkMsg,
@@ -186,7 +187,7 @@ export class Session {
     const model = this.deps.registry.get(id);
     const pending = this.deps.pool.scheduler(id);
     if (!model || !pending) {
-      const what = o.model ? `no model '${id}'` : `the default model '${id}' is not installed`;
+      const what = o.model ? `no model '${clip(id)}'` : `the default model '${id}' is not installed`;
       throw new ProtocolError('UNKNOWN_MODEL', `${what} (${available})`);
     }
     if (o.dendrites && !o.reference) {

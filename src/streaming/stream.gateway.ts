@@ -14,17 +14,20 @@ import {
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { decodeClient, encodeServerBinary, encodeServerJson } from '../../proto/codec.js';
-import { ProtocolError, type ServerMessage } from '../../proto/messages.js';
+import { ProtocolError, clip, type ClientMessage, type ServerMessage } from '../../proto/messages.js';
+import { RateLimitedLog } from '../core/rate-limited-log.js';
 import { HARD_FRAME_LIMIT_BYTES, STREAMING_CONFIG, type StreamingConfig } from './config.js';
-import { FRAME_EVENT, type RawFrame } from './frame-parser.js';
+import { FRAME_EVENT, frameText, type RawFrame } from './frame-parser.js';
 import { ConnectionRegistry } from './ops/connection-registry.js';
 import { SessionHub } from './session-hub.js';
 import { Session } from './session.js';
 
-@WebSocketGateway({ path: '/stream', maxPayload: HARD_FRAME_LIMIT_BYTES })
+// ws's own UTF-8 check would close the socket (1007) without an answer; onFrame checks instead
+@WebSocketGateway({ path: '/stream', maxPayload: HARD_FRAME_LIMIT_BYTES, skipUTF8Validation: true })
 export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger('StreamGateway');
   private readonly sessions = new Map<WebSocket, Session>();
+  private readonly decodeFailures = new RateLimitedLog((line) => this.logger.error(line));
 
   constructor(
     @Inject(STREAMING_CONFIG) private readonly config: StreamingConfig,
@@ -57,27 +60,38 @@ export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   onFrame(@ConnectedSocket() client: WebSocket, @MessageBody() frame: RawFrame): void {
     const session = this.sessions.get(client);
     if (!session) return;
-    const binary = typeof frame !== 'string';
-    const size = binary ? frame.byteLength : Buffer.byteLength(frame);
-    if (size > this.config.maxFrameBytes) {
+    const { bytes, binary } = frame;
+    if (bytes.byteLength > this.config.maxFrameBytes) {
       session.fail(
         new ProtocolError(
           'FRAME_TOO_LARGE',
-          `frame of ${size} bytes exceeds the limit of ${this.config.maxFrameBytes}`,
+          `frame of ${bytes.byteLength} bytes exceeds the limit of ${this.config.maxFrameBytes}`,
         ),
         binary,
       );
       return;
     }
+    let msg: ClientMessage;
     try {
-      session.receive(decodeClient(frame), binary);
+      msg = decodeClient(binary ? bytes : frameText(bytes));
     } catch (err) {
       if (err instanceof ProtocolError) session.fail(err, binary);
-      else session.fail(new ProtocolError('INTERNAL', (err as Error).message), binary);
+      else {
+        // a decoder bug, not a bad frame: worth a log line (rate-limited: clients choose the input)
+        const text = clip(String(err));
+        this.decodeFailures.log(
+          'decoder failure',
+          `decoding a ${bytes.byteLength}-byte frame failed: ${text}`,
+        );
+        session.fail(new ProtocolError('INTERNAL', `cannot decode the frame: ${text}`), binary);
+      }
+      return;
     }
+    session.receive(msg, binary);
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.decodeFailures.flush();
     await Promise.all([...this.sessions.values()].map((s) => s.dispose()));
     this.sessions.clear();
   }

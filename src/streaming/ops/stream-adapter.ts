@@ -1,13 +1,12 @@
 /**
- * The WebSocket adapter of /stream: Nest's WsAdapter with the token checked at the upgrade, so that
- * a client without the right token gets an HTTP 401 and never a socket.
+ * The WebSocket adapter of /stream: the frame adapter (frame-parser.ts) with the token checked at
+ * the upgrade, so that a client without the right token gets an HTTP 401 and never a socket.
  */
 import type { INestApplicationContext } from '@nestjs/common';
-import { WsAdapter } from '@nestjs/platform-ws';
+import type { WsAdapter } from '@nestjs/platform-ws';
 import type { IncomingMessage } from 'node:http';
+import { FrameWsAdapter } from '../frame-parser.js';
 import { isAuthorized } from './token.js';
-
-type WsAdapterOptions = ConstructorParameters<typeof WsAdapter>[1];
 type VerifyCallback = (
   ok: boolean,
   code?: number,
@@ -15,13 +14,12 @@ type VerifyCallback = (
   headers?: Record<string, string>,
 ) => void;
 
-export class StreamAdapter extends WsAdapter {
+export class StreamAdapter extends FrameWsAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly token: string | null,
-    options?: WsAdapterOptions,
   ) {
-    super(app, options);
+    super(app);
   }
 
   override create(port: number, options?: Parameters<WsAdapter['create']>[1]): unknown {

@@ -96,7 +96,7 @@ describe('wire codec', () => {
     expect(decodeClient('{"open":{"model":"m","dendrites":false}}')).toEqual({
       open: { model: 'm', reference: false, clock: 'ASAP' },
     });
-    expect(codeOf(() => decodeClient('{"open":{"model":"m","dendrites":1}}'))).toBe('BAD_OPEN');
+    expect(codeOf(() => decodeClient('{"open":{"model":"m","dendrites":1}}'))).toBe('BAD_FRAME');
     const chunk: ServerMessage = {
       outputChunk: {
         source: 'REFERENCE',
@@ -140,12 +140,12 @@ describe('wire codec', () => {
     expect(codeOf(() => decodeClient('[1,2'))).toBe('BAD_FRAME');
     expect(codeOf(() => decodeClient('[]'))).toBe('UNKNOWN_MESSAGE');
     expect(codeOf(() => decodeClient('{"open":{"model":"a"},"close":{}}'))).toBe('UNKNOWN_MESSAGE');
-    expect(codeOf(() => decodeClient('{"open":{"model":7}}'))).toBe('BAD_OPEN');
+    expect(codeOf(() => decodeClient('{"open":{"model":7}}'))).toBe('BAD_FRAME');
     expect(decodeClient('{"open":{}}')).toEqual({ open: { model: '', reference: false, clock: 'ASAP' } });
-    expect(codeOf(() => decodeClient('{"open":{"model":"a","reference":"yes"}}'))).toBe('BAD_OPEN');
-    expect(codeOf(() => decodeClient('{"inputChunk":{"firstBin":-1,"bins":[]}}'))).toBe('BIN_ORDER');
+    expect(codeOf(() => decodeClient('{"open":{"model":"a","reference":"yes"}}'))).toBe('BAD_FRAME');
+    expect(codeOf(() => decodeClient('{"inputChunk":{"firstBin":-1,"bins":[{}]}}'))).toBe('BAD_FRAME');
     expect(codeOf(() => decodeClient('{"inputChunk":{"firstBin":0,"bins":[{"exc":["3"]}]}}'))).toBe(
-      'BAD_SYNAPSE',
+      'BAD_FRAME',
     );
     expect(codeOf(() => decodeClient('{"inputChunk":{"firstBin":0,"bins":[7]}}'))).toBe('BAD_FRAME');
     // an Open with a clock value this server does not know

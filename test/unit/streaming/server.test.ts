@@ -270,10 +270,11 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
     expect(await s.nextError()).toMatchObject({ code: 'BAD_SYNAPSE', bin: 1 });
     s.send(JSON.stringify({ inputChunk: { firstBin: 0, bins: [{ inh: [N_INH] }] } }));
     expect(await s.nextError()).toMatchObject({ code: 'BAD_SYNAPSE', bin: 0 });
+    // not uint32s at all: the frame is malformed, whatever the model's synapse counts
     s.send(JSON.stringify({ inputChunk: { firstBin: 0, bins: [{ exc: [1.5] }] } }));
-    expect((await s.nextError()).code).toBe('BAD_SYNAPSE');
+    expect((await s.nextError()).code).toBe('BAD_FRAME');
     s.send(JSON.stringify({ inputChunk: { firstBin: 0, bins: [{ exc: [-1] }] } }));
-    expect((await s.nextError()).code).toBe('BAD_SYNAPSE');
+    expect((await s.nextError()).code).toBe('BAD_FRAME');
     s.send(JSON.stringify({ inputChunk: { firstBin: 5, bins: [{}] } }));
     expect(await s.nextError()).toMatchObject({ code: 'BIN_ORDER', bin: 5 });
     s.send(JSON.stringify({ inputChunk: { firstBin: 0, bins: Array.from({ length: 201 }, () => ({})) } }));
