@@ -26,6 +26,10 @@ export const ERROR_CODES = [
   'BAD_OPEN',
   'BAD_NEURON',
   'EMPTY_CHUNK',
+  'TOO_MANY_CONNECTIONS',
+  'OPEN_RATE_LIMITED',
+  'IDLE_TIMEOUT',
+  'HEARTBEAT_TIMEOUT',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

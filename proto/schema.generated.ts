@@ -303,6 +303,10 @@ export const schemaDescriptor = {
                 BAD_OPEN: 13,
                 BAD_NEURON: 14,
                 EMPTY_CHUNK: 15,
+                TOO_MANY_CONNECTIONS: 16,
+                OPEN_RATE_LIMITED: 17,
+                IDLE_TIMEOUT: 18,
+                HEARTBEAT_TIMEOUT: 19,
               },
             },
             Error: {

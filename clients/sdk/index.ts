@@ -63,6 +63,8 @@ export interface ConnectOptions {
   binary?: boolean;
   /** WebSocket constructor; defaults to globalThis.WebSocket, else the `ws` package */
   WebSocket?: SocketCtor;
+  /** the server's token (`serve --token`), sent as the `token` query parameter (browsers cannot set headers) */
+  token?: string;
 }
 
 interface Waiter<T> {
@@ -75,6 +77,13 @@ async function defaultSocketCtor(): Promise<SocketCtor> {
   if (g.WebSocket) return g.WebSocket;
   const ws = (await import('ws')) as unknown as { WebSocket: SocketCtor };
   return ws.WebSocket;
+}
+
+/** The URL with its `token` query parameter set. */
+function withToken(url: string, token: string): string {
+  const u = new URL(url);
+  u.searchParams.set('token', token);
+  return u.toString();
 }
 
 /** One neuron's part of an output chunk (a multi-neuron chunk is neuron-major). */
@@ -119,7 +128,7 @@ export class NeurotwinClient {
     const Ctor = opts.WebSocket ?? (await defaultSocketCtor());
     let socket: SocketLike;
     try {
-      socket = new Ctor(url);
+      socket = new Ctor(opts.token === undefined ? url : withToken(url, opts.token));
     } catch (err) {
       throw new NeurotwinError('CONNECT_FAILED', `cannot connect to ${url}: ${(err as Error).message}`);
     }

@@ -22,7 +22,8 @@ export class SessionHub {
     return this.openSessions;
   }
 
-  createSession(send: SendFn): Session {
+  /** `admitOpen` runs when an open takes a slot and may refuse it by throwing a ProtocolError. */
+  createSession(send: SendFn, admitOpen: () => void = () => {}): Session {
     const id = `s${this.nextId++}`;
     return new Session(
       id,
@@ -38,6 +39,7 @@ export class SessionHub {
         },
         acquireSlot: () => {
           if (this.openSessions >= this.config.maxSessions) return false;
+          admitOpen();
           this.openSessions++;
           return true;
         },

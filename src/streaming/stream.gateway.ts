@@ -11,12 +11,14 @@ import {
   type OnGatewayConnection,
   type OnGatewayDisconnect,
 } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { decodeClient, encodeServerBinary, encodeServerJson } from '../../proto/codec.js';
 import { ProtocolError, clip, type ClientMessage, type ServerMessage } from '../../proto/messages.js';
 import { RateLimitedLog } from '../core/rate-limited-log.js';
 import { HARD_FRAME_LIMIT_BYTES, STREAMING_CONFIG, type StreamingConfig } from './config.js';
 import { FRAME_EVENT, frameText, type RawFrame } from './frame-parser.js';
+import { ConnectionRegistry } from './ops/connection-registry.js';
 import { SessionHub } from './session-hub.js';
 import { Session } from './session.js';
 
@@ -30,18 +32,24 @@ export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   constructor(
     @Inject(STREAMING_CONFIG) private readonly config: StreamingConfig,
     @Inject(SessionHub) private readonly hub: SessionHub,
+    @Inject(ConnectionRegistry) private readonly connections: ConnectionRegistry,
   ) {}
 
-  handleConnection(client: WebSocket): void {
+  handleConnection(client: WebSocket, request: IncomingMessage): void {
+    const conn = this.connections.admit(client, request);
+    if (!conn) return;
     const send = (msg: ServerMessage, binary: boolean) => {
       if (client.readyState !== client.OPEN) return;
       client.send(binary ? encodeServerBinary(msg) : encodeServerJson(msg), { binary });
     };
-    this.sessions.set(client, this.hub.createSession(send));
+    const session = this.hub.createSession(conn.observe(send), () => conn.admitOpen());
+    conn.attach(session);
+    this.sessions.set(client, session);
   }
 
   handleDisconnect(client: WebSocket): void {
     const session = this.sessions.get(client);
+    this.connections.release(client);
     this.sessions.delete(client);
     void session
       ?.dispose()
