@@ -3,7 +3,8 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'clients/web/dist/', 'node_modules/', 'data/', 'coverage/', '**/*.py'] },
+  // assembly/ is AssemblyScript (WebAssembly kernels), type-checked by its own compiler (asc)
+  { ignores: ['dist/', 'clients/web/dist/', 'node_modules/', 'data/', 'coverage/', '**/*.py', 'assembly/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -25,6 +25,8 @@ export async function explainConnectFailure(url: string, reason: string): Promis
   if (isNeurotwin && target.pathname !== STREAM_PATH) {
     return `a neurotwin server answers at ${target.host}, but its stream is at ${STREAM_PATH}, not ${target.pathname} (try --url ws://${target.host}${STREAM_PATH})`;
   }
+  if (isNeurotwin && /\b401\b/.test(reason))
+    return `the neurotwin server at ${target.host} needs a token: give the one it was started with as --token or NEUROTWIN_TOKEN (${reason})`;
   if (isNeurotwin) return `the neurotwin server at ${target.host} refused the stream connection (${reason})`;
   return `server not reachable at ${url} (${reason}); start it with 'npx neurotwin serve', or point --url at its host and port`;
 }

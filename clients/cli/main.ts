@@ -21,6 +21,7 @@ interface Options {
   chunk: number;
   json: boolean;
   clock: 'asap' | 'realtime';
+  token?: string;
 }
 
 function positiveInt(name: string) {
@@ -54,7 +55,10 @@ function formatRow(r: ComparisonRow, lag: number): string {
 async function run(o: Options): Promise<void> {
   let client: NeurotwinClient;
   try {
-    client = await NeurotwinClient.connect(o.url, { binary: !o.json });
+    client = await NeurotwinClient.connect(o.url, {
+      binary: !o.json,
+      ...(o.token ? { token: o.token } : {}),
+    });
   } catch (err) {
     const reason = (err as Error).message.replace(/^CONNECT_FAILED: cannot connect to \S+?(: |$)/, '');
     throw new Error(await explainConnectFailure(o.url, reason || 'connection failed'));
@@ -139,6 +143,11 @@ const program = new Command()
     '--url <url>',
     `server stream URL; for a server on another host or port: ws://HOST:PORT${STREAM_PATH}`,
     `ws://localhost:${process.env.PORT ?? 8080}${STREAM_PATH}`,
+  )
+  .option(
+    '--token <token>',
+    "the server's token, when it was started with one (env NEUROTWIN_TOKEN)",
+    process.env.NEUROTWIN_TOKEN,
   )
   .option('--chunk <bins>', 'bins per input chunk', positiveInt('--chunk'), 100)
   .option('--json', 'use JSON text frames instead of protobuf', false)

@@ -68,6 +68,8 @@ export interface ConnectOptions {
   binary?: boolean;
   /** WebSocket constructor; defaults to globalThis.WebSocket, else the `ws` package */
   WebSocket?: SocketCtor;
+  /** the server's token (`serve --token`), sent as the `token` query parameter (browsers cannot set headers) */
+  token?: string;
 }
 
 interface Waiter<T> {
@@ -89,6 +91,13 @@ async function defaultSocketCtor(): Promise<SocketCtor> {
   return ws.WebSocket;
 }
 
+/** The URL with its `token` query parameter set. */
+function withToken(url: string, token: string): string {
+  const u = new URL(url);
+  u.searchParams.set('token', token);
+  return u.toString();
+}
+
 /** One neuron's part of an output chunk (a multi-neuron chunk is neuron-major). */
 export function neuronOutputs(
   c: OutputChunkMsg,
@@ -103,6 +112,16 @@ export function neuronOutputs(
   return { voltage: part(c.voltage), spikeProb: part(c.spikeProb), spike: part(c.spike) };
 }
 
+/** errors by which the server drops an input chunk whole (their `bin` lies in the chunk) */
+const REFUSED_CHUNK_CODES = new Set<string>([
+  'BIN_ORDER',
+  'BAD_SYNAPSE',
+  'BAD_NEURON',
+  'CHUNK_TOO_LARGE',
+  'EMPTY_CHUNK',
+  'INPUT_OVERRUN',
+]);
+
 export class NeurotwinClient {
   private readonly queue: (OutputChunkMsg | NeurotwinError)[] = [];
   private readonly readers: Waiter<IteratorResult<OutputChunkMsg>>[] = [];
@@ -115,6 +134,8 @@ export class NeurotwinClient {
   /** the open session's input credit (0: the server announced none); null while no session is open */
   private credit: number | null = null;
   private binsSent = 0;
+  /** input chunks sent in this session [firstBin, bins], so that a refused one stops counting */
+  private readonly sentChunks: [number, number][] = [];
   private surrogateBins = 0;
   private referenceBins = 0;
   private referenceOn = false;
@@ -138,7 +159,7 @@ export class NeurotwinClient {
     const Ctor = opts.WebSocket ?? (await defaultSocketCtor());
     let socket: SocketLike;
     try {
-      socket = new Ctor(url);
+      socket = new Ctor(opts.token === undefined ? url : withToken(url, opts.token));
     } catch (err) {
       throw new NeurotwinError('CONNECT_FAILED', `cannot connect to ${url}: ${(err as Error).message}`);
     }
@@ -273,7 +294,14 @@ export class NeurotwinClient {
         head.reject(err as Error);
         continue;
       }
-      if ('inputChunk' in head.msg) this.binsSent += head.bins;
+      if ('inputChunk' in head.msg) {
+        this.binsSent += head.bins;
+        this.sentChunks.push([head.msg.inputChunk.firstBin, head.bins]);
+        // chunks wholly answered can no longer be refused
+        const answered = this.binsSent - this.unansweredBins;
+        while (this.sentChunks.length > 64 && this.sentChunks[0][0] + this.sentChunks[0][1] <= answered)
+          this.sentChunks.shift();
+      }
       head.resolve();
     }
   }
@@ -283,6 +311,20 @@ export class NeurotwinClient {
     this.credit = opened ? (opened.inputCreditBins ?? 0) : null;
     this.referenceOn = opened !== null && opened.referenceCell !== '';
     this.binsSent = this.surrogateBins = this.referenceBins = 0;
+    this.sentChunks.length = 0;
+  }
+
+  /** A refused input chunk (dropped whole by the server, `bin` inside it) no longer counts as sent. */
+  private uncount(e: ErrorMsg): void {
+    if (e.bin === undefined || !REFUSED_CHUNK_CODES.has(e.code)) return;
+    for (let i = this.sentChunks.length - 1; i >= 0; i--) {
+      const [first, n] = this.sentChunks[i];
+      if (e.bin >= first && e.bin < first + Math.max(n, 1)) {
+        this.sentChunks.splice(i, 1);
+        this.binsSent -= n;
+        return;
+      }
+    }
   }
 
   private countAnswered(c: OutputChunkMsg): void {
@@ -312,6 +354,7 @@ export class NeurotwinClient {
     } else {
       // a stopped reference no longer holds the credit back (the server stops waiting for it too)
       if (msg.error.code === 'REFERENCE_FAILED' && !this.openWaiter) this.referenceOn = false;
+      this.uncount(msg.error);
       this.onServerError(NeurotwinError.fromMessage(msg.error));
     }
     this.pump();
@@ -325,7 +368,8 @@ export class NeurotwinClient {
   }
 
   private onServerError(err: NeurotwinError): void {
-    const w = this.openWaiter ?? this.closeWaiter;
+    // a refused input chunk is not the answer to a pending open or close
+    const w = REFUSED_CHUNK_CODES.has(err.code) ? null : (this.openWaiter ?? this.closeWaiter);
     if (w) {
       if (this.openWaiter) this.openWaiter = null;
       else this.closeWaiter = null;

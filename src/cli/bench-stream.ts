@@ -44,6 +44,9 @@ export async function benchStream(o: StreamBenchOptions): Promise<StreamBenchRes
     host: '127.0.0.1',
     logLevels: ['error'],
     maxSessions: o.sessions,
+    // every client comes from loopback
+    maxConnections: Math.max(256, o.sessions),
+    maxConnectionsPerAddress: o.sessions,
     maxBatch: o.sessions,
     maxBinsPerChunk: Math.max(10_000, o.chunk),
   });

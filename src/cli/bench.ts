@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { Command } from 'commander';
 import { describeNamedCell } from '../reference/cells/describe.js';
 import { resampleTrace } from '../reference/cells/resample.js';
@@ -13,6 +14,7 @@ import {
 import type { CellDescription } from '../reference/neuron-oracle/exchange-format.js';
 import { neuronAvailable, runNeuron } from '../reference/neuron-oracle/oracle.js';
 import { paperInputProtocol } from '../reference/neuron-oracle/paper-protocol.js';
+import type { KernelChoice } from '../reference/cable/wasm-kernels.js';
 import { benchInference, printInferenceBench } from './bench-inference.js';
 import { benchStream } from './bench-stream.js';
 import { nonNegativeInt, parseInteger, positiveInt, positiveNumber } from './options.js';
@@ -22,7 +24,9 @@ import { nonNegativeInt, parseInteger, positiveInt, positiveNumber } from './opt
  * (at the dataset default integration unless --method/--dt say otherwise) and, in the same run,
  * of NEURON's fixed-step backward Euler at 0.025 ms on the identical cell and inputs; and their
  * ratio. NEURON's figure is its run alone (finitialize + continuerun), cell building excluded;
- * ours is the engine's run of the protocol.
+ * ours is the engine's run of the protocol. Each also reports the CPU seconds of its process over
+ * the same span, and `cpuRatio` their ratio: on a machine shared with other jobs wall time depends
+ * on what else runs at that moment, CPU time much less.
  */
 export interface ReferenceBenchOptions {
   cell: string;
@@ -34,6 +38,8 @@ export interface ReferenceBenchOptions {
   description?: string;
   neuron: boolean;
   ours: boolean;
+  /** our engine's loops (default 'auto': the WebAssembly kernels when built) */
+  kernels?: KernelChoice;
 }
 
 export interface SimulatorFigure {
@@ -41,7 +47,11 @@ export interface SimulatorFigure {
   dt: number;
   wallSeconds: number;
   secondsPerSimulatedSecond: number;
+  cpuSeconds: number;
+  cpuSecondsPerSimulatedSecond: number;
   spikes: number;
+  /** ours only: whether the WebAssembly kernels ran */
+  kernels?: boolean;
 }
 
 export interface ReferenceBenchResult {
@@ -53,6 +63,10 @@ export interface ReferenceBenchResult {
   neuron?: SimulatorFigure;
   /** ours / NEURON, seconds per simulated second (< 1: we are faster) */
   ratio?: number;
+  /** the same in CPU seconds */
+  cpuRatio?: number;
+  /** 1-minute load average of the machine at the start and at the end */
+  loadAverage: [number, number];
   notes: string[];
 }
 
@@ -111,32 +125,41 @@ export async function benchReference(opts: ReferenceBenchOptions): Promise<Refer
     durationMs: opts.duration,
     seed: opts.seed,
     inputEvents: { exc: base.events.exc.length, inh: base.events.inh.length },
+    loadAverage: [loadavg()[0], NaN],
     notes: [],
   };
-  const figure = (s: IntegrationSetting, wallSeconds: number, spikes: number): SimulatorFigure => ({
+  const figure = (
+    s: IntegrationSetting,
+    run: { wallSeconds: number; cpuSeconds: number },
+    spikes: number,
+  ): SimulatorFigure => ({
     method: s.method,
     dt: s.dt,
-    wallSeconds,
-    secondsPerSimulatedSecond: wallSeconds / simSeconds,
+    wallSeconds: run.wallSeconds,
+    secondsPerSimulatedSecond: run.wallSeconds / simSeconds,
+    cpuSeconds: run.cpuSeconds,
+    cpuSecondsPerSimulatedSecond: run.cpuSeconds / simSeconds,
     spikes,
   });
   // one after the other, so neither competes with the other for the CPU
   if (opts.ours) {
-    const res = runProtocol(cell, { ...base, ...integration, recordEvery: integration.dt });
+    const res = runProtocol(cell, { ...base, ...integration, recordEvery: integration.dt }, opts.kernels);
     const soma = resampleTrace(res.traces.soma, integration.dt, SPIKE_SAMPLE_MS, opts.duration);
-    result.ours = figure(integration, res.wallSeconds, countPeaks(soma));
+    result.ours = { ...figure(integration, res, countPeaks(soma)), kernels: res.usedKernels };
   }
   if (opts.neuron) {
     if (!neuronAvailable())
       result.notes.push('NEURON is not importable by /usr/bin/python3; NEURON half skipped');
     else {
       const res = await runNeuron(cell, base);
-      result.neuron = figure(NEURON_FIXED_STEP, res.wallSeconds, res.spikeTimes.length);
+      result.neuron = figure(NEURON_FIXED_STEP, res, res.spikeTimes.length);
     }
   }
   if (result.ours && result.neuron) {
     result.ratio = result.ours.secondsPerSimulatedSecond / result.neuron.secondsPerSimulatedSecond;
+    result.cpuRatio = result.ours.cpuSeconds / result.neuron.cpuSeconds;
   }
+  result.loadAverage[1] = loadavg()[0];
   return result;
 }
 
@@ -147,13 +170,15 @@ function printHuman(r: ReferenceBenchResult): void {
   const line = (name: string, f?: SimulatorFigure): void => {
     if (f)
       out.push(
-        `${name.padEnd(8)} ${integrationLabel(f).padEnd(10)} ${f.secondsPerSimulatedSecond.toFixed(3)} s per simulated s  (${f.wallSeconds.toFixed(3)} s wall, ${f.spikes} spikes)`,
+        `${name.padEnd(8)} ${integrationLabel(f).padEnd(10)} ${f.secondsPerSimulatedSecond.toFixed(3)} s per simulated s  (${f.wallSeconds.toFixed(3)} s wall, ${f.cpuSeconds.toFixed(3)} s CPU, ${f.spikes} spikes)`,
       );
   };
   line('ours', r.ours);
   line('NEURON', r.neuron);
   if (r.ratio !== undefined)
     out.push(`ratio ours/NEURON ${r.ratio.toFixed(3)} (${r.ratio < 1 ? 'faster' : 'slower'} than NEURON)`);
+  if (r.cpuRatio !== undefined) out.push(`CPU-time ratio ours/NEURON ${r.cpuRatio.toFixed(3)}`);
+  out.push(`load average ${r.loadAverage.map((x) => x.toFixed(1)).join(' → ')}`);
   for (const n of r.notes) out.push(`note: ${n}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
@@ -168,6 +193,7 @@ interface BenchFlags {
   neuron: boolean;
   ours: boolean;
   json?: boolean;
+  kernels: KernelChoice;
 }
 
 export function registerBench(program: Command): void {
@@ -192,9 +218,11 @@ export function registerBench(program: Command): void {
     .option('--description <file>', 'bench this CellDescription JSON instead of the named cell')
     .option('--no-neuron', 'skip NEURON')
     .option('--no-ours', 'skip our engine')
+    .option('--kernels <k>', 'our loops: auto (WebAssembly kernels when built), wasm or js', 'auto')
     .option('--json', 'print the figures as JSON')
     .action(async (o: BenchFlags) => {
       const result = await benchReference({
+        kernels: o.kernels,
         cell: o.cell,
         duration: o.duration,
         integration: { method: o.method, dt: o.dt },

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_INTEGRATION, integrationLabel, resolveIntegration } from '../reference/integration.js';
 import { defaultModelsDir } from '../registry/registry.js';
 import { defaultModelId, servingNote } from '../streaming/config.js';
+import { OPERATION_SETTINGS, operationSettings } from '../streaming/ops/settings.js';
 import { startServer } from '../streaming/server.js';
 import { positiveNumber } from './options.js';
 
@@ -14,7 +15,7 @@ function parsePort(text: string): number {
 }
 
 export function registerServe(program: Command): void {
-  program
+  const serve = program
     .command('serve')
     .description('Run the streaming server (HTTP /health, /models; WebSocket /stream)')
     .option(
@@ -24,7 +25,11 @@ export function registerServe(program: Command): void {
       Number(process.env.PORT ?? 8080),
     )
     .option('--models <dir>', 'models directory (env NEUROTWIN_MODELS)', defaultModelsDir())
-    .option('--host <addr>', 'address to bind', '0.0.0.0')
+    .option(
+      '--host <addr>',
+      'address to bind (env NEUROTWIN_HOST; 127.0.0.1: this machine only)',
+      process.env.NEUROTWIN_HOST ?? '0.0.0.0',
+    )
     .option(
       '--default-model <id>',
       "model served to a client that names none ('' for none; env NEUROTWIN_DEFAULT_MODEL)",
@@ -38,28 +43,33 @@ export function registerServe(program: Command): void {
       '--dt <ms>',
       `substep of compartmental reference cells, ms, dividing 1 ms (default ${DEFAULT_INTEGRATION.dt})`,
       positiveNumber('dt'),
-    )
-    .action(
-      async (opts: {
+    );
+  for (const s of OPERATION_SETTINGS) serve.option(s.flag, `${s.help} (env ${s.env})`);
+  serve.action(
+    async (
+      opts: {
         port: number;
         models: string;
         host: string;
         defaultModel: string;
         method?: string;
         dt?: number;
-      }) => {
-        const integration = resolveIntegration({ method: opts.method, dt: opts.dt });
-        const modelsDir = resolve(opts.models);
-        const server = await startServer({
-          port: opts.port,
-          host: opts.host,
-          modelsDir,
-          defaultModel: opts.defaultModel || null,
-          referenceIntegration: integration,
-        });
-        process.stdout.write(
-          `neurotwin: streaming on ws://${opts.host}:${server.port}/stream (${servingNote(modelsDir, opts.defaultModel)}; compartmental references ${integrationLabel(integration)} ms)\n`,
-        );
-      },
-    );
+      } & Record<string, string | undefined>,
+    ) => {
+      const integration = resolveIntegration({ method: opts.method, dt: opts.dt });
+      const operations = operationSettings(process.env, opts);
+      const modelsDir = resolve(opts.models);
+      const server = await startServer({
+        port: opts.port,
+        host: opts.host,
+        modelsDir,
+        defaultModel: opts.defaultModel || null,
+        referenceIntegration: integration,
+        ...operations,
+      });
+      process.stdout.write(
+        `neurotwin: streaming on ${server.boundUrl} (${server.addressNote}${operations.token ? '; token required' : ''}; ${servingNote(modelsDir, opts.defaultModel)}; compartmental references ${integrationLabel(integration)} ms)\n`,
+      );
+    },
+  );
 }

@@ -24,6 +24,9 @@ interface Job {
   reject: (e: Error) => void;
 }
 
+/** Told after each run: the streams it stepped and its wall time in seconds (for metrics). */
+export type StepObserver = (busyRows: number, seconds: number) => void;
+
 export class SurrogateStream {
   readonly queue: Job[] = [];
   /** row in the scheduler's batch; -1 until the stream is placed (between runs) */
@@ -49,6 +52,8 @@ export class BatchScheduler {
   private offsets = new Uint32Array(65);
   private ids = new Uint32Array(256);
   private idle = new Uint8Array(64);
+  /** streams with a bin in the run being built (set by fillInput) */
+  private busyRows = 0;
   runs = 0;
   /** stream-bins stepped (idle rows not counted) */
   rowsStepped = 0;
@@ -57,6 +62,7 @@ export class BatchScheduler {
   constructor(
     readonly model: StepModel,
     initialCapacity = 64,
+    private readonly observer?: StepObserver,
   ) {
     this.batch = new ResidentBatch(model, initialCapacity);
   }
@@ -164,6 +170,7 @@ export class BatchScheduler {
       for (let j = inhOffsets[k]; j < inhOffsets[k + 1]; j++) this.ids[total++] = nExc + inhIds[j];
     }
     this.offsets[n] = total;
+    this.busyRows = busy;
     return busy > 0;
   }
 
@@ -176,8 +183,10 @@ export class BatchScheduler {
   private async stepOnce(): Promise<void> {
     const n = this.batch.size;
     const input: StepInput = { offsets: this.offsets, ids: this.ids };
+    const started = this.observer ? performance.now() : 0;
     try {
       await this.batch.step(input, this.idle);
+      this.observer?.(this.busyRows, (performance.now() - started) / 1000);
     } catch (err) {
       for (let b = 0; b < n; b++) {
         for (const job of this.bySlot[b].queue.splice(0)) job.reject(err as Error);

@@ -3,6 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { STREAMING_CONFIG, type StreamingConfig } from './config.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HttpModule } from './http.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ModelsModule } from './models.module.js';
 import { ReferenceModule } from './reference.module.js';
 import { StreamingModule } from './streaming.module.js';
@@ -13,7 +14,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [ModelsModule, ReferenceModule, StreamingModule, HttpModule, DashboardModule],
+      imports: [MetricsModule, ModelsModule, ReferenceModule, StreamingModule, HttpModule, DashboardModule],
       providers: [{ provide: STREAMING_CONFIG, useValue: config }],
       exports: [STREAMING_CONFIG],
     };

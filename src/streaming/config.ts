@@ -30,7 +30,25 @@ export interface StreamingConfig {
   slowConsumerMs: number;
   /** reference worker threads started with the server, shared by every reference session */
   referenceWorkers: number;
+
+  // limits, auth, observability
+  /** WebSocket connections open at once, server-wide (TOO_MANY_CONNECTIONS beyond) */
+  maxConnections: number;
+  /** WebSocket connections open at once from one remote address (TOO_MANY_CONNECTIONS beyond) */
+  maxConnectionsPerAddress: number;
+  /** session opens one connection may make in any 60 s (OPEN_RATE_LIMITED beyond) */
+  maxOpensPerMinute: number;
+  /** a connection that neither sends nor receives a frame for this long is closed with IDLE_TIMEOUT (ms; 0: never) */
+  idleTimeoutMs: number;
+  /** ping interval (ms); a connection that has not answered the previous ping is dropped (0: no heartbeat) */
+  heartbeatMs: number;
+  /** clients must present this token on /stream and /metrics (null: no authentication) */
+  token: string | null;
+  /** structured log lines as text or as one JSON object per line */
+  logFormat: LogFormat;
 }
+
+export type LogFormat = 'text' | 'json';
 
 /** The default model of `neurotwin serve` and `npm start` unless NEUROTWIN_DEFAULT_MODEL or --default-model says otherwise. */
 export const DEFAULT_MODEL = 'if-paper';
@@ -66,5 +84,28 @@ export function defaultStreamingConfig(modelsDir: string): StreamingConfig {
     outputDropBytes: 16 * 1024 * 1024,
     slowConsumerMs: 10_000,
     referenceWorkers: Math.max(1, availableParallelism() - 1),
+    ...defaultOperationsConfig(),
+  };
+}
+
+/** Defaults of the `// limits, auth, observability` block. */
+export function defaultOperationsConfig(): Pick<
+  StreamingConfig,
+  | 'maxConnections'
+  | 'maxConnectionsPerAddress'
+  | 'maxOpensPerMinute'
+  | 'idleTimeoutMs'
+  | 'heartbeatMs'
+  | 'token'
+  | 'logFormat'
+> {
+  return {
+    maxConnections: 256,
+    maxConnectionsPerAddress: 32,
+    maxOpensPerMinute: 60,
+    idleTimeoutMs: 120_000,
+    heartbeatMs: 30_000,
+    token: null,
+    logFormat: 'text',
   };
 }

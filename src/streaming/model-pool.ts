@@ -3,7 +3,7 @@
  * so that concurrent streams of the same model are stepped together.
  */
 import type { OnModuleDestroy } from '@nestjs/common';
-import { BatchScheduler } from '../inference/batch-scheduler.js';
+import { BatchScheduler, type StepObserver } from '../inference/batch-scheduler.js';
 import { StepModel } from '../inference/step-model.js';
 import type { ModelRegistry } from '../registry/registry.js';
 
@@ -13,6 +13,8 @@ export class ModelPool implements OnModuleDestroy {
   constructor(
     private readonly registry: ModelRegistry,
     private readonly maxBatch: number,
+    /** an observer for each model's scheduler (metrics); none by default */
+    private readonly observerFor: (modelId: string) => StepObserver | undefined = () => undefined,
   ) {}
 
   /** The model's scheduler, loading the graph on first use; undefined for an unknown id. */
@@ -21,7 +23,9 @@ export class ModelPool implements OnModuleDestroy {
     if (!model) return undefined;
     let s = this.schedulers.get(id);
     if (!s) {
-      s = StepModel.load(model.manifest, model.stepPath).then((m) => new BatchScheduler(m, this.maxBatch));
+      s = StepModel.load(model.manifest, model.stepPath).then(
+        (m) => new BatchScheduler(m, this.maxBatch, this.observerFor(id)),
+      );
       s.catch(() => this.schedulers.delete(id));
       this.schedulers.set(id, s);
     }

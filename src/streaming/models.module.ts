@@ -2,6 +2,7 @@
 import { Module } from '@nestjs/common';
 import { ModelRegistry } from '../registry/registry.js';
 import { STREAMING_CONFIG, type StreamingConfig } from './config.js';
+import { StreamMetrics } from './metrics/stream-metrics.js';
 import { ModelPool } from './model-pool.js';
 
 @Module({
@@ -13,9 +14,9 @@ import { ModelPool } from './model-pool.js';
     },
     {
       provide: ModelPool,
-      useFactory: (registry: ModelRegistry, config: StreamingConfig) =>
-        new ModelPool(registry, config.maxBatch),
-      inject: [ModelRegistry, STREAMING_CONFIG],
+      useFactory: (registry: ModelRegistry, config: StreamingConfig, metrics: StreamMetrics) =>
+        new ModelPool(registry, config.maxBatch, (id) => metrics.inferenceObserver(id)),
+      inject: [ModelRegistry, STREAMING_CONFIG, StreamMetrics],
     },
   ],
   exports: [ModelRegistry, ModelPool],

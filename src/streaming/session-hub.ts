@@ -47,7 +47,8 @@ export class SessionHub {
     this.flowCounts[event]++;
   }
 
-  createSession(link: SessionLink): Session {
+  /** `admitOpen` runs when an open takes a slot and may refuse it by throwing a ProtocolError. */
+  createSession(link: SessionLink, admitOpen: () => void = () => {}): Session {
     const id = `s${this.nextId++}`;
     return new Session(
       id,
@@ -64,6 +65,7 @@ export class SessionHub {
         },
         acquireSlot: () => {
           if (this.openSessions >= this.config.maxSessions) return false;
+          admitOpen();
           this.openSessions++;
           return true;
         },

@@ -664,6 +664,25 @@ export class Session {
     await s.reference?.stop();
     this.deps.releaseSlot();
   }
+
+  /** For metrics and logs: bins accepted, bins accepted but not yet out as surrogate output, and the signed reference lag. */
+  stats(): {
+    open: boolean;
+    reference: boolean;
+    bins: number;
+    queuedInputBins: number;
+    referenceLagBins: number;
+  } {
+    const s = this.state;
+    if (!s) return { open: false, reference: false, bins: 0, queuedInputBins: 0, referenceLagBins: 0 };
+    return {
+      open: true,
+      reference: s.reference !== null,
+      bins: s.nextBin,
+      queuedInputBins: s.nextBin - s.surrogateSent,
+      referenceLagBins: s.reference ? s.surrogateSent - s.referenceSent : 0,
+    };
+  }
 }
 
 const EMPTY = new Float32Array(0);

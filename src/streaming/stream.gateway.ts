@@ -11,14 +11,16 @@ import {
   type OnGatewayConnection,
   type OnGatewayDisconnect,
 } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { decodeClient } from '../../proto/codec.js';
 import { ProtocolError, clip, type ClientMessage } from '../../proto/messages.js';
 import { RateLimitedLog } from '../core/rate-limited-log.js';
 import { HARD_FRAME_LIMIT_BYTES, STREAMING_CONFIG, type StreamingConfig } from './config.js';
 import { FRAME_EVENT, frameText, type RawFrame } from './frame-parser.js';
+import { ConnectionRegistry } from './ops/connection-registry.js';
 import { SessionHub } from './session-hub.js';
-import { Session } from './session.js';
+import { Session, type SessionLink } from './session.js';
 import { SocketFlow, type SlowConsumer } from './socket-flow.js';
 
 // ws's own UTF-8 check would close the socket (1007) without an answer; onFrame checks instead
@@ -32,9 +34,12 @@ export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   constructor(
     @Inject(STREAMING_CONFIG) private readonly config: StreamingConfig,
     @Inject(SessionHub) private readonly hub: SessionHub,
+    @Inject(ConnectionRegistry) private readonly connections: ConnectionRegistry,
   ) {}
 
-  handleConnection(client: WebSocket): void {
+  handleConnection(client: WebSocket, request: IncomingMessage): void {
+    const conn = this.connections.admit(client, request);
+    if (!conn) return;
     const flow = new SocketFlow(
       client,
       {
@@ -46,7 +51,13 @@ export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       () => this.hub.countFlow('outputPause'),
     );
     this.flows.set(client, flow);
-    this.sessions.set(client, this.hub.createSession(flow));
+    const link: SessionLink = {
+      send: conn.observe((msg, binary) => flow.send(msg, binary)),
+      holdInput: (hold) => flow.holdInput(hold),
+    };
+    const session = this.hub.createSession(link, () => conn.admitOpen());
+    conn.attach(session);
+    this.sessions.set(client, session);
   }
 
   /** An error frame, then the close; the session stops at once (ws ends the socket if the close stalls). */
@@ -66,6 +77,7 @@ export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, 
 
   handleDisconnect(client: WebSocket): void {
     const session = this.sessions.get(client);
+    this.connections.release(client);
     this.sessions.delete(client);
     this.flows.get(client)?.dispose();
     this.flows.delete(client);

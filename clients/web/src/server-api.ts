@@ -26,8 +26,10 @@ export const fetchCell = (model: string): Promise<CellSummary> =>
 export const fetchMorphology = (model: string): Promise<CellMorphologyView> =>
   getJson(`models/${encodeURIComponent(model)}/morphology`);
 
-/** ws(s)://host/stream of the page's own server. */
+/** ws(s)://host/stream of the page's own server, with the page's `?token=` passed on when it has one. */
 export function streamUrl(): string {
-  const { protocol, host } = window.location;
-  return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/stream`;
+  const { protocol, host, search } = window.location;
+  const token = new URLSearchParams(search).get('token');
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
+  return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/stream${query}`;
 }

@@ -34,8 +34,8 @@ export class CaShellPopulation implements Mechanism {
       retain[k] = c.retain;
       gain[k] = c.gain;
     }
-    this.retain = repeatPerLane(retain, membrane.lanes);
-    this.gain = repeatPerLane(gain, membrane.lanes);
+    this.retain = membrane.store.place(repeatPerLane(retain, membrane.lanes));
+    this.gain = membrane.store.place(repeatPerLane(gain, membrane.lanes));
     this.minCai = shell.minCai;
     this.initCai = shell.initCai;
     this.halfStep = membrane.method === 'crank-nicolson';
@@ -48,6 +48,11 @@ export class CaShellPopulation implements Mechanism {
 
   addCurrents(): void {
     const { slots, iCa, gCa } = this.ca;
+    const kernels = this.membrane.kernels;
+    if (kernels) {
+      kernels.caShellClear(slots.length, slots.byteOffset, iCa.byteOffset, gCa.byteOffset);
+      return;
+    }
     for (let s = 0; s < slots.length; s++) {
       const i = slots[s];
       iCa[i] = 0;
@@ -60,6 +65,22 @@ export class CaShellPopulation implements Mechanism {
     const { retain, gain, minCai } = this;
     const dv = this.membrane.dv;
     const halfStep = this.halfStep;
+    const kernels = this.membrane.kernels;
+    if (kernels) {
+      kernels.caShellAdvance(
+        slots.length,
+        slots.byteOffset,
+        cai.byteOffset,
+        iCa.byteOffset,
+        gCa.byteOffset,
+        dv.byteOffset,
+        retain.byteOffset,
+        gain.byteOffset,
+        minCai,
+        halfStep ? 1 : 0,
+      );
+      return;
+    }
     for (let s = 0; s < slots.length; s++) {
       const i = slots[s];
       if (halfStep) iCa[i] += gCa[i] * dv[i];

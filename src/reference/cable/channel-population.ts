@@ -8,6 +8,7 @@
 import type { ChannelDefinition, ChannelIon, GateDefinition } from '../mechanisms/rate-helpers.js';
 import { channelTable, type VoltageGrid } from './gate-table.js';
 import type { Mechanism } from './mechanism.js';
+import type { CableKernels } from './wasm-kernels.js';
 import { laneSlots, repeatPerLane, type CaIon, type Membrane } from './membrane.js';
 
 export type RateEvaluation = 'table' | 'exact';
@@ -62,6 +63,7 @@ export class ChannelPopulation implements Mechanism {
   private readonly e: Float64Array;
   private readonly iCa: Float64Array;
   private readonly gCa: Float64Array;
+  private readonly kernels: CableKernels | null;
 
   constructor(
     def: ChannelDefinition,
@@ -102,11 +104,12 @@ export class ChannelPopulation implements Mechanism {
     this.gbar = gbar;
     const gA = new Float64Array(nodes.length);
     for (let k = 0; k < nodes.length; k++) gA[k] = gbar[k] * area[nodes[k]] * 1e-2;
-    this.slots = laneSlots(nodes, L);
-    this.gA = repeatPerLane(gA, L);
-    this.gbarSlot = repeatPerLane(gbar, L);
-    this.gate0 = new Float64Array(nodes.length * L);
-    this.gate1 = new Float64Array(this.nGates > 1 ? nodes.length * L : 0);
+    const store = membrane.store;
+    this.slots = store.place(laneSlots(nodes, L));
+    this.gA = store.place(repeatPerLane(gA, L));
+    this.gbarSlot = store.place(repeatPerLane(gbar, L));
+    this.gate0 = store.f64(nodes.length * L);
+    this.gate1 = store.f64(this.nGates > 1 ? nodes.length * L : 0);
     this.p0 = def.exponents[0];
     this.p1 = this.nGates > 1 ? def.exponents[1] : 0;
     this.defs = def.gates;
@@ -115,7 +118,13 @@ export class ChannelPopulation implements Mechanism {
     this.vMin = grid.vMin;
     this.vMax = grid.vMax;
     this.invStep = 1 / grid.step;
-    this.table = this.exact ? new Float64Array(0) : channelTable(tableKey, def.gates, dt, grid);
+    this.table = this.exact ? new Float64Array(0) : store.place(channelTable(tableKey, def.gates, dt, grid));
+    const whole = (p: number): boolean => Number.isInteger(p) && p >= 1 && p <= 4;
+    // the kernels know the exponents 1..4 of power() and the tabulated rates
+    this.kernels =
+      membrane.kernels && !this.exact && whole(this.p0) && (this.nGates === 1 || whole(this.p1))
+        ? membrane.kernels
+        : null;
   }
 
   /** Every gate at its steady state for the node voltages. */
@@ -143,8 +152,35 @@ export class ChannelPopulation implements Mechanism {
   addCurrents(): void {
     const { slots, gA, gate0, gate1, e, p0, p1 } = this;
     const { v, cur, slope } = this.membrane;
+    const k = this.kernels;
     if (this.isCa) {
       this.addCaCurrents();
+    } else if (k && this.nGates > 1) {
+      k.channel2Current(
+        slots.length,
+        slots.byteOffset,
+        gA.byteOffset,
+        gate0.byteOffset,
+        gate1.byteOffset,
+        p0,
+        p1,
+        v.byteOffset,
+        e.byteOffset,
+        cur.byteOffset,
+        slope.byteOffset,
+      );
+    } else if (k) {
+      k.channel1Current(
+        slots.length,
+        slots.byteOffset,
+        gA.byteOffset,
+        gate0.byteOffset,
+        p0,
+        v.byteOffset,
+        e.byteOffset,
+        cur.byteOffset,
+        slope.byteOffset,
+      );
     } else if (this.nGates > 1) {
       for (let s = 0; s < slots.length; s++) {
         const i = slots[s];
@@ -166,6 +202,26 @@ export class ChannelPopulation implements Mechanism {
     const { slots, gA, gbarSlot, gate0, gate1, e, p0, p1, iCa, gCa } = this;
     const { v, cur, slope } = this.membrane;
     const two = this.nGates > 1;
+    if (this.kernels) {
+      this.kernels.channelCaCurrent(
+        slots.length,
+        slots.byteOffset,
+        gA.byteOffset,
+        gbarSlot.byteOffset,
+        gate0.byteOffset,
+        gate1.byteOffset,
+        two ? 1 : 0,
+        p0,
+        p1,
+        v.byteOffset,
+        e.byteOffset,
+        cur.byteOffset,
+        slope.byteOffset,
+        iCa.byteOffset,
+        gCa.byteOffset,
+      );
+      return;
+    }
     for (let s = 0; s < slots.length; s++) {
       const i = slots[s];
       const o = two ? power(gate0[s], p0) * power(gate1[s], p1) : power(gate0[s], p0);
@@ -185,6 +241,8 @@ export class ChannelPopulation implements Mechanism {
     if (this.exact) {
       this.updateExact(v, 0, this.gate0);
       if (this.nGates > 1) this.updateExact(v, 1, this.gate1);
+    } else if (this.kernels) {
+      this.updateWithKernels(this.kernels, v);
     } else if (this.nGates > 1) {
       this.updateTabulated2(v);
     } else {
@@ -231,6 +289,43 @@ export class ChannelPopulation implements Mechanism {
         gate0[s] = this.exactGate(0, vs, gate0[s]);
         gate1[s] = this.exactGate(1, vs, gate1[s]);
       }
+    }
+  }
+
+  /** updateTabulated1/2 in WebAssembly; members off the grid are left to exactGate(), in order. */
+  private updateWithKernels(k: CableKernels, v: Float64Array): void {
+    const { slots, vMin, vMax, invStep, table, gate0, gate1 } = this;
+    const count = slots.length;
+    const two = this.nGates > 1;
+    for (let s = 0; s < count; s++) {
+      s = two
+        ? k.channel2Advance(
+            s,
+            count,
+            slots.byteOffset,
+            v.byteOffset,
+            table.byteOffset,
+            vMin,
+            vMax,
+            invStep,
+            gate0.byteOffset,
+            gate1.byteOffset,
+          )
+        : k.channel1Advance(
+            s,
+            count,
+            slots.byteOffset,
+            v.byteOffset,
+            table.byteOffset,
+            vMin,
+            vMax,
+            invStep,
+            gate0.byteOffset,
+          );
+      if (s === count) break;
+      const vs = v[slots[s]];
+      gate0[s] = this.exactGate(0, vs, gate0[s]);
+      if (two) gate1[s] = this.exactGate(1, vs, gate1[s]);
     }
   }
 

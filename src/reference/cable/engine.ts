@@ -21,12 +21,19 @@ import type { CaShellPopulation } from './ca-shell-population.js';
 import type { CellModel } from './cell-model.js';
 import type { ChannelPopulation, RateEvaluation } from './channel-population.js';
 import { DEFAULT_GRID, type VoltageGrid } from './gate-table.js';
+import { HEAP_STORE, MeasuringStore, WasmArrayStore, type ArrayStore } from './array-store.js';
 import type { Mechanism } from './mechanism.js';
-import { buildMechanisms } from './mechanism-set.js';
+import { buildMechanisms, type MechanismSet } from './mechanism-set.js';
 import { repeatPerLane, type IntegrationMethod, type Membrane } from './membrane.js';
 import type { NernstCa } from './nernst-ca.js';
 import type { SkPopulation } from './sk-population.js';
 import type { SynapsePopulation } from './synapse-population.js';
+import {
+  instantiateKernels,
+  kernelsAvailable,
+  type CableKernels,
+  type KernelChoice,
+} from './wasm-kernels.js';
 
 export type { IntegrationMethod } from './membrane.js';
 
@@ -43,6 +50,8 @@ export interface EngineOptions {
   silenceAtTimeZero?: boolean;
   /** trials stepped in lockstep (default 1) */
   lanes?: number;
+  /** the substep loops: WebAssembly kernels when built ('auto', the default), required, or plain JS */
+  kernels?: KernelChoice;
 }
 
 /** Structured-clone-able dynamical state of an engine. */
@@ -83,11 +92,22 @@ export class CompartmentEngine {
   /** every mechanism in substep order */
   readonly mechanisms: readonly Mechanism[];
   private readonly shellMembers: Int32Array;
+  /** the WebAssembly kernels of this engine's memory, or null (plain JS) */
+  private readonly kernels: CableKernels | null;
 
   private readonly parent: Int32Array;
   /** children of node i: childList[childStart[i] .. childStart[i + 1]), in descending index order */
   private readonly childStart: Int32Array;
   private readonly childList: Int32Array;
+  /**
+   * Visiting orders of the kernels' tree solve: elimination by height above the leaves,
+   * back-substitution by depth below the root (root excluded). The nodes of one level do not depend
+   * on each other, so consecutive iterations are independent chains of divisions that the processor
+   * overlaps; each node's own arithmetic is that of the index-order passes, so the result is the
+   * same to the bit.
+   */
+  private readonly eliminationOrder: Int32Array;
+  private readonly substitutionOrder: Int32Array;
   /** 1/R to the parent, µS */
   private readonly gAxial: Float64Array;
   /** Σ_j 1/R_ij, µS */
@@ -131,53 +151,43 @@ export class CompartmentEngine {
     this.n = n;
     checkTree(model);
 
-    const size = n * lanes;
-    this.v = new Float64Array(size);
-    this.injection = new Float64Array(size);
-    this.cur = new Float64Array(size);
-    this.slope = new Float64Array(size);
-    this.diag = new Float64Array(size);
-    this.dv = new Float64Array(size);
-    this.clampLevel = new Float64Array(n);
-
-    this.parent = tree.parent;
-    this.childStart = new Int32Array(n + 1);
-    for (let i = 1; i < n; i++) this.childStart[tree.parent[i] + 1]++;
-    for (let i = 0; i < n; i++) this.childStart[i + 1] += this.childStart[i];
-    this.childList = new Int32Array(Math.max(0, n - 1));
-    const fill = this.childStart.slice(0, n);
-    for (let i = n - 1; i > 0; i--) this.childList[fill[tree.parent[i]]++] = i;
-    this.gAxial = new Float64Array(n);
-    this.gAxialSum = new Float64Array(n);
-    for (let i = 1; i < n; i++) {
-      const g = 1 / tree.rParent[i];
-      this.gAxial[i] = g;
-      this.gAxialSum[i] += g;
-      this.gAxialSum[tree.parent[i]] += g;
-    }
-    const cn = this.method === 'crank-nicolson';
-    const capFactor = cn ? 2 : 1;
-    this.vScale = cn ? 2 : 1;
-    this.cdt = new Float64Array(n);
-    const gLeak = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const a = tree.area[i];
-      this.cdt[i] = (capFactor * 1e-5 * a * model.cm[i]) / dt;
-      gLeak[i] = 1e-2 * a * model.gPas[i];
-    }
-    this.gLeak = repeatPerLane(gLeak, lanes);
-    this.eLeak = repeatPerLane(model.ePas, lanes);
-
-    const membrane: Membrane = {
+    const spec: StorageSpec = {
+      model,
       dt,
       method: this.method,
       lanes,
-      v: this.v,
-      cur: this.cur,
-      slope: this.slope,
-      dv: this.dv,
+      rates: options.rates ?? 'table',
+      grid: options.grid ?? DEFAULT_GRID,
     };
-    const set = buildMechanisms(model, membrane, options.rates ?? 'table', options.grid ?? DEFAULT_GRID);
+    let storage: EngineStorage;
+    if (kernelsAvailable(options.kernels ?? 'auto')) {
+      const measuring = new MeasuringStore();
+      buildStorage(spec, measuring, null);
+      const { kernels, buffer } = instantiateKernels(measuring.bytes);
+      storage = buildStorage(spec, new WasmArrayStore(buffer, 0), kernels);
+    } else {
+      storage = buildStorage(spec, HEAP_STORE, null);
+    }
+    this.kernels = storage.kernels;
+    this.v = storage.v;
+    this.injection = storage.injection;
+    this.cur = storage.cur;
+    this.slope = storage.slope;
+    this.diag = storage.diag;
+    this.dv = storage.dv;
+    this.clampLevel = new Float64Array(n);
+    this.parent = storage.parent;
+    this.childStart = storage.childStart;
+    this.childList = storage.childList;
+    this.eliminationOrder = storage.eliminationOrder;
+    this.substitutionOrder = storage.substitutionOrder;
+    this.gAxial = storage.gAxial;
+    this.gAxialSum = storage.gAxialSum;
+    this.cdt = storage.cdt;
+    this.gLeak = storage.gLeak;
+    this.eLeak = storage.eLeak;
+    this.vScale = this.method === 'crank-nicolson' ? 2 : 1;
+    const set = storage.set;
     this.cai = set.ca.cai;
     this.eca = set.ca.eca;
     this.iCa = set.ca.iCa;
@@ -257,11 +267,15 @@ export class CompartmentEngine {
     const { lanes: L, v, cur, slope, mechanisms } = this;
     const size = v.length;
     // 2. currents and slopes at the present V: leak, mechanisms, clamps
-    const { gLeak, eLeak } = this;
-    for (let i = 0; i < size; i++) {
-      const g = gLeak[i];
-      cur[i] = g * (v[i] - eLeak[i]);
-      slope[i] = g;
+    const { gLeak, eLeak, kernels } = this;
+    if (kernels) {
+      kernels.leak(size, v.byteOffset, gLeak.byteOffset, eLeak.byteOffset, cur.byteOffset, slope.byteOffset);
+    } else {
+      for (let i = 0; i < size; i++) {
+        const g = gLeak[i];
+        cur[i] = g * (v[i] - eLeak[i]);
+        slope[i] = g;
+      }
     }
     for (let m = 0; m < mechanisms.length; m++) mechanisms[m].addCurrents();
     const clampNodes = this.clampNodes;
@@ -273,8 +287,9 @@ export class CompartmentEngine {
         slope[i] += this.clampG;
       }
     }
-    if (L === 1) this.solveOneLane();
-    else this.solveLanes();
+    if (L > 1) this.solveLanes();
+    else if (kernels) this.solveWithKernels(kernels);
+    else this.solveOneLane();
     // 5. states at the new V
     for (let m = 0; m < mechanisms.length; m++) mechanisms[m].advance();
     this._stepIndex++;
@@ -372,6 +387,33 @@ export class CompartmentEngine {
     }
   }
 
+  /** solveOneLane() in WebAssembly. */
+  private solveWithKernels(kernels: CableKernels): void {
+    kernels.solveOneLane(
+      this.n,
+      this.v.byteOffset,
+      this.cur.byteOffset,
+      this.slope.byteOffset,
+      this.diag.byteOffset,
+      this.dv.byteOffset,
+      this.parent.byteOffset,
+      this.gAxial.byteOffset,
+      this.cdt.byteOffset,
+      this.gAxialSum.byteOffset,
+      this.injection.byteOffset,
+      this.childStart.byteOffset,
+      this.childList.byteOffset,
+      this.eliminationOrder.byteOffset,
+      this.substitutionOrder.byteOffset,
+      this.vScale,
+    );
+  }
+
+  /** Whether the substep loops run as WebAssembly kernels. */
+  get usesKernels(): boolean {
+    return this.kernels !== null;
+  }
+
   /** A deep copy of the dynamical state. */
   snapshot(): EngineState {
     const gates: Float64Array[] = [];
@@ -438,6 +480,109 @@ export class CompartmentEngine {
   caSlope(node: number, lane = 0): number {
     return this.gCa[node * this.lanes + lane];
   }
+}
+
+interface StorageSpec {
+  model: CellModel;
+  dt: number;
+  method: IntegrationMethod;
+  lanes: number;
+  rates: RateEvaluation;
+  grid: VoltageGrid;
+}
+
+/** The arrays of an engine and its mechanisms, in one store. */
+interface EngineStorage {
+  kernels: CableKernels | null;
+  v: Float64Array;
+  injection: Float64Array;
+  cur: Float64Array;
+  slope: Float64Array;
+  diag: Float64Array;
+  dv: Float64Array;
+  parent: Int32Array;
+  childStart: Int32Array;
+  childList: Int32Array;
+  eliminationOrder: Int32Array;
+  substitutionOrder: Int32Array;
+  gAxial: Float64Array;
+  gAxialSum: Float64Array;
+  cdt: Float64Array;
+  gLeak: Float64Array;
+  eLeak: Float64Array;
+  set: MechanismSet;
+}
+
+function buildStorage(spec: StorageSpec, store: ArrayStore, kernels: CableKernels | null): EngineStorage {
+  const { model, dt, method, lanes } = spec;
+  const tree = model.tree;
+  const n = tree.nNodes;
+  const size = n * lanes;
+  const v = store.f64(size);
+  const cur = store.f64(size);
+  const slope = store.f64(size);
+  const dv = store.f64(size);
+  const childStart = store.i32(n + 1);
+  for (let i = 1; i < n; i++) childStart[tree.parent[i] + 1]++;
+  for (let i = 0; i < n; i++) childStart[i + 1] += childStart[i];
+  const childList = store.i32(Math.max(0, n - 1));
+  const fill = childStart.slice(0, n);
+  for (let i = n - 1; i > 0; i--) childList[fill[tree.parent[i]]++] = i;
+  const gAxial = store.f64(n);
+  const gAxialSum = store.f64(n);
+  for (let i = 1; i < n; i++) {
+    const g = 1 / tree.rParent[i];
+    gAxial[i] = g;
+    gAxialSum[i] += g;
+    gAxialSum[tree.parent[i]] += g;
+  }
+  const capFactor = method === 'crank-nicolson' ? 2 : 1;
+  const cdt = store.f64(n);
+  const gLeak = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = tree.area[i];
+    cdt[i] = (capFactor * 1e-5 * a * model.cm[i]) / dt;
+    gLeak[i] = 1e-2 * a * model.gPas[i];
+  }
+  const membrane: Membrane = { dt, method, lanes, v, cur, slope, dv, store, kernels };
+  return {
+    kernels,
+    v,
+    injection: store.f64(size),
+    cur,
+    slope,
+    diag: store.f64(size),
+    dv,
+    parent: store.place(tree.parent),
+    childStart,
+    childList,
+    eliminationOrder: store.place(levelOrder(tree.parent, 'height')),
+    substitutionOrder: store.place(levelOrder(tree.parent, 'depth').subarray(1)),
+    gAxial,
+    gAxialSum,
+    cdt,
+    gLeak: store.place(repeatPerLane(gLeak, lanes)),
+    eLeak: store.place(repeatPerLane(model.ePas, lanes)),
+    set: buildMechanisms(model, membrane, spec.rates, spec.grid),
+  };
+}
+
+/**
+ * The nodes level by level: 'height' counts nodes to the farthest leaf below (leaves first, the root
+ * last), 'depth' nodes to the root (the root first); within a level by index, descending for height
+ * and ascending for depth. Every child comes before its parent in the height order and after it in
+ * the depth order.
+ */
+function levelOrder(parent: Int32Array, by: 'height' | 'depth'): Int32Array {
+  const n = parent.length;
+  const level = new Int32Array(n);
+  if (by === 'height') {
+    for (let i = n - 1; i > 0; i--) level[parent[i]] = Math.max(level[parent[i]], level[i] + 1);
+  } else {
+    for (let i = 1; i < n; i++) level[i] = level[parent[i]] + 1;
+  }
+  const order = Int32Array.from({ length: n }, (_, i) => (by === 'height' ? n - 1 - i : i));
+  return order.sort((a, b) => level[a] - level[b] || (by === 'height' ? b - a : a - b));
 }
 
 function checkTree(model: CellModel): void {

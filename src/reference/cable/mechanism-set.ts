@@ -39,20 +39,21 @@ export function buildMechanisms(
   const L = membrane.lanes;
   const size = n * L;
   const shellNodes = Int32Array.from(shellList);
+  const store = membrane.store;
   const ca: CaIon = {
     nodes: shellNodes,
-    slots: laneSlots(shellNodes, L),
-    cai: new Float64Array(size),
-    eca: new Float64Array(size),
-    iCa: new Float64Array(size),
-    gCa: new Float64Array(size),
+    slots: store.place(laneSlots(shellNodes, L)),
+    cai: store.f64(size),
+    eca: store.f64(size),
+    iCa: store.f64(size),
+    gCa: store.f64(size),
   };
   const shell = new CaShellPopulation(model.caShell, ca, membrane);
   const nernst = new NernstCa(ca, model.celsius, membrane.lanes);
 
-  const ena = repeatPerLane(model.ena, L);
-  const ek = repeatPerLane(model.ek, L);
-  const eh = repeatPerLane(model.eh, L);
+  const ena = store.place(repeatPerLane(model.ena, L));
+  const ek = store.place(repeatPerLane(model.ek, L));
+  const eh = store.place(repeatPerLane(model.eh, L));
   const channels: ChannelPopulation[] = [];
   for (const name of VOLTAGE_GATED_NAMES) {
     const density = model.mechanisms[name];

@@ -3,6 +3,9 @@
  * construction so that a substep calls every mechanism without arguments, and the Ca ion of the
  * compartments that have a Ca shell.
  */
+import type { ArrayStore } from './array-store.js';
+import type { CableKernels } from './wasm-kernels.js';
+
 export type IntegrationMethod = 'backward-euler' | 'crank-nicolson';
 
 /**
@@ -25,6 +28,10 @@ export interface Membrane {
    * V ← V + 2δ (Crank–Nicolson), mV
    */
   readonly dv: Float64Array;
+  /** where the mechanisms put their arrays */
+  readonly store: ArrayStore;
+  /** the WebAssembly kernels working on the store's memory, or null for the plain-JS loops */
+  readonly kernels: CableKernels | null;
 }
 
 /** The Ca ion, per node and lane (meaningful in the shell nodes). */

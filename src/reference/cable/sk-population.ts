@@ -6,6 +6,7 @@ import { skZInf, SK_TAU_MS } from '../mechanisms/sk.js';
 import type { RateEvaluation } from './channel-population.js';
 import { scalarTable, type VoltageGrid } from './gate-table.js';
 import type { Mechanism } from './mechanism.js';
+import type { CableKernels } from './wasm-kernels.js';
 import { laneSlots, repeatPerLane, type CaIon, type Membrane } from './membrane.js';
 
 /**
@@ -30,6 +31,7 @@ export class SkPopulation implements Mechanism {
   private readonly retain: number;
   /** z∞ on a [Ca]i grid (empty with exact rates) */
   private readonly table: Float64Array;
+  private readonly kernels: CableKernels | null;
 
   constructor(
     nodes: Int32Array,
@@ -47,11 +49,14 @@ export class SkPopulation implements Mechanism {
     this.gbar = gbar;
     const gA = new Float64Array(nodes.length);
     for (let k = 0; k < nodes.length; k++) gA[k] = gbar[k] * area[nodes[k]] * 1e-2;
-    this.gA = repeatPerLane(gA, L);
-    this.slots = laneSlots(nodes, L);
-    this.z = new Float64Array(nodes.length * L);
+    const store = membrane.store;
+    this.gA = store.place(repeatPerLane(gA, L));
+    this.slots = store.place(laneSlots(nodes, L));
+    this.z = store.f64(nodes.length * L);
     this.retain = Math.exp(-membrane.dt / SK_TAU_MS);
-    this.table = rates === 'table' ? scalarTable('SK.zInf', skZInf, SK_GRID) : new Float64Array(0);
+    this.table =
+      rates === 'table' ? store.place(scalarTable('SK.zInf', skZInf, SK_GRID)) : new Float64Array(0);
+    this.kernels = rates === 'table' ? membrane.kernels : null;
   }
 
   initialise(): void {
@@ -63,6 +68,21 @@ export class SkPopulation implements Mechanism {
   addCurrents(): void {
     const { slots, gA, z, ek } = this;
     const { v, cur, slope } = this.membrane;
+    if (this.kernels) {
+      // the one-gate channel loop with exponent 1: g = ḡA·z
+      this.kernels.channel1Current(
+        slots.length,
+        slots.byteOffset,
+        gA.byteOffset,
+        z.byteOffset,
+        1,
+        v.byteOffset,
+        ek.byteOffset,
+        cur.byteOffset,
+        slope.byteOffset,
+      );
+      return;
+    }
     for (let s = 0; s < slots.length; s++) {
       const i = slots[s];
       const g = gA[s] * z[s];
@@ -75,7 +95,23 @@ export class SkPopulation implements Mechanism {
     const { slots, z, table, retain } = this;
     const cai = this.ca.cai;
     const limit = table.length - 1;
+    const k = this.kernels;
     for (let s = 0; s < slots.length; s++) {
+      if (k) {
+        const count = slots.length;
+        s = k.skAdvance(
+          s,
+          count,
+          slots.byteOffset,
+          cai.byteOffset,
+          table.byteOffset,
+          limit,
+          SK_TABLE_INV_STEP,
+          retain,
+          z.byteOffset,
+        );
+        if (s === count) break;
+      }
       const c = cai[slots[s]];
       const pos = c * SK_TABLE_INV_STEP;
       let zInf: number;

@@ -9,6 +9,7 @@ import { mgBlock, normalisationFactor } from '../mechanisms/synapses.js';
 import { scalarTable, type VoltageGrid } from './gate-table.js';
 import type { RateEvaluation } from './channel-population.js';
 import type { Mechanism } from './mechanism.js';
+import type { CableKernels } from './wasm-kernels.js';
 import { laneSlots, type Membrane } from './membrane.js';
 
 const FLUSH = 1e-30;
@@ -42,6 +43,7 @@ export class SynapsePopulation implements Mechanism {
   private readonly vMin: number;
   private readonly vMax: number;
   private readonly invStep: number;
+  private readonly kernels: CableKernels | null;
 
   constructor(
     readonly params: SynapseParams,
@@ -61,10 +63,11 @@ export class SynapsePopulation implements Mechanism {
     this.decayA = Math.exp(-dt / params.tauRise);
     this.decayB = Math.exp(-dt / params.tauDecay);
     this.lanes = membrane.lanes;
-    this.slots = laneSlots(nodes, membrane.lanes);
+    const store = membrane.store;
+    this.slots = store.place(laneSlots(nodes, membrane.lanes));
     const size = this.count * this.lanes;
-    this.a = new Float64Array(size);
-    this.b = new Float64Array(size);
+    this.a = store.f64(size);
+    this.b = store.f64(size);
     this.silenced = new Uint8Array(size);
     if (this.hasNmda) {
       const tr = params.tauRiseNmda;
@@ -76,11 +79,13 @@ export class SynapsePopulation implements Mechanism {
       this.fn = normalisationFactor(tr, td);
       this.decayAn = Math.exp(-dt / tr);
       this.decayBn = Math.exp(-dt / td);
-      this.an = new Float64Array(size);
-      this.bn = new Float64Array(size);
+      this.an = store.f64(size);
+      this.bn = store.f64(size);
       const mg = params.mg;
       this.blockTable =
-        rates === 'table' ? scalarTable(`mg${mg}`, (v) => mgBlock(v, mg), grid) : new Float64Array(0);
+        rates === 'table'
+          ? store.place(scalarTable(`mg${mg}`, (v) => mgBlock(v, mg), grid))
+          : new Float64Array(0);
     } else {
       this.mg = 0;
       this.fn = 0;
@@ -93,6 +98,8 @@ export class SynapsePopulation implements Mechanism {
     this.vMin = grid.vMin;
     this.vMax = grid.vMax;
     this.invStep = 1 / grid.step;
+    // the NMDA kernel reads the Mg block from its table only
+    this.kernels = this.hasNmda && rates !== 'table' ? null : membrane.kernels;
   }
 
   /** One presynaptic event of weight 1 on synapse id k of a lane (ignored while silenced). */
@@ -128,6 +135,11 @@ export class SynapsePopulation implements Mechanism {
   addCurrents(): void {
     const { slots, a, b, gmax, e } = this;
     const { v, cur, slope } = this.membrane;
+    const k = this.kernels;
+    if (k) {
+      this.addCurrentsWithKernels(k);
+      return;
+    }
     if (!this.hasNmda) {
       for (let s = 0; s < slots.length; s++) {
         const g = gmax * (b[s] - a[s]);
@@ -152,9 +164,69 @@ export class SynapsePopulation implements Mechanism {
     }
   }
 
+  /** addCurrents() in WebAssembly; a member whose voltage is off the Mg-block grid is done here, in order. */
+  private addCurrentsWithKernels(k: CableKernels): void {
+    const { slots, a, b, gmax, e } = this;
+    const { v, cur, slope } = this.membrane;
+    const count = slots.length;
+    if (!this.hasNmda) {
+      k.synapseCurrent(
+        count,
+        slots.byteOffset,
+        a.byteOffset,
+        b.byteOffset,
+        gmax,
+        e,
+        v.byteOffset,
+        cur.byteOffset,
+        slope.byteOffset,
+      );
+      return;
+    }
+    const { an, bn, blockTable, vMin, vMax, invStep } = this;
+    for (let s = 0; s < count; s++) {
+      s = k.synapseNmdaCurrent(
+        s,
+        count,
+        slots.byteOffset,
+        a.byteOffset,
+        b.byteOffset,
+        an.byteOffset,
+        bn.byteOffset,
+        gmax,
+        e,
+        v.byteOffset,
+        cur.byteOffset,
+        slope.byteOffset,
+        blockTable.byteOffset,
+        vMin,
+        vMax,
+        invStep,
+      );
+      if (s === count) break;
+      const i = slots[s];
+      const vi = v[i];
+      const drive = vi - e;
+      const blk = mgBlock(vi, this.mg);
+      const ga = gmax * (b[s] - a[s]);
+      const gn = gmax * (bn[s] - an[s]);
+      cur[i] += (ga + gn * blk) * drive;
+      slope[i] += ga + gn * (blk + 0.08 * blk * (1 - blk) * drive);
+    }
+  }
+
   /** Exact exponential decay of every state over one substep. */
   advance(): void {
     const { a, b, decayA, decayB } = this;
+    const k = this.kernels;
+    if (k) {
+      k.synapseDecay(a.length, a.byteOffset, b.byteOffset, decayA, decayB, FLUSH);
+      if (this.hasNmda) {
+        const { an, bn } = this;
+        k.synapseDecay(an.length, an.byteOffset, bn.byteOffset, this.decayAn, this.decayBn, FLUSH);
+      }
+      return;
+    }
     // States below FLUSH are set to 0: they carry no current worth a bit (g < 1e-30 µS) and would
     // otherwise sink into subnormal numbers, which slow the arithmetic by orders of magnitude.
     const size = a.length;

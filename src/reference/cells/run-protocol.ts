@@ -10,6 +10,7 @@
  */
 import type { CellModel } from '../cable/cell-model.js';
 import { CompartmentEngine } from '../cable/engine.js';
+import type { KernelChoice } from '../cable/wasm-kernels.js';
 import type { CellDescription, ProtocolDescription } from '../neuron-oracle/exchange-format.js';
 import { modelFromDescription, nodeOf, segmentOfX } from './from-description.js';
 
@@ -18,6 +19,10 @@ export interface ProtocolResult {
   traces: Record<string, Float64Array>;
   /** wall-clock seconds of the integration alone */
   wallSeconds: number;
+  /** CPU seconds of this process over the integration (less sensitive than wall time to other jobs) */
+  cpuSeconds: number;
+  /** whether the engine ran the WebAssembly kernels */
+  usedKernels: boolean;
 }
 
 type Probe = { read: () => number; assigned: boolean };
@@ -33,10 +38,12 @@ function integerRatio(a: number, b: number, what: string): number {
 export function runProtocol(
   cell: CellDescription | CellModel,
   protocol: ProtocolDescription,
+  /** how the engine runs its loops (default: the WebAssembly kernels when built) */
+  kernels: KernelChoice = 'auto',
 ): ProtocolResult {
   const model = 'format' in cell ? modelFromDescription(cell) : cell;
   const dt = protocol.dt;
-  const eng = new CompartmentEngine(model, { dt, method: protocol.method });
+  const eng = new CompartmentEngine(model, { dt, method: protocol.method, kernels });
   const tree = model.tree;
   const nodeAt = (section: number, x: number, what: string): number => {
     if (!(section >= 0 && section < tree.nseg.length)) throw new RangeError(`${what}: no section ${section}`);
@@ -85,6 +92,7 @@ export function runProtocol(
   probes.forEach((p, q) => (pending[q] = p.read()));
   sample(0, 0);
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   for (let s = 0; s < nSteps; s++) {
     const events = byStep.get(s);
     if (events) {
@@ -101,7 +109,14 @@ export function runProtocol(
     eng.step();
     if ((s + 1) % every === 0) sample((s + 1) / every, s + 1);
   }
-  return { t, traces, wallSeconds: (performance.now() - start) / 1000 };
+  const cpu = process.cpuUsage(cpuStart);
+  return {
+    t,
+    traces,
+    wallSeconds: (performance.now() - start) / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    usedKernels: eng.usesKernels,
+  };
 }
 
 /** SEClamp-style level sequence: each level for its duration, the last one held afterwards. */

@@ -23,6 +23,8 @@ export interface NeuronRunResult {
   spikeTimes: number[];
   /** wall-clock seconds of finitialize + the run alone (cell building excluded) */
   wallSeconds: number;
+  /** CPU seconds of the Python process over the same span (less sensitive than wall time to other jobs) */
+  cpuSeconds: number;
   /** NEURON's time at the end of the run, ms */
   tEnd: number;
 }

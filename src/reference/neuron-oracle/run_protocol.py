@@ -4,7 +4,7 @@
 Input: one JSON object on stdin (or in the file named as the last argument).
   mode "run"       {"mode": "run", "cell": CellDescription, "protocol": ProtocolDescription,
                     "cvode": null | {"atol": a, "rtol": r}}
-                   -> {"t": [...], "traces": {name: [...]}, "spikeTimes": [...], "wallSeconds": s,
+                   -> {"t": [...], "traces": {name: [...]}, "spikeTimes": [...], "wallSeconds": s, "cpuSeconds": s,
                        "tEnd": t}
                    Without "cvode": NEURON's fixed step (protocol.method, protocol.dt). With it:
                    the variable-step CVode at those tolerances (protocol.dt only sets the sample
@@ -314,9 +314,11 @@ def run(h, cell, protocol, cvode=None):
     h.steps_per_ms = 1.0 / dt
     h.tstop = tstop
     start = time.perf_counter()
+    cpu_start = time.process_time()
     h.finitialize(float(require(cell, 'vInit', 'cell')))
     h.continuerun(tstop)
     wall = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
 
     stride = 1 if cvode is not None else int(round(ratio))
     traces = {name: list(vec)[::stride][:n] for name, vec in recs}
@@ -331,6 +333,7 @@ def run(h, cell, protocol, cvode=None):
         'spikeTimes': detect_peaks(
             list(soma_vec)[::1 if cvode is not None else int(round(spike_every / dt))], 0.0, spike_every),
         'wallSeconds': wall,
+        'cpuSeconds': cpu,
         'tEnd': h.t,
     }
 

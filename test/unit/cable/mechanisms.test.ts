@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { CaShellPopulation } from '../../../src/reference/cable/ca-shell-population.js';
+import { HEAP_STORE } from '../../../src/reference/cable/array-store.js';
 import { CompartmentEngine } from '../../../src/reference/cable/engine.js';
 import { laneSlots, type CaIon, type Membrane } from '../../../src/reference/cable/membrane.js';
 import { NernstCa } from '../../../src/reference/cable/nernst-ca.js';
@@ -17,6 +18,8 @@ function oneNode(method: Membrane['method']): { membrane: Membrane; ca: CaIon } 
     cur: new Float64Array(1),
     slope: new Float64Array(1),
     dv: Float64Array.of(0.3),
+    store: HEAP_STORE,
+    kernels: null,
   };
   const nodes = Int32Array.of(0);
   const ca: CaIon = {

@@ -11,6 +11,7 @@ import {
 } from '../../../src/reference/mechanisms/synapses.js';
 import { SynapsePopulation } from '../../../src/reference/cable/synapse-population.js';
 import { DEFAULT_GRID } from '../../../src/reference/cable/gate-table.js';
+import { HEAP_STORE } from '../../../src/reference/cable/array-store.js';
 import type { Membrane } from '../../../src/reference/cable/membrane.js';
 
 /** A one-node membrane for a mechanism on its own. */
@@ -23,6 +24,8 @@ function membrane(dt: number, v = 0): Membrane {
     cur: new Float64Array(1),
     slope: new Float64Array(1),
     dv: new Float64Array(1),
+    store: HEAP_STORE,
+    kernels: null,
   };
 }
 

@@ -1,0 +1,351 @@
+/**
+ * WebAssembly kernels of the compartmental engine's substep loops (src/reference/cable), written in
+ * AssemblyScript and compiled by `npm run build` (scripts/build-wasm.mjs) to dist/wasm/cable-kernels.wasm.
+ *
+ * Every kernel is the plain-JS loop of its mechanism, operation for operation and in the same order,
+ * on the same arrays (views on this module's imported memory; arguments are byte offsets), so an
+ * engine gives the same result to the bit with or without them. What the kernels cannot do the same
+ * way (the exact rate functions, which call Math.exp, for a voltage off the rate tables' grid) they
+ * leave to JS: such a kernel stops at that member and returns its index, JS handles the member and
+ * calls the kernel again from the next one, so members are still processed in order.
+ */
+
+function f64At(base: usize, k: i32): f64 {
+  return load<f64>(base + ((<usize>k) << 3));
+}
+
+function setF64(base: usize, k: i32, x: f64): void {
+  store<f64>(base + ((<usize>k) << 3), x);
+}
+
+function i32At(base: usize, k: i32): i32 {
+  return load<i32>(base + ((<usize>k) << 2));
+}
+
+/** x^p for the small whole exponents of the channels (the JS engine's power()); p in 1..4 */
+function power(x: f64, p: i32): f64 {
+  if (p == 1) return x;
+  if (p == 2) return x * x;
+  if (p == 3) return x * x * x;
+  const x2 = x * x;
+  return x2 * x2;
+}
+
+/** cur = gLeak·(V − E_leak), slope = gLeak over every node-lane */
+export function leak(size: i32, v: usize, gLeak: usize, eLeak: usize, cur: usize, slope: usize): void {
+  for (let i = 0; i < size; i++) {
+    const g = f64At(gLeak, i);
+    setF64(cur, i, g * (f64At(v, i) - f64At(eLeak, i)));
+    setF64(slope, i, g);
+  }
+}
+
+/** A one-gate ohmic channel (or SK with p = 1): g = ḡA·x^p, I += g·(V − E), G += g */
+export function channel1Current(
+  count: i32,
+  slots: usize,
+  gA: usize,
+  gate0: usize,
+  p0: i32,
+  v: usize,
+  e: usize,
+  cur: usize,
+  slope: usize,
+): void {
+  for (let s = 0; s < count; s++) {
+    const i = i32At(slots, s);
+    const g = f64At(gA, s) * power(f64At(gate0, s), p0);
+    setF64(cur, i, f64At(cur, i) + g * (f64At(v, i) - f64At(e, i)));
+    setF64(slope, i, f64At(slope, i) + g);
+  }
+}
+
+/** A two-gate ohmic channel: g = ḡA·(m^p0·h^p1) */
+export function channel2Current(
+  count: i32,
+  slots: usize,
+  gA: usize,
+  gate0: usize,
+  gate1: usize,
+  p0: i32,
+  p1: i32,
+  v: usize,
+  e: usize,
+  cur: usize,
+  slope: usize,
+): void {
+  for (let s = 0; s < count; s++) {
+    const i = i32At(slots, s);
+    const g = f64At(gA, s) * (power(f64At(gate0, s), p0) * power(f64At(gate1, s), p1));
+    setF64(cur, i, f64At(cur, i) + g * (f64At(v, i) - f64At(e, i)));
+    setF64(slope, i, f64At(slope, i) + g);
+  }
+}
+
+/** A Ca channel (one or two gates): also i_Ca += ḡ·o·(V − E_Ca), g_Ca += ḡ·o */
+export function channelCaCurrent(
+  count: i32,
+  slots: usize,
+  gA: usize,
+  gbar: usize,
+  gate0: usize,
+  gate1: usize,
+  twoGates: i32,
+  p0: i32,
+  p1: i32,
+  v: usize,
+  e: usize,
+  cur: usize,
+  slope: usize,
+  iCa: usize,
+  gCa: usize,
+): void {
+  for (let s = 0; s < count; s++) {
+    const i = i32At(slots, s);
+    const o = twoGates ? power(f64At(gate0, s), p0) * power(f64At(gate1, s), p1) : power(f64At(gate0, s), p0);
+    const drive = f64At(v, i) - f64At(e, i);
+    const g = f64At(gA, s) * o;
+    setF64(cur, i, f64At(cur, i) + g * drive);
+    setF64(slope, i, f64At(slope, i) + g);
+    const gd = f64At(gbar, s) * o;
+    setF64(iCa, i, f64At(iCa, i) + gd * drive);
+    setF64(gCa, i, f64At(gCa, i) + gd);
+  }
+}
+
+/**
+ * x ← x + a·(x∞ − x) for one gate from rows [x∞, a] of the table; stops at the first member whose
+ * voltage is off the grid and returns its index (count when done).
+ */
+export function channel1Advance(
+  start: i32,
+  count: i32,
+  slots: usize,
+  v: usize,
+  table: usize,
+  vMin: f64,
+  vMax: f64,
+  invStep: f64,
+  gate0: usize,
+): i32 {
+  for (let s = start; s < count; s++) {
+    const vs = f64At(v, i32At(slots, s));
+    if (!(vs >= vMin && vs < vMax)) return s;
+    const pos = (vs - vMin) * invStep;
+    const j = <i32>pos;
+    const f = pos - <f64>j;
+    const b = table + ((<usize>j) << 4);
+    const inf = load<f64>(b) + f * (load<f64>(b, 16) - load<f64>(b));
+    const a = load<f64>(b, 8) + f * (load<f64>(b, 24) - load<f64>(b, 8));
+    const x = f64At(gate0, s);
+    setF64(gate0, s, x + a * (inf - x));
+  }
+  return count;
+}
+
+/** Both gates of a two-gate channel from rows [m∞, a_m, h∞, a_h] */
+export function channel2Advance(
+  start: i32,
+  count: i32,
+  slots: usize,
+  v: usize,
+  table: usize,
+  vMin: f64,
+  vMax: f64,
+  invStep: f64,
+  gate0: usize,
+  gate1: usize,
+): i32 {
+  for (let s = start; s < count; s++) {
+    const vs = f64At(v, i32At(slots, s));
+    if (!(vs >= vMin && vs < vMax)) return s;
+    const pos = (vs - vMin) * invStep;
+    const j = <i32>pos;
+    const f = pos - <f64>j;
+    const b = table + ((<usize>j) << 5);
+    const inf0 = load<f64>(b) + f * (load<f64>(b, 32) - load<f64>(b));
+    const a0 = load<f64>(b, 8) + f * (load<f64>(b, 40) - load<f64>(b, 8));
+    const inf1 = load<f64>(b, 16) + f * (load<f64>(b, 48) - load<f64>(b, 16));
+    const a1 = load<f64>(b, 24) + f * (load<f64>(b, 56) - load<f64>(b, 24));
+    const x0 = f64At(gate0, s);
+    const x1 = f64At(gate1, s);
+    setF64(gate0, s, x0 + a0 * (inf0 - x0));
+    setF64(gate1, s, x1 + a1 * (inf1 - x1));
+  }
+  return count;
+}
+
+/** SK: z ← z∞ + (z − z∞)·retain with z∞([Ca]i) from its table; stops off the table */
+export function skAdvance(
+  start: i32,
+  count: i32,
+  slots: usize,
+  cai: usize,
+  table: usize,
+  limit: f64,
+  invStep: f64,
+  retain: f64,
+  z: usize,
+): i32 {
+  for (let s = start; s < count; s++) {
+    const pos = f64At(cai, i32At(slots, s)) * invStep;
+    if (!(pos >= 0 && pos < limit)) return s;
+    const j = <i32>pos;
+    const t = f64At(table, j);
+    const zInf = t + (pos - <f64>j) * (f64At(table, j + 1) - t);
+    setF64(z, s, zInf + (f64At(z, s) - zInf) * retain);
+  }
+  return count;
+}
+
+/** i_Ca = g_Ca = 0 in the shell nodes, before the Ca channels add theirs */
+export function caShellClear(count: i32, slots: usize, iCa: usize, gCa: usize): void {
+  for (let s = 0; s < count; s++) {
+    const i = i32At(slots, s);
+    setF64(iCa, i, 0);
+    setF64(gCa, i, 0);
+  }
+}
+
+/** The exact shell step (mechanisms/ca-shell.ts caShellAdvance), i_Ca moved to the half step under CN */
+export function caShellAdvance(
+  count: i32,
+  slots: usize,
+  cai: usize,
+  iCa: usize,
+  gCa: usize,
+  dv: usize,
+  retain: usize,
+  gain: usize,
+  minCai: f64,
+  halfStep: i32,
+): void {
+  for (let s = 0; s < count; s++) {
+    const i = i32At(slots, s);
+    if (halfStep) setF64(iCa, i, f64At(iCa, i) + f64At(gCa, i) * f64At(dv, i));
+    const cInf = minCai - f64At(gain, s) * f64At(iCa, i);
+    setF64(cai, i, cInf + (f64At(cai, i) - cInf) * f64At(retain, s));
+  }
+}
+
+/** AMPA or GABA_A: g = gmax·(B − A), skipped when 0 */
+export function synapseCurrent(
+  count: i32,
+  slots: usize,
+  a: usize,
+  b: usize,
+  gmax: f64,
+  e: f64,
+  v: usize,
+  cur: usize,
+  slope: usize,
+): void {
+  for (let s = 0; s < count; s++) {
+    const g = gmax * (f64At(b, s) - f64At(a, s));
+    if (g == 0) continue;
+    const i = i32At(slots, s);
+    setF64(cur, i, f64At(cur, i) + g * (f64At(v, i) - e));
+    setF64(slope, i, f64At(slope, i) + g);
+  }
+}
+
+/** AMPA+NMDA with the tabulated Mg block; stops at a member whose voltage is off the grid */
+export function synapseNmdaCurrent(
+  start: i32,
+  count: i32,
+  slots: usize,
+  a: usize,
+  b: usize,
+  an: usize,
+  bn: usize,
+  gmax: f64,
+  e: f64,
+  v: usize,
+  cur: usize,
+  slope: usize,
+  table: usize,
+  vMin: f64,
+  vMax: f64,
+  invStep: f64,
+): i32 {
+  for (let s = start; s < count; s++) {
+    const ga = gmax * (f64At(b, s) - f64At(a, s));
+    const gn = gmax * (f64At(bn, s) - f64At(an, s));
+    if (ga == 0 && gn == 0) continue;
+    const i = i32At(slots, s);
+    const vi = f64At(v, i);
+    if (!(vi >= vMin && vi < vMax)) return s;
+    const drive = vi - e;
+    const pos = (vi - vMin) * invStep;
+    const j = <i32>pos;
+    const t = f64At(table, j);
+    const blk = t + (pos - <f64>j) * (f64At(table, j + 1) - t);
+    setF64(cur, i, f64At(cur, i) + (ga + gn * blk) * drive);
+    setF64(slope, i, f64At(slope, i) + (ga + gn * (blk + 0.08 * blk * (1 - blk) * drive)));
+  }
+  return count;
+}
+
+/** Exact decay of a pair of synaptic states, values below flush set to 0 (no subnormals) */
+export function synapseDecay(size: i32, a: usize, b: usize, decayA: f64, decayB: f64, flush: f64): void {
+  for (let k = 0; k < size; k++) {
+    const x = f64At(a, k) * decayA;
+    const y = f64At(b, k) * decayB;
+    setF64(a, k, x < flush ? 0 : x);
+    setF64(b, k, y < flush ? 0 : y);
+  }
+}
+
+/**
+ * The tree solve of one lane (engine.ts solveOneLane), visiting the nodes in the given orders:
+ * elimination children before parents, back-substitution parents before children.
+ */
+export function solveOneLane(
+  n: i32,
+  v: usize,
+  cur: usize,
+  slope: usize,
+  diag: usize,
+  dv: usize,
+  parent: usize,
+  gAxial: usize,
+  cdt: usize,
+  gAxialSum: usize,
+  injection: usize,
+  childStart: usize,
+  childList: usize,
+  eliminationOrder: usize,
+  substitutionOrder: usize,
+  vScale: f64,
+): void {
+  for (let k = 0; k < n; k++) {
+    const i = i32At(eliminationOrder, k);
+    const vi = f64At(v, i);
+    let d = f64At(cdt, i) + f64At(slope, i) + f64At(gAxialSum, i);
+    let r = f64At(injection, i) - f64At(cur, i);
+    const first = i32At(childStart, i);
+    const end = i32At(childStart, i + 1);
+    for (let c = first; c < end; c++) {
+      const j = i32At(childList, c);
+      r -= f64At(gAxial, j) * (vi - f64At(v, j));
+    }
+    if (i > 0) r += f64At(gAxial, i) * (f64At(v, i32At(parent, i)) - vi);
+    for (let c = first; c < end; c++) {
+      const j = i32At(childList, c);
+      const a = f64At(gAxial, j);
+      const q = a / f64At(diag, j);
+      d -= a * q;
+      r += q * f64At(dv, j);
+    }
+    setF64(diag, i, d);
+    setF64(dv, i, r);
+  }
+  setF64(dv, 0, f64At(dv, 0) / f64At(diag, 0));
+  setF64(v, 0, f64At(v, 0) + vScale * f64At(dv, 0));
+  for (let k = 0; k < n - 1; k++) {
+    const i = i32At(substitutionOrder, k);
+    const x = (f64At(dv, i) + f64At(gAxial, i) * f64At(dv, i32At(parent, i))) / f64At(diag, i);
+    setF64(dv, i, x);
+    setF64(v, i, f64At(v, i) + vScale * x);
+  }
+}
