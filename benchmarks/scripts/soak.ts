@@ -322,8 +322,9 @@ async function main(): Promise<void> {
       interval = new Figures();
       const sample = await scrape(base);
       rss.push(sample.rssBytes);
-      total.realtimeLateMs.push(...f.realtimeLateMs);
-      total.asapRoundTripMs.push(...f.asapRoundTripMs);
+      // a loop, not push(...xs): an interval holds far more samples than a call may take arguments
+      for (const v of f.realtimeLateMs) total.realtimeLateMs.push(v);
+      for (const v of f.asapRoundTripMs) total.asapRoundTripMs.push(v);
       total.referenceLagBins = Math.max(total.referenceLagBins, f.referenceLagBins);
       total.bins += f.bins;
       for (const [code, n] of f.errors) total.errors.set(code, (total.errors.get(code) ?? 0) + n);
