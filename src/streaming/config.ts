@@ -88,17 +88,19 @@ export function defaultStreamingConfig(modelsDir: string): StreamingConfig {
   };
 }
 
-/** Defaults of the `// limits, auth, observability` block. */
-export function defaultOperationsConfig(): Pick<
-  StreamingConfig,
+/** The settings of the `// limits, auth, observability` block (each a serve flag and a variable). */
+export type OperationKey =
+  | 'maxSessions'
   | 'maxConnections'
   | 'maxConnectionsPerAddress'
   | 'maxOpensPerMinute'
   | 'idleTimeoutMs'
   | 'heartbeatMs'
   | 'token'
-  | 'logFormat'
-> {
+  | 'logFormat';
+
+/** Defaults of that block (`maxSessions` keeps its place among the older limits). */
+export function defaultOperationsConfig(): Pick<StreamingConfig, Exclude<OperationKey, 'maxSessions'>> {
   return {
     maxConnections: 256,
     maxConnectionsPerAddress: 32,

@@ -3,17 +3,7 @@
  * variable (the flag wins), a parser that refuses bad values with a one-line error naming the
  * setting, and the config field it sets. `serve` and `npm start` both read it.
  */
-import { defaultOperationsConfig, type StreamingConfig } from '../config.js';
-
-type OperationKey =
-  | 'maxSessions'
-  | 'maxConnections'
-  | 'maxConnectionsPerAddress'
-  | 'maxOpensPerMinute'
-  | 'idleTimeoutMs'
-  | 'heartbeatMs'
-  | 'token'
-  | 'logFormat';
+import { defaultOperationsConfig, type OperationKey, type StreamingConfig } from '../config.js';
 
 export type OperationSettings = Partial<Pick<StreamingConfig, OperationKey>>;
 
