@@ -64,7 +64,10 @@ class ServerProcess {
   }
 
   static async start(modelsDir: string, script: string): Promise<ServerProcess> {
-    const child = fork(script, [JSON.stringify({ modelsDir })], {
+    // every client of the bench comes from loopback: the per-address and open-rate limits must not
+    // be what the churn measures (a build without those settings ignores them)
+    const limits = { maxConnectionsPerAddress: 1000, maxConnections: 1000, maxOpensPerMinute: 100_000 };
+    const child = fork(script, [JSON.stringify({ modelsDir, ...limits })], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const port = await new Promise<number>((ok, ko) => {
