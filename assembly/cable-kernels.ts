@@ -8,6 +8,12 @@
  * way (the exact rate functions, which call Math.exp, for a voltage off the rate tables' grid) they
  * leave to JS: such a kernel stops at that member and returns its index, JS handles the member and
  * calls the kernel again from the next one, so members are still processed in order.
+ *
+ * Table positions 0 ≤ pos < 2^31 are split into cell and fraction through i64 (`<i64>pos`), not i32:
+ * V8 compiles the i32 truncation with a rounding instruction that merges into its destination
+ * register, a false dependency that chains every iteration of a loop to the previous one (the NMDA
+ * loop ran at half speed). For these positions both truncations give the same integer, so the
+ * arithmetic is that of the JS loops (`pos | 0`).
  */
 
 function f64At(base: usize, k: i32): f64 {
@@ -132,8 +138,9 @@ export function channel1Advance(
     const vs = f64At(v, i32At(slots, s));
     if (!(vs >= vMin && vs < vMax)) return s;
     const pos = (vs - vMin) * invStep;
-    const j = <i32>pos;
-    const f = pos - <f64>j;
+    const cell = <i64>pos;
+    const j = <i32>cell;
+    const f = pos - <f64>cell;
     const b = table + ((<usize>j) << 4);
     const inf = load<f64>(b) + f * (load<f64>(b, 16) - load<f64>(b));
     const a = load<f64>(b, 8) + f * (load<f64>(b, 24) - load<f64>(b, 8));
@@ -160,8 +167,9 @@ export function channel2Advance(
     const vs = f64At(v, i32At(slots, s));
     if (!(vs >= vMin && vs < vMax)) return s;
     const pos = (vs - vMin) * invStep;
-    const j = <i32>pos;
-    const f = pos - <f64>j;
+    const cell = <i64>pos;
+    const j = <i32>cell;
+    const f = pos - <f64>cell;
     const b = table + ((<usize>j) << 5);
     const inf0 = load<f64>(b) + f * (load<f64>(b, 32) - load<f64>(b));
     const a0 = load<f64>(b, 8) + f * (load<f64>(b, 40) - load<f64>(b, 8));
@@ -190,9 +198,10 @@ export function skAdvance(
   for (let s = start; s < count; s++) {
     const pos = f64At(cai, i32At(slots, s)) * invStep;
     if (!(pos >= 0 && pos < limit)) return s;
-    const j = <i32>pos;
+    const cell = <i64>pos;
+    const j = <i32>cell;
     const t = f64At(table, j);
-    const zInf = t + (pos - <f64>j) * (f64At(table, j + 1) - t);
+    const zInf = t + (pos - <f64>cell) * (f64At(table, j + 1) - t);
     setF64(z, s, zInf + (f64At(z, s) - zInf) * retain);
   }
   return count;
@@ -277,9 +286,10 @@ export function synapseNmdaCurrent(
     if (!(vi >= vMin && vi < vMax)) return s;
     const drive = vi - e;
     const pos = (vi - vMin) * invStep;
-    const j = <i32>pos;
+    const cell = <i64>pos;
+    const j = <i32>cell;
     const t = f64At(table, j);
-    const blk = t + (pos - <f64>j) * (f64At(table, j + 1) - t);
+    const blk = t + (pos - <f64>cell) * (f64At(table, j + 1) - t);
     setF64(cur, i, f64At(cur, i) + (ga + gn * blk) * drive);
     setF64(slope, i, f64At(slope, i) + (ga + gn * (blk + 0.08 * blk * (1 - blk) * drive)));
   }
