@@ -16,6 +16,8 @@
  * arithmetic is that of the JS loops (`pos | 0`).
  */
 
+import { naturalLog } from './natural-log';
+
 function f64At(base: usize, k: i32): f64 {
   return load<f64>(base + ((<usize>k) << 3));
 }
@@ -205,6 +207,14 @@ export function skAdvance(
     setF64(z, s, zInf + (f64At(z, s) - zInf) * retain);
   }
   return count;
+}
+
+/** E_Ca = factor·ln([Ca]o/[Ca]i) in the shell nodes (mechanisms/ca-shell.ts nernstCa) */
+export function nernstCa(count: i32, slots: usize, cai: usize, eca: usize, factor: f64, caOut: f64): void {
+  for (let s = 0; s < count; s++) {
+    const i = i32At(slots, s);
+    setF64(eca, i, factor * naturalLog(caOut / f64At(cai, i)));
+  }
 }
 
 /** i_Ca = g_Ca = 0 in the shell nodes, before the Ca channels add theirs */

@@ -49,7 +49,7 @@ export function buildMechanisms(
     gCa: store.f64(size),
   };
   const shell = new CaShellPopulation(model.caShell, ca, membrane);
-  const nernst = new NernstCa(ca, model.celsius, membrane.lanes);
+  const nernst = new NernstCa(ca, model.celsius, membrane.lanes, membrane.kernels);
 
   const ena = store.place(repeatPerLane(model.ena, L));
   const ek = store.place(repeatPerLane(model.ek, L));

@@ -1,7 +1,8 @@
 /** E_Ca by Nernst (mechanisms/ca-shell.ts) from the present [Ca]i, before the Ca channels use it. */
-import { nernstCa, nernstCaFactor } from '../mechanisms/ca-shell.js';
+import { CA_OUT_MM, nernstCa, nernstCaFactor } from '../mechanisms/ca-shell.js';
 import type { Mechanism } from './mechanism.js';
 import type { CaIon } from './membrane.js';
+import type { CableKernels } from './wasm-kernels.js';
 
 export class NernstCa implements Mechanism {
   readonly name = 'NernstCa';
@@ -12,6 +13,7 @@ export class NernstCa implements Mechanism {
     private readonly ca: CaIon,
     celsius: number,
     private readonly lanes: number,
+    private readonly kernels: CableKernels | null,
   ) {
     this.factor = nernstCaFactor(celsius);
   }
@@ -28,6 +30,17 @@ export class NernstCa implements Mechanism {
   addCurrents(): void {
     const { slots, cai, eca } = this.ca;
     const factor = this.factor;
+    if (this.kernels) {
+      this.kernels.nernstCa(
+        slots.length,
+        slots.byteOffset,
+        cai.byteOffset,
+        eca.byteOffset,
+        factor,
+        CA_OUT_MM,
+      );
+      return;
+    }
     for (let s = 0; s < slots.length; s++) {
       const i = slots[s];
       eca[i] = nernstCa(factor, cai[i]);

@@ -87,6 +87,7 @@ export interface CableKernels {
     retain: number,
     z: number,
   ): number;
+  nernstCa(count: number, slots: number, cai: number, eca: number, factor: number, caOut: number): void;
   caShellClear(count: number, slots: number, iCa: number, gCa: number): void;
   caShellAdvance(
     count: number,

@@ -8,6 +8,8 @@
  *
  * E_Ca by Nernst: E_Ca = 1000·(R·T/2F)·ln([Ca]o/[Ca]i) mV, T = 273.15 + θ, [Ca]o = 2 mM.
  */
+import { naturalLog } from './natural-log.js';
+
 export const FARADAY = 96485.33212; // C/mol
 export const GAS_CONSTANT = 8.314462618; // J/(mol·K)
 export const CA_OUT_MM = 2;
@@ -30,9 +32,12 @@ export function nernstCaFactor(celsius: number): number {
   return (1000 * GAS_CONSTANT * (273.15 + celsius)) / (2 * FARADAY);
 }
 
-/** E_Ca (mV) for [Ca]i (mM), given the factor RT/(2F) of nernstCaFactor. */
+/**
+ * E_Ca (mV) for [Ca]i (mM), given the factor RT/(2F) of nernstCaFactor; ln is ./natural-log.ts, which
+ * the engine's WebAssembly kernels compute the same way.
+ */
 export function nernstCa(factor: number, cai: number): number {
-  return factor * Math.log(CA_OUT_MM / cai);
+  return factor * naturalLog(CA_OUT_MM / cai);
 }
 
 /** E_Ca (mV) for [Ca]i (mM) at θ °C. */

@@ -67,7 +67,7 @@ describe('uniform mechanisms', () => {
       const iCa = method === 'crank-nicolson' ? -2e-3 + 1e-4 * 0.3 : -2e-3;
       expect(ca.cai[0]).toBe(caShellStep(5e-5, iCa, shell, membrane.dt));
       expect(ca.iCa[0]).toBe(iCa);
-      const nernst = new NernstCa(ca, 34, 1);
+      const nernst = new NernstCa(ca, 34, 1, null);
       nernst.addCurrents();
       expect(ca.eca[0]).toBe(caReversal(ca.cai[0], 34));
     });
