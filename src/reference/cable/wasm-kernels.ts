@@ -101,7 +101,7 @@ export interface CableKernels {
     minCai: number,
     halfStep: number,
   ): void;
-  synapseCurrent(
+  synapseCurrentDecay(
     count: number,
     slots: number,
     a: number,
@@ -111,8 +111,11 @@ export interface CableKernels {
     v: number,
     cur: number,
     slope: number,
+    decayA: number,
+    decayB: number,
+    flush: number,
   ): void;
-  synapseNmdaCurrent(
+  synapseNmdaCurrentDecay(
     start: number,
     count: number,
     slots: number,
@@ -129,8 +132,12 @@ export interface CableKernels {
     vMin: number,
     vMax: number,
     invStep: number,
+    decayA: number,
+    decayB: number,
+    decayAn: number,
+    decayBn: number,
+    flush: number,
   ): number;
-  synapseDecay(size: number, a: number, b: number, decayA: number, decayB: number, flush: number): void;
   solveOneLane(
     n: number,
     v: number,
