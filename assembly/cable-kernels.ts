@@ -185,6 +185,49 @@ export function channel2Advance(
   return count;
 }
 
+/**
+ * The gates of several channels on the same members (a bundle, cable/channel-bundle.ts), from one
+ * merged table whose row holds [x∞, a] of every gate: the member's voltage is read and placed on the
+ * grid once, then each gate advances as in channel1Advance. `gates` holds the byte offset of each
+ * gate's state array, in table column order. Stops at the first member off the grid.
+ */
+export function bundleAdvance(
+  start: i32,
+  count: i32,
+  slots: usize,
+  v: usize,
+  table: usize,
+  width: i32,
+  vMin: f64,
+  vMax: f64,
+  invStep: f64,
+  gates: usize,
+  nGates: i32,
+): i32 {
+  const rowBytes = (<usize>width) << 3;
+  for (let s = start; s < count; s++) {
+    const vs = f64At(v, i32At(slots, s));
+    if (!(vs >= vMin && vs < vMax)) return s;
+    const pos = (vs - vMin) * invStep;
+    const cell = <i64>pos;
+    const f = pos - <f64>cell;
+    const row = table + <usize>(<i32>cell) * rowBytes;
+    const next = row + rowBytes;
+    const member = (<usize>s) << 3;
+    for (let g = 0; g < nGates; g++) {
+      const col = (<usize>g) << 4;
+      const inf0 = load<f64>(row + col);
+      const a0 = load<f64>(row + col, 8);
+      const inf = inf0 + f * (load<f64>(next + col) - inf0);
+      const a = a0 + f * (load<f64>(next + col, 8) - a0);
+      const at = <usize>i32At(gates, g) + member;
+      const x = load<f64>(at);
+      store<f64>(at, x + a * (inf - x));
+    }
+  }
+  return count;
+}
+
 /** SK: z ← z∞ + (z − z∞)·retain with z∞([Ca]i) from its table; stops off the table */
 export function skAdvance(
   start: i32,

@@ -8,6 +8,7 @@
 import type { ChannelDefinition, ChannelIon, GateDefinition } from '../mechanisms/rate-helpers.js';
 import { channelTable, type VoltageGrid } from './gate-table.js';
 import type { Mechanism } from './mechanism.js';
+import type { ChannelBundle } from './channel-bundle.js';
 import type { CableKernels } from './wasm-kernels.js';
 import { laneSlots, repeatPerLane, type CaIon, type Membrane } from './membrane.js';
 
@@ -46,7 +47,9 @@ export class ChannelPopulation implements Mechanism {
   readonly gate0: Float64Array;
   readonly gate1: Float64Array;
   /** node-lane index of each slot (membrane.ts laneSlots) */
-  private readonly slots: Int32Array;
+  readonly slots: Int32Array;
+  /** identifies the kinetics of the rate table (gate-table.ts channelTable) */
+  readonly tableKey: string;
   /** ḡ·A·1e-2 (µS) and ḡ (S/cm²) per slot */
   private readonly gA: Float64Array;
   private readonly gbarSlot: Float64Array;
@@ -64,6 +67,15 @@ export class ChannelPopulation implements Mechanism {
   private readonly iCa: Float64Array;
   private readonly gCa: Float64Array;
   private readonly kernels: CableKernels | null;
+  /** the bundle whose pass advances this channel's gates (kernels only), and whether this channel runs it */
+  private bundle: ChannelBundle | null = null;
+  private leadsBundle = false;
+
+  /** Whether the kernels can run a channel of this definition with tabulated rates. */
+  static kernelsFit(def: ChannelDefinition): boolean {
+    const whole = (p: number): boolean => Number.isInteger(p) && p >= 1 && p <= 4;
+    return def.exponents.slice(0, def.gates.length).every(whole);
+  }
 
   constructor(
     def: ChannelDefinition,
@@ -78,6 +90,8 @@ export class ChannelPopulation implements Mechanism {
     ca: CaIon | null,
     rates: RateEvaluation,
     grid: VoltageGrid,
+    /** advanced by a ChannelBundle: its own table is not placed in the kernel memory */
+    bundled = false,
   ) {
     if (def.gates.length < 1 || def.gates.length > 2) {
       throw new RangeError(`channel ${def.name}: 1 or 2 gates supported, got ${def.gates.length}`);
@@ -118,13 +132,14 @@ export class ChannelPopulation implements Mechanism {
     this.vMin = grid.vMin;
     this.vMax = grid.vMax;
     this.invStep = 1 / grid.step;
-    this.table = this.exact ? new Float64Array(0) : store.place(channelTable(tableKey, def.gates, dt, grid));
-    const whole = (p: number): boolean => Number.isInteger(p) && p >= 1 && p <= 4;
+    this.tableKey = tableKey;
     // the kernels know the exponents 1..4 of power() and the tabulated rates
     this.kernels =
-      membrane.kernels && !this.exact && whole(this.p0) && (this.nGates === 1 || whole(this.p1))
-        ? membrane.kernels
-        : null;
+      membrane.kernels && !this.exact && ChannelPopulation.kernelsFit(def) ? membrane.kernels : null;
+    if (bundled && !this.kernels)
+      throw new RangeError(`channel ${def.name}: only kernel channels are bundled`);
+    this.table =
+      this.exact || bundled ? new Float64Array(0) : store.place(channelTable(tableKey, def.gates, dt, grid));
   }
 
   /** Every gate at its steady state for the node voltages. */
@@ -235,10 +250,23 @@ export class ChannelPopulation implements Mechanism {
     }
   }
 
+  /** The channels whose gates advance in one pass with this one (itself included), or [] alone. */
+  get bundledWith(): string[] {
+    return this.bundle ? this.bundle.channels.map((c) => c.name) : [];
+  }
+
+  /** Joins a bundle (channel-bundle.ts); the leader's advance() runs the bundle's pass. */
+  joinBundle(bundle: ChannelBundle, leads: boolean): void {
+    this.bundle = bundle;
+    this.leadsBundle = leads;
+  }
+
   /** Exponential-Euler update of every gate at the new voltages. */
   advance(): void {
     const v = this.membrane.v;
-    if (this.exact) {
+    if (this.bundle) {
+      if (this.leadsBundle) this.bundle.advance();
+    } else if (this.exact) {
       this.updateExact(v, 0, this.gate0);
       if (this.nGates > 1) this.updateExact(v, 1, this.gate1);
     } else if (this.kernels) {
@@ -327,6 +355,13 @@ export class ChannelPopulation implements Mechanism {
       gate0[s] = this.exactGate(0, vs, gate0[s]);
       if (two) gate1[s] = this.exactGate(1, vs, gate1[s]);
     }
+  }
+
+  /** Slot s's gates by the exact rate functions (a member off the table grid). */
+  advanceMemberExactly(s: number): void {
+    const vs = this.membrane.v[this.slots[s]];
+    this.gate0[s] = this.exactGate(0, vs, this.gate0[s]);
+    if (this.nGates > 1) this.gate1[s] = this.exactGate(1, vs, this.gate1[s]);
   }
 
   private exactGate(g: number, v: number, x: number): number {

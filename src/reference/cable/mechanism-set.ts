@@ -6,8 +6,10 @@
 import { channelDefinition, VOLTAGE_GATED_NAMES } from '../mechanisms/catalogue.js';
 import { CaShellPopulation } from './ca-shell-population.js';
 import type { CellModel } from './cell-model.js';
+import type { ChannelDefinition } from '../mechanisms/rate-helpers.js';
+import { ChannelBundle } from './channel-bundle.js';
 import { ChannelPopulation, type RateEvaluation } from './channel-population.js';
-import type { VoltageGrid } from './gate-table.js';
+import { channelTable, type VoltageGrid } from './gate-table.js';
 import type { Mechanism } from './mechanism.js';
 import { laneSlots, repeatPerLane, type CaIon, type Membrane } from './membrane.js';
 import { NernstCa } from './nernst-ca.js';
@@ -54,13 +56,28 @@ export function buildMechanisms(
   const ena = store.place(repeatPerLane(model.ena, L));
   const ek = store.place(repeatPerLane(model.ek, L));
   const eh = store.place(repeatPerLane(model.eh, L));
-  const channels: ChannelPopulation[] = [];
+  const present: { name: string; nodes: Int32Array; values: Float64Array; def: ChannelDefinition }[] = [];
   for (const name of VOLTAGE_GATED_NAMES) {
     const density = model.mechanisms[name];
     if (!density) continue;
     const { nodes, values } = members(density, tree.area);
     if (nodes.length === 0) continue;
-    const def = channelDefinition(name, model.ihVShift);
+    present.push({ name, nodes, values, def: channelDefinition(name, model.ihVShift) });
+  }
+  // with the kernels, channels on identical node lists advance together (channel-bundle.ts)
+  const bundleOf = new Map<string, string>();
+  if (membrane.kernels && rates === 'table') {
+    const byNodes = new Map<string, string[]>();
+    for (const { name, nodes, def } of present) {
+      if (!ChannelPopulation.kernelsFit(def)) continue;
+      const list = nodes.join(',');
+      byNodes.set(list, [...(byNodes.get(list) ?? []), name]);
+    }
+    for (const [list, names] of byNodes) if (names.length > 1) for (const n of names) bundleOf.set(n, list);
+  }
+  const channels: ChannelPopulation[] = [];
+  const tableKeyOf = (name: string): string => (name === 'Ih' ? `Ih@${model.ihVShift}` : name);
+  for (const { name, nodes, values, def } of present) {
     if (def.ion === 'ca') {
       for (const i of nodes) {
         if (!(model.caShell.decay[i] > 0)) {
@@ -69,8 +86,29 @@ export function buildMechanisms(
       }
     }
     const e = def.ion === 'na' ? ena : def.ion === 'k' ? ek : eh;
-    const key = name === 'Ih' ? `Ih@${model.ihVShift}` : name;
-    channels.push(new ChannelPopulation(def, key, nodes, values, tree.area, e, membrane, ca, rates, grid));
+    channels.push(
+      new ChannelPopulation(
+        def,
+        tableKeyOf(name),
+        nodes,
+        values,
+        tree.area,
+        e,
+        membrane,
+        ca,
+        rates,
+        grid,
+        bundleOf.has(name),
+      ),
+    );
+  }
+  for (const list of new Set(bundleOf.values())) {
+    const members = channels.filter((c) => bundleOf.get(c.name) === list);
+    const tables = members.map((c) =>
+      channelTable(c.tableKey, present.find((p) => p.name === c.name)!.def.gates, membrane.dt, grid),
+    );
+    const bundle = new ChannelBundle(members, tables, members[0].slots, membrane, grid);
+    members.forEach((c, k) => c.joinBundle(bundle, k === 0));
   }
 
   const skMembers = members(model.mechanisms.SK ?? new Float64Array(n), tree.area);

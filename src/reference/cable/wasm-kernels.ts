@@ -76,6 +76,19 @@ export interface CableKernels {
     gate0: number,
     gate1: number,
   ): number;
+  bundleAdvance(
+    start: number,
+    count: number,
+    slots: number,
+    v: number,
+    table: number,
+    width: number,
+    vMin: number,
+    vMax: number,
+    invStep: number,
+    gates: number,
+    nGates: number,
+  ): number;
   skAdvance(
     start: number,
     count: number,

@@ -100,6 +100,16 @@ describe('WebAssembly kernels of the compartmental engine', () => {
     expectSameState(...engines);
   });
 
+  it('advance channels on identical nodes as one bundle (the L5PC: Kv3.1, Im and the Ca channels), JS alone', () => {
+    const bundles = (e: CompartmentEngine): string[][] =>
+      [...new Set(e.channels.map((c) => c.bundledWith.join(',')).filter((b) => b !== ''))].map((b) =>
+        b.split(','),
+      );
+    const [wasm, js] = pair({ method: 'crank-nicolson', dt: 0.03125 });
+    expect(bundles(wasm)).toContainEqual(['Kv31', 'Im', 'CaHVA', 'CaLVA']);
+    expect(bundles(js)).toEqual([]);
+  });
+
   it('keep no static data in their memory (the engine places its arrays from byte 0)', () => {
     expect(hasDataSection(readFileSync('dist/wasm/cable-kernels.wasm'))).toBe(false);
     // a module with one empty data segment: header, then section 11 of 3 bytes
