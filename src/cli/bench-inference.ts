@@ -11,6 +11,7 @@ import type { BinnedSpikes } from '../core/spikes.js';
 import { measureMatmul, type MatmulFigure } from '../inference/matmul-limit.js';
 import { stepFlops } from '../inference/step-cost.js';
 import { StepModel } from '../inference/step-model.js';
+import type { EngineChoice, InferenceEngine } from '../inference/stream-batch.js';
 import { ModelRegistry, defaultModelsDir, type RegisteredModel } from '../registry/registry.js';
 import { benchInputs } from './bench-inputs.js';
 
@@ -23,6 +24,8 @@ export interface InferenceBenchOptions {
   seed: number;
   rateHz: number;
   matmulSize: number;
+  /** default auto */
+  engine?: EngineChoice;
 }
 
 export interface InferenceBenchResult {
@@ -30,6 +33,8 @@ export interface InferenceBenchResult {
   architecture: string;
   parameterCount: number;
   stepInput: 'input' | 'active';
+  /** what stepped the streams: the resident kernels or the step graph in onnxruntime */
+  engine: InferenceEngine;
   inputs: string;
   meanActiveSynapses: number;
   threads: number;
@@ -74,14 +79,16 @@ async function stepsPerSecond(
   model: StepModel,
   inputs: BinnedSpikes[],
   streams: number,
-): Promise<{ rate: number; runs: number; seconds: number }> {
-  const sched = new BatchScheduler(model, streams);
+  engine: EngineChoice,
+): Promise<{ rate: number; runs: number; seconds: number; engine: InferenceEngine }> {
+  const sched = new BatchScheduler(model, streams, undefined, engine);
   const opened = Array.from({ length: streams }, () => sched.open());
   const t0 = performance.now();
   await Promise.all(opened.map((s, i) => sched.submit(s, inputs[i % inputs.length])));
   const seconds = (performance.now() - t0) / 1000;
   for (const s of opened) sched.close(s);
-  return { rate: sched.rowsStepped / seconds, runs: sched.runs / seconds, seconds };
+  await sched.dispose();
+  return { rate: sched.rowsStepped / seconds, runs: sched.runs / seconds, seconds, engine: sched.engine };
 }
 
 function truncate(f: BinnedSpikes, count: number): BinnedSpikes {
@@ -92,6 +99,7 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
   const entry = findModel(o.model);
   const m = entry.manifest;
   const model = await StepModel.load(m, entry.stepPath, o.threads);
+  const engine = o.engine ?? 'auto';
   try {
     const inputs = benchInputs(
       m.inputs.nExc,
@@ -107,9 +115,10 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
       model,
       batchInputs.map((p) => truncate(p, 10)),
       o.streams,
+      engine,
     ); // warm-up
-    const single = await stepsPerSecond(model, singleInputs, 1);
-    const batched = await stepsPerSecond(model, batchInputs, o.streams);
+    const single = await stepsPerSecond(model, singleInputs, 1, engine);
+    const batched = await stepsPerSecond(model, batchInputs, o.streams, engine);
     const matmul = await measureMatmul(o.matmulSize, o.threads);
     const flops = stepFlops(m, inputs.meanActive);
     const perStep = flops ? (model.inputForm === 'active' ? flops.queue : flops.dense) : null;
@@ -119,6 +128,7 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
       architecture: m.architecture.name,
       parameterCount: m.architecture.parameterCount,
       stepInput: model.inputForm,
+      engine: batched.engine,
       inputs: inputs.source,
       meanActiveSynapses: inputs.meanActive,
       threads: o.threads,
@@ -145,7 +155,7 @@ export function printInferenceBench(r: InferenceBenchResult): void {
   const f = (x: number | null, d = 1): string => (x === null ? 'n/a' : x.toFixed(d));
   process.stdout.write(
     [
-      `model ${r.model} (${r.architecture}, ${r.parameterCount} parameters, step input '${r.stepInput}'), ${r.threads} thread(s)`,
+      `model ${r.model} (${r.architecture}, ${r.parameterCount} parameters, step input '${r.stepInput}'), ${r.engine} engine, ${r.threads} thread(s)`,
       `inputs: ${r.inputs}, ${r.meanActiveSynapses.toFixed(2)} spiking synapses per bin on average`,
       `batched (${r.streams} streams x ${r.bins} bins): ${r.batchedStepsPerSecond.toFixed(0)} neuron-steps/s (${r.realTimeNeurons} neurons in real time, ${r.runsPerSecond.toFixed(0)} runs/s)`,
       `one stream alone:   ${r.singleStepsPerSecond.toFixed(0)} steps/s`,
