@@ -1,5 +1,5 @@
 /**
- * `neurotwin bench inference`: neuron-steps per second of a model's step graph through the batch
+ * `neurotwin bench inference`: neuron-steps per second of a model through the batch
  * scheduler, N streams together and one stream alone, the arithmetic this implies, and, in the
  * same run, onnxruntime's dense-matmul speed on this machine with the same thread count (the
  * ceiling) and the ratio to it.
@@ -54,6 +54,10 @@ export interface InferenceBenchResult {
   matmulGflops: number;
   /** achieved / matmul */
   ratioToMatmul: number | null;
+  /** the step graph in onnxruntime on the same streams and inputs, when the kernels ran (the baseline) */
+  onnxBatchedStepsPerSecond: number | null;
+  /** batched kernels / batched onnxruntime */
+  kernelsOverOnnx: number | null;
 }
 
 /** A model id in the registry, or a path to a model directory. */
@@ -119,6 +123,8 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
     ); // warm-up
     const single = await stepsPerSecond(model, singleInputs, 1, engine);
     const batched = await stepsPerSecond(model, batchInputs, o.streams, engine);
+    const baseline =
+      batched.engine === 'kernels' ? await stepsPerSecond(model, batchInputs, o.streams, 'onnx') : null;
     const matmul = await measureMatmul(o.matmulSize, o.threads);
     const flops = stepFlops(m, inputs.meanActive);
     const perStep = flops ? (model.inputForm === 'active' ? flops.queue : flops.dense) : null;
@@ -145,6 +151,8 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
       matmul,
       matmulGflops: matmul.gflops,
       ratioToMatmul: achieved !== null ? achieved / matmul.gflops : null,
+      onnxBatchedStepsPerSecond: baseline ? baseline.rate : null,
+      kernelsOverOnnx: baseline ? batched.rate / baseline.rate : null,
     };
   } finally {
     await model.dispose();
@@ -162,6 +170,11 @@ export function printInferenceBench(r: InferenceBenchResult): void {
       `batched / one:      ${r.batchedOverSingle.toFixed(1)}x`,
       `arithmetic:         ${f(r.flopsPerStep, 0)} FLOP per step (dense graph: ${f(r.denseFlopsPerStep, 0)}), ${f(r.achievedGflops, 2)} GFLOP/s`,
       `dense matmul limit: ${r.matmulGflops.toFixed(1)} GFLOP/s (${r.matmul.size}^3, same threads); ratio ${f(r.ratioToMatmul, 4)}`,
+      ...(r.onnxBatchedStepsPerSecond !== null
+        ? [
+            `step graph in onnxruntime, same streams: ${r.onnxBatchedStepsPerSecond.toFixed(0)} neuron-steps/s (kernels ${f(r.kernelsOverOnnx, 1)}x)`,
+          ]
+        : []),
     ].join('\n') + '\n',
   );
 }
