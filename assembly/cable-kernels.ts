@@ -14,6 +14,10 @@
  * register, a false dependency that chains every iteration of a loop to the previous one (the NMDA
  * loop ran at half speed). For these positions both truncations give the same integer, so the
  * arithmetic is that of the JS loops (`pos | 0`).
+ *
+ * The gate updates read each gate's [x∞, a] pair from a table row as one 128-bit vector and
+ * interpolate both in one f64x2 operation (WebAssembly SIMD, `--enable simd`): IEEE arithmetic lane by
+ * lane, the same results as the scalar operations.
  */
 
 import { naturalLog } from './natural-log';
@@ -46,6 +50,17 @@ export function leak(size: i32, v: usize, gLeak: usize, eLeak: usize, cur: usize
     setF64(cur, i, g * (f64At(v, i) - f64At(eLeak, i)));
     setF64(slope, i, g);
   }
+}
+
+/**
+ * [x∞, a] of one gate at a voltage between two grid rows: the pair at `at`, the next row's pair
+ * `rowBytes` further, blended by the fraction in both lanes: p + f·(p' − p) for x∞ and a at once, the
+ * arithmetic of the JS loops lane by lane.
+ */
+@inline
+function interpolatePair(at: usize, rowBytes: usize, fv: v128): v128 {
+  const lo = v128.load(at);
+  return f64x2.add(lo, f64x2.mul(fv, f64x2.sub(v128.load(at + rowBytes), lo)));
 }
 
 /** A one-gate ohmic channel (or SK with p = 1): g = ḡA·x^p, I += g·(V − E), G += g */
@@ -141,13 +156,9 @@ export function channel1Advance(
     if (!(vs >= vMin && vs < vMax)) return s;
     const pos = (vs - vMin) * invStep;
     const cell = <i64>pos;
-    const j = <i32>cell;
-    const f = pos - <f64>cell;
-    const b = table + ((<usize>j) << 4);
-    const inf = load<f64>(b) + f * (load<f64>(b, 16) - load<f64>(b));
-    const a = load<f64>(b, 8) + f * (load<f64>(b, 24) - load<f64>(b, 8));
+    const ia = interpolatePair(table + ((<usize>(<i32>cell)) << 4), 16, f64x2.splat(pos - <f64>cell));
     const x = f64At(gate0, s);
-    setF64(gate0, s, x + a * (inf - x));
+    setF64(gate0, s, x + f64x2.extract_lane(ia, 1) * (f64x2.extract_lane(ia, 0) - x));
   }
   return count;
 }
@@ -170,17 +181,14 @@ export function channel2Advance(
     if (!(vs >= vMin && vs < vMax)) return s;
     const pos = (vs - vMin) * invStep;
     const cell = <i64>pos;
-    const j = <i32>cell;
-    const f = pos - <f64>cell;
-    const b = table + ((<usize>j) << 5);
-    const inf0 = load<f64>(b) + f * (load<f64>(b, 32) - load<f64>(b));
-    const a0 = load<f64>(b, 8) + f * (load<f64>(b, 40) - load<f64>(b, 8));
-    const inf1 = load<f64>(b, 16) + f * (load<f64>(b, 48) - load<f64>(b, 16));
-    const a1 = load<f64>(b, 24) + f * (load<f64>(b, 56) - load<f64>(b, 24));
+    const fv = f64x2.splat(pos - <f64>cell);
+    const b = table + ((<usize>(<i32>cell)) << 5);
+    const ia0 = interpolatePair(b, 32, fv);
+    const ia1 = interpolatePair(b + 16, 32, fv);
     const x0 = f64At(gate0, s);
     const x1 = f64At(gate1, s);
-    setF64(gate0, s, x0 + a0 * (inf0 - x0));
-    setF64(gate1, s, x1 + a1 * (inf1 - x1));
+    setF64(gate0, s, x0 + f64x2.extract_lane(ia0, 1) * (f64x2.extract_lane(ia0, 0) - x0));
+    setF64(gate1, s, x1 + f64x2.extract_lane(ia1, 1) * (f64x2.extract_lane(ia1, 0) - x1));
   }
   return count;
 }
@@ -210,19 +218,14 @@ export function bundleAdvance(
     if (!(vs >= vMin && vs < vMax)) return s;
     const pos = (vs - vMin) * invStep;
     const cell = <i64>pos;
-    const f = pos - <f64>cell;
-    const row = table + <usize>(<i32>cell) * rowBytes;
-    const next = row + rowBytes;
+    const fv = f64x2.splat(pos - <f64>cell);
+    const row = table + (<usize>(<i32>cell)) * rowBytes;
     const member = (<usize>s) << 3;
     for (let g = 0; g < nGates; g++) {
-      const col = (<usize>g) << 4;
-      const inf0 = load<f64>(row + col);
-      const a0 = load<f64>(row + col, 8);
-      const inf = inf0 + f * (load<f64>(next + col) - inf0);
-      const a = a0 + f * (load<f64>(next + col, 8) - a0);
-      const at = <usize>i32At(gates, g) + member;
+      const ia = interpolatePair(row + ((<usize>g) << 4), rowBytes, fv);
+      const at = (<usize>i32At(gates, g)) + member;
       const x = load<f64>(at);
-      store<f64>(at, x + a * (inf - x));
+      store<f64>(at, x + f64x2.extract_lane(ia, 1) * (f64x2.extract_lane(ia, 0) - x));
     }
   }
   return count;
