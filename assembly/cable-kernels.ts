@@ -57,7 +57,6 @@ export function leak(size: i32, v: usize, gLeak: usize, eLeak: usize, cur: usize
  * `rowBytes` further, blended by the fraction in both lanes: p + f·(p' − p) for x∞ and a at once, the
  * arithmetic of the JS loops lane by lane.
  */
-@inline
 function interpolatePair(at: usize, rowBytes: usize, fv: v128): v128 {
   const lo = v128.load(at);
   return f64x2.add(lo, f64x2.mul(fv, f64x2.sub(v128.load(at + rowBytes), lo)));
@@ -219,11 +218,11 @@ export function bundleAdvance(
     const pos = (vs - vMin) * invStep;
     const cell = <i64>pos;
     const fv = f64x2.splat(pos - <f64>cell);
-    const row = table + (<usize>(<i32>cell)) * rowBytes;
+    const row = table + <usize>(<i32>cell) * rowBytes;
     const member = (<usize>s) << 3;
     for (let g = 0; g < nGates; g++) {
       const ia = interpolatePair(row + ((<usize>g) << 4), rowBytes, fv);
-      const at = (<usize>i32At(gates, g)) + member;
+      const at = <usize>i32At(gates, g) + member;
       const x = load<f64>(at);
       store<f64>(at, x + f64x2.extract_lane(ia, 1) * (f64x2.extract_lane(ia, 0) - x));
     }
