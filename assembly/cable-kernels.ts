@@ -20,7 +20,7 @@
  * lane, the same results as the scalar operations.
  */
 
-import { naturalLog } from './natural-log';
+import { LN2_HI, LN2_LO, naturalLog, SQRT2 } from './natural-log';
 
 function f64At(base: usize, k: i32): f64 {
   return load<f64>(base + ((<usize>k) << 3));
@@ -254,9 +254,65 @@ export function skAdvance(
   return count;
 }
 
-/** E_Ca = factor·ln([Ca]o/[Ca]i) in the shell nodes (mechanisms/ca-shell.ts nernstCa) */
+const MIN_NORMAL: f64 = 2.2250738585072014e-308;
+
+/**
+ * natural-log.ts naturalLog of both lanes at once, the same operations lane by lane; for two positive, normal,
+ * finite lanes only (the caller checks with bothNormal and takes naturalLog otherwise).
+ */
+function naturalLog2(x: v128): v128 {
+  const one = f64x2.splat(1);
+  let k = i64x2.sub(i64x2.shr_u(x, 52), i64x2.splat(1023));
+  let m = v128.or(v128.and(x, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000));
+  const high = f64x2.gt(m, f64x2.splat(SQRT2));
+  m = v128.bitselect(f64x2.mul(m, f64x2.splat(0.5)), m, high);
+  k = i64x2.sub(k, high);
+  const dk = f64x2.convert_low_i32x4_s(i32x4.shuffle(k, k, 0, 2, 0, 2));
+  const f = f64x2.sub(m, one);
+  const s = f64x2.div(f, f64x2.add(f64x2.splat(2), f));
+  const z = f64x2.mul(s, s);
+  const z2 = f64x2.mul(z, z);
+  const z4 = f64x2.mul(z2, z2);
+  const p01 = f64x2.add(f64x2.splat(0.6666666666666666), f64x2.mul(f64x2.splat(0.4), z));
+  const p23 = f64x2.add(f64x2.splat(0.2857142857142857), f64x2.mul(f64x2.splat(0.2222222222222222), z));
+  const p45 = f64x2.add(f64x2.splat(0.18181818181818182), f64x2.mul(f64x2.splat(0.15384615384615385), z));
+  const p67 = f64x2.add(f64x2.splat(0.13333333333333333), f64x2.mul(f64x2.splat(0.11764705882352941), z));
+  const inner = f64x2.add(
+    f64x2.add(p45, f64x2.mul(z2, p67)),
+    f64x2.mul(z4, f64x2.splat(0.10526315789473684)),
+  );
+  const t = f64x2.mul(z, f64x2.add(f64x2.add(p01, f64x2.mul(z2, p23)), f64x2.mul(z4, inner)));
+  const hfsq = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
+  const corr = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, t)), f64x2.mul(dk, f64x2.splat(LN2_LO)));
+  return f64x2.sub(f64x2.mul(dk, f64x2.splat(LN2_HI)), f64x2.sub(f64x2.sub(hfsq, corr), f));
+}
+
+/** Whether both lanes are positive, normal and finite (naturalLog2's domain). */
+function bothNormal(x: v128): bool {
+  return i64x2.all_true(v128.and(f64x2.ge(x, f64x2.splat(MIN_NORMAL)), f64x2.lt(x, f64x2.splat(Infinity))));
+}
+
+/**
+ * E_Ca = factor·ln([Ca]o/[Ca]i) in the shell nodes (mechanisms/ca-shell.ts nernstCa), two members at a
+ * time in the lanes of a vector where both ratios are in naturalLog2's domain
+ */
 export function nernstCa(count: i32, slots: usize, cai: usize, eca: usize, factor: f64, caOut: f64): void {
-  for (let s = 0; s < count; s++) {
+  let s = 0;
+  for (; s + 1 < count; s += 2) {
+    const i0 = i32At(slots, s);
+    const i1 = i32At(slots, s + 1);
+    const c = f64x2.replace_lane(f64x2.splat(f64At(cai, i0)), 1, f64At(cai, i1));
+    const x = f64x2.div(f64x2.splat(caOut), c);
+    if (bothNormal(x)) {
+      const e = f64x2.mul(f64x2.splat(factor), naturalLog2(x));
+      setF64(eca, i0, f64x2.extract_lane(e, 0));
+      setF64(eca, i1, f64x2.extract_lane(e, 1));
+    } else {
+      setF64(eca, i0, factor * naturalLog(f64x2.extract_lane(x, 0)));
+      setF64(eca, i1, factor * naturalLog(f64x2.extract_lane(x, 1)));
+    }
+  }
+  if (s < count) {
     const i = i32At(slots, s);
     setF64(eca, i, factor * naturalLog(caOut / f64At(cai, i)));
   }

@@ -3,9 +3,9 @@
  * method is written down), so that the kernels and the JS engine agree to the bit. No tables: the
  * kernels may keep no static data.
  */
-const LN2_HI: f64 = 6.9314718036912381649e-1;
-const LN2_LO: f64 = 1.90821492927058770002e-10;
-const SQRT2: f64 = 1.4142135623730951;
+export const LN2_HI: f64 = 6.9314718036912381649e-1;
+export const LN2_LO: f64 = 1.90821492927058770002e-10;
+export const SQRT2: f64 = 1.4142135623730951;
 const TWO_POW_54: f64 = 18014398509481984;
 
 export function naturalLog(x: f64): f64 {

@@ -50,6 +50,7 @@ function expectSameState(a: CompartmentEngine, b: CompartmentEngine): void {
   const sb = b.snapshot();
   expect(differences(sa.v, sb.v)).toEqual([]);
   expect(differences(sa.cai, sb.cai)).toEqual([]);
+  expect(differences(a.eca, b.eca)).toEqual([]);
   expect(differences(sa.skZ, sb.skZ)).toEqual([]);
   sa.gates.forEach((g, k) =>
     expect({ gate: k, differ: differences(g, sb.gates[k]) }).toEqual({ gate: k, differ: [] }),
