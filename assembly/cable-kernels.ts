@@ -470,6 +470,19 @@ export function solveOneLane(
     let r = f64At(injection, i) - f64At(cur, i);
     const first = i32At(childStart, i);
     const end = i32At(childStart, i + 1);
+    if (end == first + 1) {
+      // one child (most nodes: unbranched cable): the loops below without their loop
+      const j = i32At(childList, first);
+      const a = f64At(gAxial, j);
+      r -= a * (vi - f64At(v, j));
+      if (i > 0) r += f64At(gAxial, i) * (f64At(v, i32At(parent, i)) - vi);
+      const q = a / f64At(diag, j);
+      d -= a * q;
+      r += q * f64At(dv, j);
+      setF64(diag, i, d);
+      setF64(dv, i, r);
+      continue;
+    }
     for (let c = first; c < end; c++) {
       const j = i32At(childList, c);
       r -= f64At(gAxial, j) * (vi - f64At(v, j));
