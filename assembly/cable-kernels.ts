@@ -136,6 +136,81 @@ export function channelCaCurrent(
 }
 
 /**
+ * Two channels on the same members, next to each other in the substep order (cable/channel-bundle.ts):
+ * V, I and G of a member read once, the first channel's share added, then the second's, each as in
+ * channel1Current (gate 1 offset 0) or channel2Current
+ */
+export function channelPairCurrent(
+  count: i32,
+  slots: usize,
+  v: usize,
+  cur: usize,
+  slope: usize,
+  gA0: usize,
+  x0: usize,
+  y0: usize,
+  p0: i32,
+  q0: i32,
+  e0: usize,
+  gA1: usize,
+  x1: usize,
+  y1: usize,
+  p1: i32,
+  q1: i32,
+  e1: usize,
+): void {
+  for (let s = 0; s < count; s++) {
+    const i = i32At(slots, s);
+    const vi = f64At(v, i);
+    const o0 = y0 ? power(f64At(x0, s), p0) * power(f64At(y0, s), q0) : power(f64At(x0, s), p0);
+    const o1 = y1 ? power(f64At(x1, s), p1) * power(f64At(y1, s), q1) : power(f64At(x1, s), p1);
+    const g0 = f64At(gA0, s) * o0;
+    const g1 = f64At(gA1, s) * o1;
+    setF64(cur, i, f64At(cur, i) + g0 * (vi - f64At(e0, i)) + g1 * (vi - f64At(e1, i)));
+    setF64(slope, i, f64At(slope, i) + g0 + g1);
+  }
+}
+
+/** channelPairCurrent for two Ca channels, each also adding to i_Ca and g_Ca as in channelCaCurrent */
+export function channelCaPairCurrent(
+  count: i32,
+  slots: usize,
+  v: usize,
+  cur: usize,
+  slope: usize,
+  iCa: usize,
+  gCa: usize,
+  e: usize,
+  gA0: usize,
+  gbar0: usize,
+  x0: usize,
+  y0: usize,
+  p0: i32,
+  q0: i32,
+  gA1: usize,
+  gbar1: usize,
+  x1: usize,
+  y1: usize,
+  p1: i32,
+  q1: i32,
+): void {
+  for (let s = 0; s < count; s++) {
+    const i = i32At(slots, s);
+    const drive = f64At(v, i) - f64At(e, i);
+    const o0 = y0 ? power(f64At(x0, s), p0) * power(f64At(y0, s), q0) : power(f64At(x0, s), p0);
+    const o1 = y1 ? power(f64At(x1, s), p1) * power(f64At(y1, s), q1) : power(f64At(x1, s), p1);
+    const g0 = f64At(gA0, s) * o0;
+    const g1 = f64At(gA1, s) * o1;
+    setF64(cur, i, f64At(cur, i) + g0 * drive + g1 * drive);
+    setF64(slope, i, f64At(slope, i) + g0 + g1);
+    const gd0 = f64At(gbar0, s) * o0;
+    const gd1 = f64At(gbar1, s) * o1;
+    setF64(iCa, i, f64At(iCa, i) + gd0 * drive + gd1 * drive);
+    setF64(gCa, i, f64At(gCa, i) + gd0 + gd1);
+  }
+}
+
+/**
  * x ← x + a·(x∞ − x) for one gate from rows [x∞, a] of the table; stops at the first member whose
  * voltage is off the grid and returns its index (count when done).
  */

@@ -4,7 +4,10 @@
  * voltage is read and placed on the rate grid once, and the rates of all the bundle's gates at a
  * grid point lie side by side in one merged table row. Every gate's arithmetic is that of its own
  * channel's loop (channel-population.ts), so the states are the same to the bit; only the passes
- * are shared. The plain-JS engine has no bundles.
+ * are shared. Likewise two bundle channels next to each other in the substep order (the L5PC's Kv3.1
+ * and Im, CaHVA and CaLVA), both Ca channels or neither, add their currents in one pass, each
+ * member's shares in turn, so every sum is taken in the same order as channel by channel. The
+ * plain-JS engine has no bundles.
  */
 import type { ChannelPopulation } from './channel-population.js';
 import type { Membrane } from './membrane.js';
@@ -49,6 +52,8 @@ export class ChannelBundle {
     slots: Int32Array,
     private readonly membrane: Membrane,
     grid: VoltageGrid,
+    /** every channel of the cell in substep order, to find the neighbours that share a current pass */
+    order: readonly ChannelPopulation[],
   ) {
     this.channels = channels;
     this.slots = slots;
@@ -61,6 +66,14 @@ export class ChannelBundle {
     this.vMin = grid.vMin;
     this.vMax = grid.vMax;
     this.invStep = 1 / grid.step;
+    channels.forEach((c, k) => c.joinBundle(this, k === 0));
+    for (let k = 0; k + 1 < channels.length; k++) {
+      const [first, next] = [channels[k], channels[k + 1]];
+      if (order.indexOf(next) === order.indexOf(first) + 1 && next.isCa === first.isCa) {
+        first.pairCurrentsWith(next);
+        k++;
+      }
+    }
   }
 
   /** Every gate of every channel of the bundle at the new voltages; members off the grid exactly, in order. */

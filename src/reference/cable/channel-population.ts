@@ -70,6 +70,9 @@ export class ChannelPopulation implements Mechanism {
   /** the bundle whose pass advances this channel's gates (kernels only), and whether this channel runs it */
   private bundle: ChannelBundle | null = null;
   private leadsBundle = false;
+  /** the next channel, whose current this one's addCurrents() adds in the same pass (kernels only) */
+  private pairedWith: ChannelPopulation | null = null;
+  private addedByPartner = false;
 
   /** Whether the kernels can run a channel of this definition with tabulated rates. */
   static kernelsFit(def: ChannelDefinition): boolean {
@@ -168,7 +171,10 @@ export class ChannelPopulation implements Mechanism {
     const { slots, gA, gate0, gate1, e, p0, p1 } = this;
     const { v, cur, slope } = this.membrane;
     const k = this.kernels;
-    if (this.isCa) {
+    if (this.addedByPartner) return;
+    if (this.pairedWith) {
+      this.addPairCurrents(this.pairedWith);
+    } else if (this.isCa) {
       this.addCaCurrents();
     } else if (k && this.nGates > 1) {
       k.channel2Current(
@@ -211,6 +217,71 @@ export class ChannelPopulation implements Mechanism {
         slope[i] += g;
       }
     }
+  }
+
+  /**
+   * Adds `next`'s current in this channel's pass from now on: both sit on the same nodes, are both Ca
+   * channels or both not, and `next` comes right after this one in the substep order, so adding
+   * both shares per member in turn takes every sum in the same order (channel-bundle.ts).
+   */
+  pairCurrentsWith(next: ChannelPopulation): void {
+    const sameSlots =
+      next.slots.length === this.slots.length && next.slots.every((i, s) => i === this.slots[s]);
+    if (!this.kernels || !next.kernels || next.isCa !== this.isCa || !sameSlots) {
+      throw new RangeError(`channels ${this.name} and ${next.name} cannot share a current pass`);
+    }
+    this.pairedWith = next;
+    next.addedByPartner = true;
+  }
+
+  private addPairCurrents(next: ChannelPopulation): void {
+    const k = this.kernels!;
+    const { v, cur, slope } = this.membrane;
+    const gate1 = (c: ChannelPopulation): number => (c.nGates > 1 ? c.gate1.byteOffset : 0);
+    if (this.isCa) {
+      k.channelCaPairCurrent(
+        this.slots.length,
+        this.slots.byteOffset,
+        v.byteOffset,
+        cur.byteOffset,
+        slope.byteOffset,
+        this.iCa.byteOffset,
+        this.gCa.byteOffset,
+        this.e.byteOffset,
+        this.gA.byteOffset,
+        this.gbarSlot.byteOffset,
+        this.gate0.byteOffset,
+        gate1(this),
+        this.p0,
+        this.p1,
+        next.gA.byteOffset,
+        next.gbarSlot.byteOffset,
+        next.gate0.byteOffset,
+        gate1(next),
+        next.p0,
+        next.p1,
+      );
+      return;
+    }
+    k.channelPairCurrent(
+      this.slots.length,
+      this.slots.byteOffset,
+      v.byteOffset,
+      cur.byteOffset,
+      slope.byteOffset,
+      this.gA.byteOffset,
+      this.gate0.byteOffset,
+      gate1(this),
+      this.p0,
+      this.p1,
+      this.e.byteOffset,
+      next.gA.byteOffset,
+      next.gate0.byteOffset,
+      gate1(next),
+      next.p0,
+      next.p1,
+      next.e.byteOffset,
+    );
   }
 
   private addCaCurrents(): void {

@@ -107,8 +107,7 @@ export function buildMechanisms(
     const tables = members.map((c) =>
       channelTable(c.tableKey, present.find((p) => p.name === c.name)!.def.gates, membrane.dt, grid),
     );
-    const bundle = new ChannelBundle(members, tables, members[0].slots, membrane, grid);
-    members.forEach((c, k) => c.joinBundle(bundle, k === 0));
+    new ChannelBundle(members, tables, members[0].slots, membrane, grid, channels);
   }
 
   const skMembers = members(model.mechanisms.SK ?? new Float64Array(n), tree.area);
