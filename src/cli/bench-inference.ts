@@ -26,6 +26,8 @@ export interface InferenceBenchOptions {
   matmulSize: number;
   /** default auto */
   engine?: EngineChoice;
+  /** worker threads the kernel batch is split over (default 1) */
+  shards?: number;
 }
 
 export interface InferenceBenchResult {
@@ -35,6 +37,8 @@ export interface InferenceBenchResult {
   stepInput: 'input' | 'active';
   /** what stepped the streams: the resident kernels or the step graph in onnxruntime */
   engine: InferenceEngine;
+  /** worker threads of the batched run (the one-stream and onnxruntime runs use one) */
+  shards: number;
   inputs: string;
   meanActiveSynapses: number;
   threads: number;
@@ -84,8 +88,9 @@ async function stepsPerSecond(
   inputs: BinnedSpikes[],
   streams: number,
   engine: EngineChoice,
+  shards = 1,
 ): Promise<{ rate: number; runs: number; seconds: number; engine: InferenceEngine }> {
-  const sched = new BatchScheduler(model, streams, undefined, engine);
+  const sched = new BatchScheduler(model, streams, undefined, { engine, shards });
   const opened = Array.from({ length: streams }, () => sched.open());
   const t0 = performance.now();
   await Promise.all(opened.map((s, i) => sched.submit(s, inputs[i % inputs.length])));
@@ -104,6 +109,7 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
   const m = entry.manifest;
   const model = await StepModel.load(m, entry.stepPath, o.threads);
   const engine = o.engine ?? 'auto';
+  const shards = o.shards ?? 1;
   try {
     const inputs = benchInputs(
       m.inputs.nExc,
@@ -120,9 +126,10 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
       batchInputs.map((p) => truncate(p, 10)),
       o.streams,
       engine,
+      shards,
     ); // warm-up
     const single = await stepsPerSecond(model, singleInputs, 1, engine);
-    const batched = await stepsPerSecond(model, batchInputs, o.streams, engine);
+    const batched = await stepsPerSecond(model, batchInputs, o.streams, engine, shards);
     const baseline =
       batched.engine === 'kernels' ? await stepsPerSecond(model, batchInputs, o.streams, 'onnx') : null;
     const matmul = await measureMatmul(o.matmulSize, o.threads);
@@ -135,6 +142,7 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
       parameterCount: m.architecture.parameterCount,
       stepInput: model.inputForm,
       engine: batched.engine,
+      shards: batched.engine === 'kernels' ? shards : 1,
       inputs: inputs.source,
       meanActiveSynapses: inputs.meanActive,
       threads: o.threads,
@@ -163,7 +171,7 @@ export function printInferenceBench(r: InferenceBenchResult): void {
   const f = (x: number | null, d = 1): string => (x === null ? 'n/a' : x.toFixed(d));
   process.stdout.write(
     [
-      `model ${r.model} (${r.architecture}, ${r.parameterCount} parameters, step input '${r.stepInput}'), ${r.engine} engine, ${r.threads} thread(s)`,
+      `model ${r.model} (${r.architecture}, ${r.parameterCount} parameters, step input '${r.stepInput}'), ${r.engine} engine${r.shards > 1 ? ` in ${r.shards} worker threads` : ''}, ${r.threads} onnxruntime thread(s)`,
       `inputs: ${r.inputs}, ${r.meanActiveSynapses.toFixed(2)} spiking synapses per bin on average`,
       `batched (${r.streams} streams x ${r.bins} bins): ${r.batchedStepsPerSecond.toFixed(0)} neuron-steps/s (${r.realTimeNeurons} neurons in real time, ${r.runsPerSecond.toFixed(0)} runs/s)`,
       `one stream alone:   ${r.singleStepsPerSecond.toFixed(0)} steps/s`,

@@ -270,10 +270,17 @@ export function registerBench(program: Command): void {
       engineChoice,
       'auto',
     )
+    .option(
+      '--shards <n>',
+      'worker threads the batched kernel run is split over (for models too heavy for one core)',
+      positiveInt('shards'),
+      1,
+    )
     .option('--json', 'print the figures as JSON')
     .action(async (o: Record<string, unknown>) => {
       const result = await benchInference({
         engine: o.engine as EngineChoice,
+        shards: o.shards as number,
         model: String(o.model),
         streams: o.streams as number,
         bins: o.bins as number,

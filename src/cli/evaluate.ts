@@ -119,6 +119,7 @@ export function registerEvaluate(program: Command): void {
                 microseconds: timing.microseconds,
                 activeSynapses: timing.activeSynapses,
                 stateFloats: timing.stateFloats,
+                engine: timing.engine,
                 command,
               },
             },

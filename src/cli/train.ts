@@ -30,6 +30,7 @@ interface TrainOpts {
   patience: number;
   weightDecay: number;
   lrDropPatience: number;
+  newDataLr?: number;
   seed: number;
   spikeWeight: number;
   voltageWeight: number;
@@ -78,6 +79,11 @@ export function registerTrain(program: Command): void {
       'epochs without improvement before going back to the best weights at half the learning rate (0: never)',
       nonNegativeInt('lr-drop-patience'),
       0,
+    )
+    .option(
+      '--new-data-lr <x>',
+      'resuming with more training data: continue at this learning rate (default: where the earlier drops left it)',
+      positiveNumber('new-data-lr'),
     )
     .option(
       '--patience <n>',
@@ -148,6 +154,7 @@ export function registerTrain(program: Command): void {
         outDir: opts.out,
         backend,
         command,
+        ...(opts.newDataLr !== undefined ? { newDataLr: opts.newDataLr } : {}),
         dataCommands: [...trainSet.headers, validSet.header]
           .map((h) => h.commandLine)
           .filter((c) => c.length > 0),

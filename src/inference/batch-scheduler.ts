@@ -39,6 +39,12 @@ export class SurrogateStream {
   constructor(readonly id: number) {}
 }
 
+/** How the scheduler's batch is stepped (see createStreamBatch). */
+export interface BatchOptions {
+  engine?: EngineChoice;
+  shards?: number;
+}
+
 export class BatchScheduler {
   private readonly batch: StreamBatch;
   /** stream of each slot */
@@ -63,9 +69,9 @@ export class BatchScheduler {
     readonly model: StepModel,
     initialCapacity = 64,
     private readonly observer?: StepObserver,
-    engine: EngineChoice = 'auto',
+    batch: BatchOptions = {},
   ) {
-    this.batch = createStreamBatch(model, initialCapacity, engine);
+    this.batch = createStreamBatch(model, initialCapacity, batch.engine ?? 'auto', batch.shards ?? 1);
   }
 
   /** Releases the batch's own resources (once every stream is closed). */

@@ -4,6 +4,7 @@
  * where they run the model) and the step graph in onnxruntime (ResidentBatch).
  */
 import { KernelBatch, kernelsUnsupported } from './kernels/kernel-batch.js';
+import { ShardedBatch } from './kernels/sharded-batch.js';
 import { ResidentBatch } from './resident-batch.js';
 import type { StepModel } from './step-model.js';
 
@@ -34,19 +35,24 @@ export type EngineChoice = InferenceEngine | 'auto';
 
 /**
  * 'auto': the kernels when they run this model (unless NEUROTWIN_INFERENCE=onnx), else onnxruntime;
- * 'kernels' throws, naming the reason, when they cannot.
+ * 'kernels' throws, naming the reason, when they cannot. `shards` > 1 splits a kernel batch over
+ * that many worker threads (for models too heavy for one core).
  */
 export function createStreamBatch(
   model: StepModel,
   capacity = 64,
   choice: EngineChoice = 'auto',
+  shards = 1,
 ): StreamBatch {
+  if (!Number.isInteger(shards) || shards < 1)
+    throw new RangeError(`shards must be a positive integer, got ${shards}`);
   if (choice !== 'auto' && choice !== 'kernels' && choice !== 'onnx')
     throw new RangeError(`unknown inference engine '${String(choice)}' (auto, kernels or onnx)`);
   if (choice === 'onnx' || (choice === 'auto' && process.env.NEUROTWIN_INFERENCE === 'onnx'))
     return new ResidentBatch(model, capacity);
   const why = kernelsUnsupported(model);
-  if (why === null) return new KernelBatch(model, capacity);
+  if (why === null)
+    return shards > 1 ? new ShardedBatch(model, capacity, shards) : new KernelBatch(model, capacity);
   if (choice === 'kernels') throw new Error(`${model.manifest.id}: ${why}`);
   return new ResidentBatch(model, capacity);
 }

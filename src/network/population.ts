@@ -42,11 +42,12 @@ export class TwinPopulation implements PopulationKind {
   constructor(
     private readonly model: StepModel,
     readonly size: number,
+    threads = 1,
   ) {
     this.label = `twin:${model.manifest.id}`;
     this.nExc = model.manifest.inputs.nExc;
     this.nInh = model.manifest.inputs.nInh;
-    this.batch = createStreamBatch(model, size);
+    this.batch = createStreamBatch(model, size, 'auto', threads);
     for (let i = 0; i < size; i++) this.batch.addSlot();
     this.voltage = new Float32Array(size);
     this.spike = new Uint8Array(size);

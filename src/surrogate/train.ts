@@ -45,6 +45,11 @@ export interface TrainInput {
   /** seeds identifying the datasets, recorded in the manifest (default: first trial seeds) */
   dataSeeds?: Record<string, number>;
   dataInfo?: TrainingDataInfo;
+  /**
+   * A resumed run that brings new training data continues at this learning rate (the drops of the
+   * earlier data restart from it); absent: where those drops left it.
+   */
+  newDataLr?: number;
   log?: (line: string) => void;
 }
 
@@ -120,6 +125,12 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
     );
     state.current = state.best;
     state.epochsSinceBest = 0;
+    if (input.newDataLr !== undefined) {
+      if (!(input.newDataLr > 0) || !Number.isFinite(input.newDataLr))
+        throw new Error(`the learning rate for new data must be a positive number, got ${input.newDataLr}`);
+      state.lrScale = input.newDataLr / config.lr;
+      log(`new data: learning rate ${input.newDataLr.toPrecision(3)}`);
+    }
   }
   state.config = {
     ...state.config,

@@ -137,3 +137,42 @@ describe('engine choice', () => {
     }
   });
 });
+
+describe('ShardedBatch', () => {
+  it('steps like one KernelBatch, across removals and idle slots, and refuses bad ids up front', async () => {
+    const m = registry.get('l5pc-ampa-factored')!;
+    const model = await StepModel.load(m.manifest, m.stepPath);
+    const sharded = createStreamBatch(model, 4, 'kernels', 2);
+    const single = new KernelBatch(model, 4);
+    try {
+      for (let i = 0; i < 9; i++) expect(sharded.addSlot()).toBe(single.addSlot());
+      const rnd = lcg(99);
+      let worst = 0;
+      for (let t = 0; t < 120; t++) {
+        if (t === 40) {
+          // the last slot is renumbered as 3, then 0's place is taken, then a fresh one joins
+          expect(sharded.removeSlot(3)).toBe(single.removeSlot(3));
+          expect(sharded.removeSlot(0)).toBe(single.removeSlot(0));
+          expect(sharded.addSlot()).toBe(single.addSlot());
+        }
+        const { input, idle } = randomStep(rnd, sharded.size, model.nInputs, 12);
+        await sharded.step(input, idle);
+        await single.step(input, idle);
+        for (let b = 0; b < sharded.size; b++) {
+          if (!idle[b]) worst = Math.max(worst, Math.abs(sharded.voltage[b] - single.voltage[b]));
+        }
+      }
+      // the same kernels on the same rows: the same floats
+      expect(worst).toBe(0);
+      const bad: StepInput = {
+        offsets: Uint32Array.from({ length: sharded.size + 1 }, (_, i) => (i === 0 ? 0 : 1)),
+        ids: Uint32Array.of(model.nInputs + 5),
+      };
+      await expect(sharded.step(bad)).rejects.toThrow(`synapse id ${model.nInputs + 5} is not in`);
+    } finally {
+      await sharded.dispose();
+      await single.dispose();
+      await model.dispose();
+    }
+  });
+});
