@@ -423,12 +423,8 @@ export function caShellAdvance(
   }
 }
 
-/**
- * AMPA or GABA_A: g = gmax·(B − A) added where not 0, then the states decayed exactly over the
- * substep (nothing reads them between the currents and the states' advance), values below flush set
- * to 0 (no subnormals)
- */
-export function synapseCurrentDecay(
+/** AMPA or GABA_A: g = gmax·(B − A), skipped when 0 */
+export function synapseCurrent(
   count: i32,
   slots: usize,
   a: usize,
@@ -438,18 +434,9 @@ export function synapseCurrentDecay(
   v: usize,
   cur: usize,
   slope: usize,
-  decayA: f64,
-  decayB: f64,
-  flush: f64,
 ): void {
   for (let s = 0; s < count; s++) {
-    const as = f64At(a, s);
-    const bs = f64At(b, s);
-    const x = as * decayA;
-    const y = bs * decayB;
-    setF64(a, s, x < flush ? 0 : x);
-    setF64(b, s, y < flush ? 0 : y);
-    const g = gmax * (bs - as);
+    const g = gmax * (f64At(b, s) - f64At(a, s));
     if (g == 0) continue;
     const i = i32At(slots, s);
     setF64(cur, i, f64At(cur, i) + g * (f64At(v, i) - e));
@@ -457,11 +444,8 @@ export function synapseCurrentDecay(
   }
 }
 
-/**
- * AMPA+NMDA with the tabulated Mg block, then both pairs decayed as in synapseCurrentDecay; stops
- * (before touching the member) at a member whose voltage is off the grid
- */
-export function synapseNmdaCurrentDecay(
+/** AMPA+NMDA with the tabulated Mg block; stops at a member whose voltage is off the grid */
+export function synapseNmdaCurrent(
   start: i32,
   count: i32,
   slots: usize,
@@ -478,42 +462,34 @@ export function synapseNmdaCurrentDecay(
   vMin: f64,
   vMax: f64,
   invStep: f64,
-  decayA: f64,
-  decayB: f64,
-  decayAn: f64,
-  decayBn: f64,
-  flush: f64,
 ): i32 {
   for (let s = start; s < count; s++) {
-    const as = f64At(a, s);
-    const bs = f64At(b, s);
-    const ans = f64At(an, s);
-    const bns = f64At(bn, s);
-    const ga = gmax * (bs - as);
-    const gn = gmax * (bns - ans);
-    if (ga != 0 || gn != 0) {
-      const i = i32At(slots, s);
-      const vi = f64At(v, i);
-      if (!(vi >= vMin && vi < vMax)) return s;
-      const drive = vi - e;
-      const pos = (vi - vMin) * invStep;
-      const cell = <i64>pos;
-      const j = <i32>cell;
-      const t = f64At(table, j);
-      const blk = t + (pos - <f64>cell) * (f64At(table, j + 1) - t);
-      setF64(cur, i, f64At(cur, i) + (ga + gn * blk) * drive);
-      setF64(slope, i, f64At(slope, i) + (ga + gn * (blk + 0.08 * blk * (1 - blk) * drive)));
-    }
-    const x = as * decayA;
-    const y = bs * decayB;
-    const xn = ans * decayAn;
-    const yn = bns * decayBn;
-    setF64(a, s, x < flush ? 0 : x);
-    setF64(b, s, y < flush ? 0 : y);
-    setF64(an, s, xn < flush ? 0 : xn);
-    setF64(bn, s, yn < flush ? 0 : yn);
+    const ga = gmax * (f64At(b, s) - f64At(a, s));
+    const gn = gmax * (f64At(bn, s) - f64At(an, s));
+    if (ga == 0 && gn == 0) continue;
+    const i = i32At(slots, s);
+    const vi = f64At(v, i);
+    if (!(vi >= vMin && vi < vMax)) return s;
+    const drive = vi - e;
+    const pos = (vi - vMin) * invStep;
+    const cell = <i64>pos;
+    const j = <i32>cell;
+    const t = f64At(table, j);
+    const blk = t + (pos - <f64>cell) * (f64At(table, j + 1) - t);
+    setF64(cur, i, f64At(cur, i) + (ga + gn * blk) * drive);
+    setF64(slope, i, f64At(slope, i) + (ga + gn * (blk + 0.08 * blk * (1 - blk) * drive)));
   }
   return count;
+}
+
+/** Exact decay of a pair of synaptic states, values below flush set to 0 (no subnormals) */
+export function synapseDecay(size: i32, a: usize, b: usize, decayA: f64, decayB: f64, flush: f64): void {
+  for (let k = 0; k < size; k++) {
+    const x = f64At(a, k) * decayA;
+    const y = f64At(b, k) * decayB;
+    setF64(a, k, x < flush ? 0 : x);
+    setF64(b, k, y < flush ? 0 : y);
+  }
 }
 
 /**

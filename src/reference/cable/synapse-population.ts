@@ -131,75 +131,46 @@ export class SynapsePopulation implements Mechanism {
     return mgBlock(v, this.mg);
   }
 
-  /**
-   * I[node] += g(V − E) (nA), G[node] += dI/dV (µS); NMDA adds g_n·(𝓑 + 𝓑'·(V − E)) to the slope.
-   * The same pass then decays every state exactly over the substep (A ← A·e^(−dt/τr), …): nothing
-   * reads the states between the currents and the states' advance, so one pass does both jobs.
-   * States below FLUSH are set to 0: they carry no current worth a bit (g < 1e-30 µS) and would
-   * otherwise sink into subnormal numbers, which slow the arithmetic by orders of magnitude.
-   */
+  /** I[node] += g(V − E) (nA), G[node] += dI/dV (µS); NMDA adds g_n·(𝓑 + 𝓑'·(V − E)) to the slope. */
   addCurrents(): void {
+    const { slots, a, b, gmax, e } = this;
+    const { v, cur, slope } = this.membrane;
     const k = this.kernels;
-    if (k) this.addCurrentsWithKernels(k);
-    else if (this.hasNmda) this.nmdaCurrentsFrom(0);
-    else this.pairCurrents();
-  }
-
-  private pairCurrents(): void {
-    const { slots, a, b, gmax, e, decayA, decayB } = this;
-    const { v, cur, slope } = this.membrane;
-    for (let s = 0; s < slots.length; s++) {
-      const as = a[s];
-      const bs = b[s];
-      const x = as * decayA;
-      const y = bs * decayB;
-      a[s] = x < FLUSH ? 0 : x;
-      b[s] = y < FLUSH ? 0 : y;
-      const g = gmax * (bs - as);
-      if (g === 0) continue;
-      const i = slots[s];
-      cur[i] += g * (v[i] - e);
-      slope[i] += g;
+    if (k) {
+      this.addCurrentsWithKernels(k);
+      return;
     }
-  }
-
-  /** The NMDA loop from member `start` on (the kernel hands over members off the Mg-block grid). */
-  private nmdaCurrentsFrom(start: number, count = this.slots.length): void {
-    const { slots, a, b, an, bn, gmax, e, decayA, decayB, decayAn, decayBn } = this;
-    const { v, cur, slope } = this.membrane;
-    for (let s = start; s < count; s++) {
-      const as = a[s];
-      const bs = b[s];
-      const ans = an[s];
-      const bns = bn[s];
-      const ga = gmax * (bs - as);
-      const gn = gmax * (bns - ans);
-      if (ga !== 0 || gn !== 0) {
+    if (!this.hasNmda) {
+      for (let s = 0; s < slots.length; s++) {
+        const g = gmax * (b[s] - a[s]);
+        if (g === 0) continue;
         const i = slots[s];
-        const vi = v[i];
-        const drive = vi - e;
-        const blk = this.block(vi);
-        cur[i] += (ga + gn * blk) * drive;
-        slope[i] += ga + gn * (blk + 0.08 * blk * (1 - blk) * drive);
+        cur[i] += g * (v[i] - e);
+        slope[i] += g;
       }
-      const x = as * decayA;
-      const y = bs * decayB;
-      const xn = ans * decayAn;
-      const yn = bns * decayBn;
-      a[s] = x < FLUSH ? 0 : x;
-      b[s] = y < FLUSH ? 0 : y;
-      an[s] = xn < FLUSH ? 0 : xn;
-      bn[s] = yn < FLUSH ? 0 : yn;
+      return;
+    }
+    const { an, bn } = this;
+    for (let s = 0; s < slots.length; s++) {
+      const ga = gmax * (b[s] - a[s]);
+      const gn = gmax * (bn[s] - an[s]);
+      if (ga === 0 && gn === 0) continue;
+      const i = slots[s];
+      const vi = v[i];
+      const drive = vi - e;
+      const blk = this.block(vi);
+      cur[i] += (ga + gn * blk) * drive;
+      slope[i] += ga + gn * (blk + 0.08 * blk * (1 - blk) * drive);
     }
   }
 
   /** addCurrents() in WebAssembly; a member whose voltage is off the Mg-block grid is done here, in order. */
   private addCurrentsWithKernels(k: CableKernels): void {
-    const { slots, a, b, gmax, e, decayA, decayB } = this;
+    const { slots, a, b, gmax, e } = this;
     const { v, cur, slope } = this.membrane;
     const count = slots.length;
     if (!this.hasNmda) {
-      k.synapseCurrentDecay(
+      k.synapseCurrent(
         count,
         slots.byteOffset,
         a.byteOffset,
@@ -209,15 +180,12 @@ export class SynapsePopulation implements Mechanism {
         v.byteOffset,
         cur.byteOffset,
         slope.byteOffset,
-        decayA,
-        decayB,
-        FLUSH,
       );
       return;
     }
     const { an, bn, blockTable, vMin, vMax, invStep } = this;
     for (let s = 0; s < count; s++) {
-      s = k.synapseNmdaCurrentDecay(
+      s = k.synapseNmdaCurrent(
         s,
         count,
         slots.byteOffset,
@@ -234,19 +202,50 @@ export class SynapsePopulation implements Mechanism {
         vMin,
         vMax,
         invStep,
-        decayA,
-        decayB,
-        this.decayAn,
-        this.decayBn,
-        FLUSH,
       );
       if (s === count) break;
-      this.nmdaCurrentsFrom(s, s + 1);
+      const i = slots[s];
+      const vi = v[i];
+      const drive = vi - e;
+      const blk = mgBlock(vi, this.mg);
+      const ga = gmax * (b[s] - a[s]);
+      const gn = gmax * (bn[s] - an[s]);
+      cur[i] += (ga + gn * blk) * drive;
+      slope[i] += ga + gn * (blk + 0.08 * blk * (1 - blk) * drive);
     }
   }
 
-  /** The states were decayed with the currents (addCurrents). */
-  advance(): void {}
+  /** Exact exponential decay of every state over one substep. */
+  advance(): void {
+    const { a, b, decayA, decayB } = this;
+    const k = this.kernels;
+    if (k) {
+      k.synapseDecay(a.length, a.byteOffset, b.byteOffset, decayA, decayB, FLUSH);
+      if (this.hasNmda) {
+        const { an, bn } = this;
+        k.synapseDecay(an.length, an.byteOffset, bn.byteOffset, this.decayAn, this.decayBn, FLUSH);
+      }
+      return;
+    }
+    // States below FLUSH are set to 0: they carry no current worth a bit (g < 1e-30 µS) and would
+    // otherwise sink into subnormal numbers, which slow the arithmetic by orders of magnitude.
+    const size = a.length;
+    for (let k = 0; k < size; k++) {
+      const x = a[k] * decayA;
+      const y = b[k] * decayB;
+      a[k] = x < FLUSH ? 0 : x;
+      b[k] = y < FLUSH ? 0 : y;
+    }
+    if (this.hasNmda) {
+      const { an, bn, decayAn, decayBn } = this;
+      for (let k = 0; k < size; k++) {
+        const x = an[k] * decayAn;
+        const y = bn[k] * decayBn;
+        an[k] = x < FLUSH ? 0 : x;
+        bn[k] = y < FLUSH ? 0 : y;
+      }
+    }
+  }
 
   /** No conductance, no silenced synapse. */
   initialise(): void {

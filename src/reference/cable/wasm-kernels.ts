@@ -155,7 +155,7 @@ export interface CableKernels {
     minCai: number,
     halfStep: number,
   ): void;
-  synapseCurrentDecay(
+  synapseCurrent(
     count: number,
     slots: number,
     a: number,
@@ -165,11 +165,8 @@ export interface CableKernels {
     v: number,
     cur: number,
     slope: number,
-    decayA: number,
-    decayB: number,
-    flush: number,
   ): void;
-  synapseNmdaCurrentDecay(
+  synapseNmdaCurrent(
     start: number,
     count: number,
     slots: number,
@@ -186,12 +183,8 @@ export interface CableKernels {
     vMin: number,
     vMax: number,
     invStep: number,
-    decayA: number,
-    decayB: number,
-    decayAn: number,
-    decayBn: number,
-    flush: number,
   ): number;
+  synapseDecay(size: number, a: number, b: number, decayA: number, decayB: number, flush: number): void;
   solveOneLane(
     n: number,
     v: number,
