@@ -1,3 +1,4 @@
+import { relativeCommand } from '../core/command-line.js';
 import type { Command } from 'commander';
 import { exportModel } from '../export/model-files.js';
 import { architectureNames } from '../surrogate/architectures/registry.js';
@@ -156,7 +157,7 @@ export function registerTrain(program: Command): void {
         command,
         ...(opts.newDataLr !== undefined ? { newDataLr: opts.newDataLr } : {}),
         dataCommands: [...trainSet.headers, validSet.header]
-          .map((h) => h.commandLine)
+          .map((h) => relativeCommand(h.commandLine))
           .filter((c) => c.length > 0),
         dataInfo: {
           trials: train.length,

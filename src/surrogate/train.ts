@@ -1,3 +1,4 @@
+import { relativeCommand } from '../core/command-line.js';
 import { totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { meanEventsPerMs } from './dataset-files.js';
@@ -89,6 +90,7 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
       `resuming from checkpoint: ${state.epoch} epochs done, best valid ${state.bestValid.toFixed(5)} (epoch ${state.bestEpoch})`,
     );
     // data files added since: their generating commands come before this run's
+    state.commands = state.commands.map((c) => relativeCommand(c));
     for (const c of input.dataCommands ?? []) if (!state.commands.includes(c)) state.commands.push(c);
     if (input.command) state.commands.push(input.command);
   } else {
