@@ -8,7 +8,7 @@
  * frame is accepted with the same content, or refused with the same error, either way.
  */
 import type { BinnedSpikes, SpikeBin } from '../src/core/spikes.js';
-import { ByteWriter, varintSize } from './wire-bytes.js';
+import { ByteWriter, freshUint8, varintSize } from './wire-bytes.js';
 
 /** ClientMessage.input_chunk: field 2, length-delimited */
 const TAG_INPUT_CHUNK = 0x12;
@@ -59,7 +59,7 @@ export function encodeInputChunkFrame(firstBin: number, bins: readonly SpikeBin[
     sizes[2 * i + 1] = inh;
     body += fieldSize((exc > 0 ? fieldSize(exc) : 0) + (inh > 0 ? fieldSize(inh) : 0));
   }
-  const buf = new Uint8Array(fieldSize(body));
+  const buf = freshUint8(fieldSize(body));
   const w = new ByteWriter(buf);
   buf[w.pos++] = TAG_INPUT_CHUNK;
   w.varint(body);
@@ -169,6 +169,8 @@ function readPackedIds(buf: Uint8Array, stop: number, into: Scratch, bin: number
 }
 
 function take(s: Scratch, bins: number): { ids: Int32Array; times: Int32Array; offsets: Int32Array } {
+  // arrays of their own (not pieces of a slab): the bins go on to the reference worker as a
+  // structured clone, which copies a view's whole ArrayBuffer
   return { ids: s.ids.slice(0, s.n), times: s.times.slice(0, s.n), offsets: s.offsets.slice(0, bins + 1) };
 }
 

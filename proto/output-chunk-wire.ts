@@ -6,7 +6,7 @@
  * source, …); the caller then falls back to the general decoder, so both give the same answer.
  */
 import type { OutputChunkMsg, ServerMessage, SourceName } from './messages.js';
-import { ByteWriter, int32Size, varintSize } from './wire-bytes.js';
+import { ByteWriter, freshUint8, int32Size, varintSize } from './wire-bytes.js';
 
 /** ServerMessage.output_chunk: field 2, length-delimited */
 const TAG_OUTPUT_CHUNK = 0x12;
@@ -53,7 +53,7 @@ function writeFloats(w: ByteWriter, tag: number, a: ArrayLike<number> | undefine
 export function encodeOutputChunkFrame(c: OutputChunkMsg): Uint8Array {
   const neurons = c.neurons ?? 0;
   const size = chunkSize(c, neurons);
-  const buf = new Uint8Array(1 + varintSize(size) + size);
+  const buf = freshUint8(1 + varintSize(size) + size);
   const w = new ByteWriter(buf);
   buf[w.pos++] = TAG_OUTPUT_CHUNK;
   w.varint(size);

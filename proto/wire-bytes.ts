@@ -55,3 +55,33 @@ export class ByteWriter {
     this.pos = p;
   }
 }
+
+/** frames up to this size are carved from a shared slab (as Node's Buffer pool does) */
+const SLAB_BYTES = 64 * 1024;
+const SLAB_MAX_PIECE = 8 * 1024;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * `bytes` fresh bytes, 8-byte aligned, for a frame that is handed to the socket and never written
+ * again. Small ones come from a slab, so that each is not an ArrayBuffer (and a GC-tracked backing
+ * store) of its own; a slab is never reused, it is freed once no piece of it is referenced. Like
+ * the pooled Buffers protobufjs encodes into, such a frame must not be transferred (postMessage
+ * with its buffer) or cloned by its buffer.
+ */
+function freshBytes(bytes: number): ArrayBuffer | { buffer: ArrayBuffer; offset: number } {
+  if (bytes > SLAB_MAX_PIECE) return new ArrayBuffer(bytes);
+  if (slabUsed + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const offset = slabUsed;
+  slabUsed = (slabUsed + bytes + 7) & ~7;
+  return { buffer: slab, offset };
+}
+
+/** A fresh Uint8Array of `n` bytes (see freshBytes). */
+export function freshUint8(n: number): Uint8Array {
+  const b = freshBytes(n);
+  return b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.offset, n);
+}
