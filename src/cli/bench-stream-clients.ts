@@ -68,7 +68,9 @@ async function runClient(c: StreamClientsConfig, bins: SpikeBin[], tally: Tally)
     const t1 = now();
     if (r.done) throw new Error('the connection ended while streaming');
     if (r.value.firstBin !== k * c.chunk || r.value.voltage.length !== c.chunk)
-      throw new Error(`chunk ${k}: expected the outputs of bins ${k * c.chunk}+${c.chunk}, got ${r.value.firstBin}+${r.value.voltage.length}`);
+      throw new Error(
+        `chunk ${k}: expected the outputs of bins ${k * c.chunk}+${c.chunk}, got ${r.value.firstBin}+${r.value.voltage.length}`,
+      );
     if (k < c.warmupChunks) continue;
     tally.times.push(t1 - t0);
     tally.bins += part.length;

@@ -282,7 +282,12 @@ export function registerBench(program: Command): void {
     .option('--chunk <bins>', 'bins per input chunk', positiveInt('chunk'), 100)
     .option('--chunks <n>', 'chunks per session', positiveInt('chunks'), 50)
     .option('--warmup <n>', 'chunks at the start of each session not counted', nonNegativeInt('warmup'), 5)
-    .option('--client-threads <n>', 'worker threads the clients are spread over', positiveInt('client-threads'), 1)
+    .option(
+      '--client-threads <n>',
+      'worker threads the clients are spread over',
+      positiveInt('client-threads'),
+      1,
+    )
     .option('--json-frames', 'JSON text frames instead of protobuf')
     .option('--seed <n>', 'input seed', nonNegativeInt('seed'), 1)
     .option('--json', 'print the figures as JSON')

@@ -567,8 +567,8 @@ export class Session {
         .submit(s.streams[0], perNeuron[0])
         .then((out) => this.surrogateReady(s, out, 1), failed);
     } else {
-      const done = Promise.all(perNeuron.map((f, i) => s.scheduler.submit(s.streams[i], f))).then(
-        (outs) => neuronMajor(outs, n),
+      const done = Promise.all(perNeuron.map((f, i) => s.scheduler.submit(s.streams[i], f))).then((outs) =>
+        neuronMajor(outs, n),
       );
       s.surrogateTail = s.surrogateTail
         .then(() => done.then((out) => this.surrogateReady(s, out, perNeuron.length)))

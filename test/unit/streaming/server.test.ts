@@ -319,7 +319,10 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
       inputChunkFrame([
         ...varintField(1, firstBin),
         ...part.flatMap((b) =>
-          lenField(2, [...b.exc.flatMap((id) => varintField(1, id)), ...b.inh.flatMap((id) => varintField(2, id))]),
+          lenField(2, [
+            ...b.exc.flatMap((id) => varintField(1, id)),
+            ...b.inh.flatMap((id) => varintField(2, id)),
+          ]),
         ),
       ]);
     const outputsOf = async (frame: (firstBin: number, part: typeof input) => Uint8Array) => {
