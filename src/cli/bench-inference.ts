@@ -1,5 +1,5 @@
 /**
- * `neurotwin bench inference`: neuron-steps per second of a model's step graph through the batch
+ * `neurotwin bench inference`: neuron-steps per second of a model through the batch
  * scheduler, N streams together and one stream alone, the arithmetic this implies, and, in the
  * same run, onnxruntime's dense-matmul speed on this machine with the same thread count (the
  * ceiling) and the ratio to it.
@@ -11,6 +11,7 @@ import type { BinnedSpikes } from '../core/spikes.js';
 import { measureMatmul, type MatmulFigure } from '../inference/matmul-limit.js';
 import { stepFlops } from '../inference/step-cost.js';
 import { StepModel } from '../inference/step-model.js';
+import type { EngineChoice, InferenceEngine } from '../inference/stream-batch.js';
 import { ModelRegistry, defaultModelsDir, type RegisteredModel } from '../registry/registry.js';
 import { benchInputs } from './bench-inputs.js';
 
@@ -23,6 +24,10 @@ export interface InferenceBenchOptions {
   seed: number;
   rateHz: number;
   matmulSize: number;
+  /** default auto */
+  engine?: EngineChoice;
+  /** worker threads the kernel batch is split over (default 1) */
+  shards?: number;
 }
 
 export interface InferenceBenchResult {
@@ -30,6 +35,10 @@ export interface InferenceBenchResult {
   architecture: string;
   parameterCount: number;
   stepInput: 'input' | 'active';
+  /** what stepped the streams: the resident kernels or the step graph in onnxruntime */
+  engine: InferenceEngine;
+  /** worker threads of the batched run (the one-stream and onnxruntime runs use one) */
+  shards: number;
   inputs: string;
   meanActiveSynapses: number;
   threads: number;
@@ -49,6 +58,10 @@ export interface InferenceBenchResult {
   matmulGflops: number;
   /** achieved / matmul */
   ratioToMatmul: number | null;
+  /** the step graph in onnxruntime on the same streams and inputs, when the kernels ran (the baseline) */
+  onnxBatchedStepsPerSecond: number | null;
+  /** batched kernels / batched onnxruntime */
+  kernelsOverOnnx: number | null;
 }
 
 /** A model id in the registry, or a path to a model directory. */
@@ -74,14 +87,17 @@ async function stepsPerSecond(
   model: StepModel,
   inputs: BinnedSpikes[],
   streams: number,
-): Promise<{ rate: number; runs: number; seconds: number }> {
-  const sched = new BatchScheduler(model, streams);
+  engine: EngineChoice,
+  shards = 1,
+): Promise<{ rate: number; runs: number; seconds: number; engine: InferenceEngine }> {
+  const sched = new BatchScheduler(model, streams, undefined, { engine, shards });
   const opened = Array.from({ length: streams }, () => sched.open());
   const t0 = performance.now();
   await Promise.all(opened.map((s, i) => sched.submit(s, inputs[i % inputs.length])));
   const seconds = (performance.now() - t0) / 1000;
   for (const s of opened) sched.close(s);
-  return { rate: sched.rowsStepped / seconds, runs: sched.runs / seconds, seconds };
+  await sched.dispose();
+  return { rate: sched.rowsStepped / seconds, runs: sched.runs / seconds, seconds, engine: sched.engine };
 }
 
 function truncate(f: BinnedSpikes, count: number): BinnedSpikes {
@@ -92,6 +108,8 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
   const entry = findModel(o.model);
   const m = entry.manifest;
   const model = await StepModel.load(m, entry.stepPath, o.threads);
+  const engine = o.engine ?? 'auto';
+  const shards = o.shards ?? 1;
   try {
     const inputs = benchInputs(
       m.inputs.nExc,
@@ -107,9 +125,13 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
       model,
       batchInputs.map((p) => truncate(p, 10)),
       o.streams,
+      engine,
+      shards,
     ); // warm-up
-    const single = await stepsPerSecond(model, singleInputs, 1);
-    const batched = await stepsPerSecond(model, batchInputs, o.streams);
+    const single = await stepsPerSecond(model, singleInputs, 1, engine);
+    const batched = await stepsPerSecond(model, batchInputs, o.streams, engine, shards);
+    const baseline =
+      batched.engine === 'kernels' ? await stepsPerSecond(model, batchInputs, o.streams, 'onnx') : null;
     const matmul = await measureMatmul(o.matmulSize, o.threads);
     const flops = stepFlops(m, inputs.meanActive);
     const perStep = flops ? (model.inputForm === 'active' ? flops.queue : flops.dense) : null;
@@ -119,6 +141,8 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
       architecture: m.architecture.name,
       parameterCount: m.architecture.parameterCount,
       stepInput: model.inputForm,
+      engine: batched.engine,
+      shards: batched.engine === 'kernels' ? shards : 1,
       inputs: inputs.source,
       meanActiveSynapses: inputs.meanActive,
       threads: o.threads,
@@ -135,6 +159,8 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
       matmul,
       matmulGflops: matmul.gflops,
       ratioToMatmul: achieved !== null ? achieved / matmul.gflops : null,
+      onnxBatchedStepsPerSecond: baseline ? baseline.rate : null,
+      kernelsOverOnnx: baseline ? batched.rate / baseline.rate : null,
     };
   } finally {
     await model.dispose();
@@ -145,13 +171,18 @@ export function printInferenceBench(r: InferenceBenchResult): void {
   const f = (x: number | null, d = 1): string => (x === null ? 'n/a' : x.toFixed(d));
   process.stdout.write(
     [
-      `model ${r.model} (${r.architecture}, ${r.parameterCount} parameters, step input '${r.stepInput}'), ${r.threads} thread(s)`,
+      `model ${r.model} (${r.architecture}, ${r.parameterCount} parameters, step input '${r.stepInput}'), ${r.engine} engine${r.shards > 1 ? ` in ${r.shards} worker threads` : ''}, ${r.threads} onnxruntime thread(s)`,
       `inputs: ${r.inputs}, ${r.meanActiveSynapses.toFixed(2)} spiking synapses per bin on average`,
       `batched (${r.streams} streams x ${r.bins} bins): ${r.batchedStepsPerSecond.toFixed(0)} neuron-steps/s (${r.realTimeNeurons} neurons in real time, ${r.runsPerSecond.toFixed(0)} runs/s)`,
       `one stream alone:   ${r.singleStepsPerSecond.toFixed(0)} steps/s`,
       `batched / one:      ${r.batchedOverSingle.toFixed(1)}x`,
       `arithmetic:         ${f(r.flopsPerStep, 0)} FLOP per step (dense graph: ${f(r.denseFlopsPerStep, 0)}), ${f(r.achievedGflops, 2)} GFLOP/s`,
       `dense matmul limit: ${r.matmulGflops.toFixed(1)} GFLOP/s (${r.matmul.size}^3, same threads); ratio ${f(r.ratioToMatmul, 4)}`,
+      ...(r.onnxBatchedStepsPerSecond !== null
+        ? [
+            `step graph in onnxruntime, same streams: ${r.onnxBatchedStepsPerSecond.toFixed(0)} neuron-steps/s (kernels ${f(r.kernelsOverOnnx, 1)}x)`,
+          ]
+        : []),
     ].join('\n') + '\n',
   );
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { describeNamedCell } from '../reference/cells/describe.js';
 import { resampleTrace } from '../reference/cells/resample.js';
 import { runProtocol } from '../reference/cells/run-protocol.js';
@@ -18,6 +18,13 @@ import type { KernelChoice } from '../reference/cable/wasm-kernels.js';
 import { benchInference, printInferenceBench } from './bench-inference.js';
 import { benchStream } from './bench-stream.js';
 import { nonNegativeInt, parseInteger, positiveInt, positiveNumber } from './options.js';
+import type { EngineChoice } from '../inference/stream-batch.js';
+
+function engineChoice(v: string): EngineChoice {
+  if (v !== 'auto' && v !== 'kernels' && v !== 'onnx')
+    throw new InvalidArgumentError(`engine must be auto, kernels or onnx, got '${v}'`);
+  return v;
+}
 
 /**
  * `neurotwin bench reference`: wall-clock seconds per simulated second of our compartmental engine
@@ -257,9 +264,23 @@ export function registerBench(program: Command): void {
       2,
     )
     .option('--matmul-size <n>', 'side of the square matmul probe', positiveInt('matmul-size'), 1024)
+    .option(
+      '--engine <name>',
+      'auto (the resident kernels where they run the model), kernels, or onnx (the step graph in onnxruntime)',
+      engineChoice,
+      'auto',
+    )
+    .option(
+      '--shards <n>',
+      'worker threads the batched kernel run is split over (for models too heavy for one core)',
+      positiveInt('shards'),
+      1,
+    )
     .option('--json', 'print the figures as JSON')
     .action(async (o: Record<string, unknown>) => {
       const result = await benchInference({
+        engine: o.engine as EngineChoice,
+        shards: o.shards as number,
         model: String(o.model),
         streams: o.streams as number,
         bins: o.bins as number,

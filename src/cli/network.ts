@@ -24,6 +24,8 @@ export interface NetworkCommandOptions {
   rate: number;
   seed: number;
   out?: string;
+  /** worker threads stepping the twins (default 1) */
+  threads?: number;
 }
 
 export interface NetworkCommandResult {
@@ -53,7 +55,7 @@ export async function runNetworkCommand(o: NetworkCommandOptions): Promise<Netwo
   const net = new Network({ seed: o.seed });
   try {
     const pop = o.model
-      ? await net.twins('neurons', { model: findModel(o.model), size: o.neurons })
+      ? await net.twins('neurons', { model: findModel(o.model), size: o.neurons, threads: o.threads })
       : net.reference('neurons', { cell: o.cell!, size: o.neurons });
     const delay: [number, number] = [o.delayMin, o.delayMax];
     // a fraction of the connections lands on inhibitory synapses, the rest on excitatory ones
@@ -129,7 +131,7 @@ export function registerNetwork(program: Command): void {
     .option('--delay-max <ms>', 'longest delay, ms', positiveInt('delay-max'), 5)
     .option(
       '--inhibitory-fraction <f>',
-      'fraction of connections onto inhibitory synapses (0.8 keeps 1 % if-paper networks near 20 Hz; 0.2 runs away)',
+      'fraction of connections onto inhibitory synapses (at 1 % connectivity, if-paper twins fire about 0.5 Hz with 0.8, 14 Hz with 0.2)',
       positiveNumber('inhibitory-fraction', true),
       0.8,
     )
@@ -142,6 +144,12 @@ export function registerNetwork(program: Command): void {
     .option('--rate <hz>', 'Poisson drive rate per synapse', positiveNumber('rate'), 2)
     .option('--seed <n>', 'seed of connectivity and drive', nonNegativeInt('seed'), 1)
     .option('--out <file.h5>', 'record spikes to this HDF5 file (SONATA spike layout)')
+    .option(
+      '--threads <n>',
+      'worker threads stepping the twins (for heavy models such as the L5PC twins)',
+      positiveInt('threads'),
+      1,
+    )
     .option('--json', 'print the figures as JSON')
     .action(async (o: Record<string, unknown>) => {
       const drive = String(o.drive);
@@ -162,6 +170,7 @@ export function registerNetwork(program: Command): void {
         patterns: o.patterns as number | undefined,
         seed: o.seed as number,
         out: o.out as string | undefined,
+        threads: o.threads as number,
       });
       if (o.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       else

@@ -1,11 +1,11 @@
 /**
  * Steps every surrogate stream of one model together: each stream owns a slot (a row) of one
- * ResidentBatch, and each onnxruntime run advances all streams that have a bin waiting by one bin
+ * StreamBatch, and each step advances all streams that have a bin waiting by one bin
  * (the others are held where they are). Work submitted to one stream is processed in order.
  * Opening and closing take effect between runs.
  */
 import type { BinnedSpikes } from '../core/spikes.js';
-import { ResidentBatch, type StepInput } from './resident-batch.js';
+import { type EngineChoice, type StepInput, type StreamBatch, createStreamBatch } from './stream-batch.js';
 import type { StepModel } from './step-model.js';
 
 export interface SurrogateOutputs {
@@ -39,8 +39,14 @@ export class SurrogateStream {
   constructor(readonly id: number) {}
 }
 
+/** How the scheduler's batch is stepped (see createStreamBatch). */
+export interface BatchOptions {
+  engine?: EngineChoice;
+  shards?: number;
+}
+
 export class BatchScheduler {
-  private readonly batch: ResidentBatch;
+  private readonly batch: StreamBatch;
   /** stream of each slot */
   private readonly bySlot: SurrogateStream[] = [];
   private readonly toPlace: SurrogateStream[] = [];
@@ -63,8 +69,19 @@ export class BatchScheduler {
     readonly model: StepModel,
     initialCapacity = 64,
     private readonly observer?: StepObserver,
+    batch: BatchOptions = {},
   ) {
-    this.batch = new ResidentBatch(model, initialCapacity);
+    this.batch = createStreamBatch(model, initialCapacity, batch.engine ?? 'auto', batch.shards ?? 1);
+  }
+
+  /** Releases the batch's own resources (once every stream is closed). */
+  dispose(): Promise<void> {
+    return this.batch.dispose();
+  }
+
+  /** which engine steps the streams */
+  get engine(): StreamBatch['engine'] {
+    return this.batch.engine;
   }
 
   open(): SurrogateStream {

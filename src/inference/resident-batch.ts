@@ -11,20 +11,17 @@
  */
 import ort from 'onnxruntime-node';
 import type { StepModel } from './step-model.js';
+import type { StepInput, StreamBatch } from './stream-batch.js';
 
-export interface StepInput {
-  /** ids of slot i are ids[offsets[i] .. offsets[i+1]) (offsets has at least slots + 1 entries) */
-  offsets: Uint32Array;
-  /** combined synapse ids */
-  ids: Uint32Array;
-}
+export type { StepInput } from './stream-batch.js';
 
 interface RunTensors {
   feeds: Record<string, ort.Tensor>;
   fetches: Record<string, ort.Tensor>;
 }
 
-export class ResidentBatch {
+export class ResidentBatch implements StreamBatch {
+  readonly engine = 'onnx';
   private capacity: number;
   private slots = 0;
   /** [copy][state] */
@@ -140,6 +137,11 @@ export class ResidentBatch {
     } finally {
       this.running = false;
     }
+  }
+
+  /** Nothing of its own to release: the session belongs to the StepModel. */
+  dispose(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** Current state row of a slot for state tensor i (a view; for tests and snapshots). */

@@ -18,6 +18,10 @@ export class StepModel {
     readonly manifest: ModelManifest,
     readonly session: ort.InferenceSession,
     readonly states: StateLayout[],
+    /** the step.onnx file (the resident kernels read its weights) */
+    readonly stepPath: string,
+    /** onnxruntime intra-op threads the model was loaded with */
+    readonly threads: number,
   ) {}
 
   /** 'active': the graph takes the padded ids of the spiking synapses; 'input': a dense 0/1 row */
@@ -53,7 +57,7 @@ export class StepModel {
         );
       }
     }
-    return new StepModel(manifest, session, states);
+    return new StepModel(manifest, session, states, stepPath, threads);
   }
 
   async dispose(): Promise<void> {

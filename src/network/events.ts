@@ -3,7 +3,7 @@
  * any order, then sorted by neuron into the StepInput CSR the population steps with. Buffers grow
  * and are reused; nothing is allocated per bin once they are large enough.
  */
-import type { StepInput } from '../inference/resident-batch.js';
+import type { StepInput } from '../inference/stream-batch.js';
 
 export class EventList {
   neurons = new Uint32Array(64);

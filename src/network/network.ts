@@ -94,8 +94,14 @@ export class Network {
     return p;
   }
 
-  /** `size` twins of a model (an id in the models directory, or a registered model). */
-  async twins(name: string, o: { model: string | RegisteredModel; size: number }): Promise<Population> {
+  /**
+   * `size` twins of a model (an id in the models directory, or a registered model); `threads` > 1
+   * steps them in that many worker threads (worth it for the heavy L5PC twins).
+   */
+  async twins(
+    name: string,
+    o: { model: string | RegisteredModel; size: number; threads?: number },
+  ): Promise<Population> {
     this.checkNew(name, o.size);
     const entry = typeof o.model === 'string' ? this.lookup(o.model) : o.model;
     let model = this.models.get(entry.manifest.id);
@@ -103,7 +109,7 @@ export class Network {
       model = StepModel.load(entry.manifest, entry.stepPath);
       this.models.set(entry.manifest.id, model);
     }
-    return this.add(name, new TwinPopulation(await model, o.size), o.size);
+    return this.add(name, new TwinPopulation(await model, o.size, o.threads ?? 1), o.size);
   }
 
   /** `size` reference cells (createNeuron of src/reference/cells); meant for small sizes. */

@@ -1,10 +1,10 @@
 /**
  * A population: N neurons of one kind stepped together, one bin at a time. Twins of a model run in
- * one ResidentBatch (all neurons in one onnxruntime run per ms); reference cells (for small sizes)
+ * one StreamBatch (all neurons in one step per ms, on the resident kernels where they run the model); reference cells (for small sizes)
  * run one Neuron object each. Either way a step takes one CSR of combined synapse ids per neuron
  * (excitatory 0..nExc-1, inhibitory nExc + id) and leaves voltage and spike flags per neuron.
  */
-import { ResidentBatch, type StepInput } from '../inference/resident-batch.js';
+import { type StepInput, type StreamBatch, createStreamBatch } from '../inference/stream-batch.js';
 import type { StepModel } from '../inference/step-model.js';
 import type { BinOutput, Neuron } from '../core/neuron.js';
 import { DEFAULT_REFRACTORY_MS, SpikeEventDetector } from '../surrogate/spike-events.js';
@@ -35,18 +35,19 @@ export class TwinPopulation implements PopulationKind {
   readonly outputsValid = true;
   readonly voltage: Float32Array;
   readonly spike: Uint8Array;
-  private readonly batch: ResidentBatch;
+  private readonly batch: StreamBatch;
   /** one per neuron: a spike is the onset of a run of bins over the threshold, not every such bin */
   private readonly detectors: SpikeEventDetector[];
 
   constructor(
     private readonly model: StepModel,
     readonly size: number,
+    threads = 1,
   ) {
     this.label = `twin:${model.manifest.id}`;
     this.nExc = model.manifest.inputs.nExc;
     this.nInh = model.manifest.inputs.nInh;
-    this.batch = new ResidentBatch(model, size);
+    this.batch = createStreamBatch(model, size, 'auto', threads);
     for (let i = 0; i < size; i++) this.batch.addSlot();
     this.voltage = new Float32Array(size);
     this.spike = new Uint8Array(size);
@@ -67,8 +68,9 @@ export class TwinPopulation implements PopulationKind {
     }
   }
 
-  async dispose(): Promise<void> {
-    // the StepModel is shared by populations of the same model and released by the network
+  /** The batch's own resources; the StepModel is shared by populations and released by the network. */
+  dispose(): Promise<void> {
+    return this.batch.dispose();
   }
 }
 

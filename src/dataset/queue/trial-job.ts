@@ -4,9 +4,7 @@
  * keys: the morphology file once per run (content-addressed), and each finished trial as one binary
  * value in the part-file format (trial-part.ts), deleted once the generating side has stored it.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageVersion } from '../../core/package-root.js';
 import { checkSeed } from '../../core/rng.js';
 import { cellInfo } from '../../reference/cells/registry.js';
 
@@ -60,25 +58,9 @@ export class TrialRefusal extends Error {
   }
 }
 
-let version: string | undefined;
-/** This installation's version, from the package.json above this module (src/ or dist/src/). */
+/** This installation's version (both sides of a queue must run the same). */
 export function neurotwinVersion(): string {
-  if (version !== undefined) return version;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'neurotwin' && pkg.version) return (version = pkg.version);
-    } catch {
-      // no package.json here: look further up
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the neurotwin package.json to read its version');
-    dir = up;
-  }
+  return packageVersion();
 }
 
 const KNOWN_METHODS = ['backward-euler', 'crank-nicolson'];

@@ -1,0 +1,298 @@
+/**
+ * WebAssembly kernels of the twins' resident step (src/inference/kernels), written in AssemblyScript
+ * and compiled by `npm run build` to dist/wasm/twin-kernels.wasm (SIMD enabled).
+ *
+ * A batch keeps every stream's state in this module's imported memory: slot b owns row b of every
+ * array. Arguments are byte offsets into that memory; all values are float32 except the slot clocks
+ * (u32 steps taken), the idle flags (u8) and the input CSR (u32).
+ *
+ * State rings hold L rows (L a power of two, mask = L − 1): row (clock & mask) is the current bin,
+ * so a step writes one row and reads its taps where they lie — its cost does not depend on how far
+ * back a layer looks. u32 clocks wrap consistently because L divides 2^32.
+ */
+
+const LINEAR = 0;
+const RELU = 1;
+const TANH = 2;
+const SIGMOID = 3;
+
+function f32At(base: usize, k: i32): f32 {
+  return load<f32>(base + ((<usize>k) << 2));
+}
+
+function setF32(base: usize, k: i32, x: f32): void {
+  store<f32>(base + ((<usize>k) << 2), x);
+}
+
+function u32At(base: usize, k: i32): u32 {
+  return load<u32>(base + ((<usize>k) << 2));
+}
+
+function activate(x: f32, act: i32): f32 {
+  if (act == RELU) return x > 0 ? x : 0;
+  if (act == TANH) return <f32>Math.tanh(<f64>x);
+  if (act == SIGMOID) return <f32>(1.0 / (1.0 + Math.exp(-(<f64>x))));
+  return x;
+}
+
+/** y[0..n) += x[0..n), four floats at a time */
+function addRow(y: usize, x: usize, n: i32): void {
+  let f = 0;
+  for (; f + 4 <= n; f += 4) {
+    const at = <usize>(f << 2);
+    v128.store(y + at, f32x4.add(v128.load(y + at), v128.load(x + at)));
+  }
+  for (; f < n; f++) setF32(y, f, f32At(y, f) + f32At(x, f));
+}
+
+/**
+ * The synaptic layer (a causal conv over the synapses, kernel k, F filters) as queues of future
+ * outputs: a spike on synapse s adds table[s][lag][:] to the output due lag bins from now, so
+ *   out[b][f] = act(bias[f] + queue[b][clock & mask][f]),
+ * after which that row is cleared for the bin L ahead. With k = 1 there is no queue (L = 0).
+ * Idle slots neither add nor take. Ids are distinct per slot (the caller dedupes).
+ */
+export function synapticStep(
+  n: i32,
+  k: i32,
+  F: i32,
+  L: i32,
+  table: usize,
+  bias: usize,
+  act: i32,
+  offsets: usize,
+  ids: usize,
+  idle: usize,
+  clock: usize,
+  queue: usize,
+  out: usize,
+): void {
+  const mask = <u32>(L - 1);
+  const rowBytes = <usize>(F << 2);
+  for (let b = 0; b < n; b++) {
+    if (load<u8>(idle + <usize>b)) continue;
+    const y = out + <usize>b * rowBytes;
+    const from = <i32>u32At(offsets, b);
+    const to = <i32>u32At(offsets, b + 1);
+    if (L == 0) {
+      memory.copy(y, bias, rowBytes);
+      for (let j = from; j < to; j++) addRow(y, table + <usize>u32At(ids, j) * rowBytes, F);
+    } else {
+      const t = u32At(clock, b);
+      const q = queue + <usize>b * <usize>L * rowBytes;
+      // a synapse's k lags land on k consecutive rows of the ring: two contiguous runs at most
+      const p = <i32>(t & mask);
+      const first = min(k, L - p) * F;
+      const rest = k * F - first;
+      const head = q + <usize>p * rowBytes;
+      for (let j = from; j < to; j++) {
+        const row = table + <usize>u32At(ids, j) * <usize>k * rowBytes;
+        addRow(head, row, first);
+        if (rest > 0) addRow(q, row + ((<usize>first) << 2), rest);
+      }
+      const now = q + <usize>(t & mask) * rowBytes;
+      memory.copy(y, bias, rowBytes);
+      addRow(y, now, F);
+      memory.fill(now, 0, rowBytes);
+    }
+    if (act != LINEAR) for (let f = 0; f < F; f++) setF32(y, f, activate(f32At(y, f), act));
+  }
+}
+
+/** ring[b][clock & mask] = x[b] for every slot: the current input row of a layer that looks back. */
+export function ringPush(n: i32, C: i32, L: i32, clock: usize, x: usize, ring: usize): void {
+  const mask = <u32>(L - 1);
+  const rowBytes = <usize>(C << 2);
+  for (let b = 0; b < n; b++) {
+    const t = u32At(clock, b);
+    memory.copy(
+      ring + (<usize>b * <usize>L + <usize>(t & mask)) * rowBytes,
+      x + <usize>b * rowBytes,
+      rowBytes,
+    );
+  }
+}
+
+/**
+ * Depthwise causal conv on the ring of its input (kernel k, C channels, M kernels per channel):
+ *   out[b][c·M + m] = act(bias[c·M + m] + Σ_j ring[b][(clock − (k−1−j)) & mask][c] · taps[j][m][c])
+ * (taps rearranged by the caller to [k][M][C]). Four channels at a time, the sum over the k taps
+ * held in a register; the ring rows of the taps are consecutive (mod L), oldest first.
+ */
+export function depthwiseStep(
+  n: i32,
+  k: i32,
+  C: i32,
+  M: i32,
+  L: i32,
+  clock: usize,
+  ring: usize,
+  taps: usize,
+  bias: usize,
+  act: i32,
+  out: usize,
+): void {
+  const mask = <u32>(L - 1);
+  const rowBytes = <usize>(C << 2);
+  const tapBytes = rowBytes * <usize>M;
+  const width = C * M;
+  for (let b = 0; b < n; b++) {
+    const oldest = <i32>((u32At(clock, b) - <u32>(k - 1)) & mask);
+    // taps j < split sit at rows oldest + j, the others wrap to rows j − split
+    const split = min(k, L - oldest);
+    const r = ring + <usize>b * <usize>L * rowBytes;
+    const y = out + <usize>b * <usize>(width << 2);
+    let c0 = 0;
+    if (M == 2) {
+      // both kernels of four channels from one load of the inputs
+      for (; c0 + 4 <= C; c0 += 4) {
+        const at = <usize>(c0 << 2);
+        let acc0 = f32x4.splat(0);
+        let acc1 = f32x4.splat(0);
+        let x = r + <usize>oldest * rowBytes + at;
+        let w = taps + at;
+        for (let j = 0; j < k; j++) {
+          if (j == split) x = r + at;
+          const xv = v128.load(x);
+          acc0 = f32x4.add(acc0, f32x4.mul(xv, v128.load(w)));
+          acc1 = f32x4.add(acc1, f32x4.mul(xv, v128.load(w + rowBytes)));
+          x += rowBytes;
+          w += tapBytes;
+        }
+        storeLanes(y, bias, c0, 0, M, acc0, act);
+        storeLanes(y, bias, c0, 1, M, acc1, act);
+      }
+    }
+    for (let m = 0; m < M; m++) {
+      const wm = taps + <usize>m * rowBytes;
+      let c = c0;
+      for (; c + 4 <= C; c += 4) {
+        const at = <usize>(c << 2);
+        let acc = f32x4.splat(0);
+        let x = r + <usize>oldest * rowBytes + at;
+        let w = wm + at;
+        for (let j = 0; j < k; j++) {
+          if (j == split) x = r + at;
+          acc = f32x4.add(acc, f32x4.mul(v128.load(x), v128.load(w)));
+          x += rowBytes;
+          w += tapBytes;
+        }
+        storeLanes(y, bias, c, m, M, acc, act);
+      }
+      for (; c < C; c++) {
+        let acc: f32 = 0;
+        for (let j = 0; j < k; j++) {
+          const row = (oldest + j) & (<i32>mask);
+          acc += f32At(r + <usize>row * rowBytes, c) * f32At(wm + <usize>j * tapBytes, c);
+        }
+        const o = c * M + m;
+        setF32(y, o, activate(f32At(bias, o) + acc, act));
+      }
+    }
+  }
+}
+
+/** out[(c + i)·M + m] = act(bias[..] + acc[i]) for the four lanes of acc */
+function storeLanes(y: usize, bias: usize, c: i32, m: i32, M: i32, acc: v128, act: i32): void {
+  let o = c * M + m;
+  setF32(y, o, activate(f32At(bias, o) + f32x4.extract_lane(acc, 0), act));
+  o += M;
+  setF32(y, o, activate(f32At(bias, o) + f32x4.extract_lane(acc, 1), act));
+  o += M;
+  setF32(y, o, activate(f32At(bias, o) + f32x4.extract_lane(acc, 2), act));
+  o += M;
+  setF32(y, o, activate(f32At(bias, o) + f32x4.extract_lane(acc, 3), act));
+}
+
+/**
+ * The taps of a dilated causal conv (kernel k, C channels, dilation d) as one row per slot:
+ *   panel[b][j·C + c] = ring[b][(clock − (k−1−j)·d) & mask][c]   (tap k−1 is the current bin)
+ */
+export function gatherTaps(
+  n: i32,
+  k: i32,
+  C: i32,
+  d: i32,
+  L: i32,
+  clock: usize,
+  ring: usize,
+  panel: usize,
+): void {
+  const mask = <u32>(L - 1);
+  const rowBytes = <usize>(C << 2);
+  for (let b = 0; b < n; b++) {
+    const t = u32At(clock, b);
+    const r = ring + <usize>b * <usize>L * rowBytes;
+    const p = panel + <usize>b * <usize>k * rowBytes;
+    for (let j = 0; j < k; j++) {
+      memory.copy(
+        p + <usize>j * rowBytes,
+        r + <usize>((t - <u32>((k - 1 - j) * d)) & mask) * rowBytes,
+        rowBytes,
+      );
+    }
+  }
+}
+
+/** y[b][:] = act(bias + x[b][:] · w) with w [K][F] row-major: the small-batch dense layer. */
+export function dense(n: i32, K: i32, F: i32, x: usize, w: usize, bias: usize, act: i32, y: usize): void {
+  const rowBytes = <usize>(F << 2);
+  for (let b = 0; b < n; b++) {
+    const yb = y + <usize>b * rowBytes;
+    const xb = x + <usize>b * <usize>(K << 2);
+    memory.copy(yb, bias, rowBytes);
+    for (let i = 0; i < K; i++) {
+      const xi = f32At(xb, i);
+      if (xi == 0) continue;
+      const s = f32x4.splat(xi);
+      const wi = w + <usize>i * rowBytes;
+      let f = 0;
+      for (; f + 4 <= F; f += 4) {
+        const at = <usize>(f << 2);
+        v128.store(yb + at, f32x4.add(v128.load(yb + at), f32x4.mul(s, v128.load(wi + at))));
+      }
+      for (; f < F; f++) setF32(yb, f, f32At(yb, f) + xi * f32At(wi, f));
+    }
+    if (act != LINEAR) for (let f = 0; f < F; f++) setF32(yb, f, activate(f32At(yb, f), act));
+  }
+}
+
+/** The two heads on the last hidden row: prob = σ(h·ws + bs), volt = h·wv + bv (mV). */
+export function heads(
+  n: i32,
+  H: i32,
+  h: usize,
+  ws: usize,
+  bs: f32,
+  wv: usize,
+  bv: f32,
+  prob: usize,
+  volt: usize,
+): void {
+  for (let b = 0; b < n; b++) {
+    const hb = h + <usize>b * <usize>(H << 2);
+    let s: f32 = bs;
+    let v: f32 = bv;
+    for (let i = 0; i < H; i++) {
+      const x = f32At(hb, i);
+      s += x * f32At(ws, i);
+      v += x * f32At(wv, i);
+    }
+    setF32(prob, b, activate(s, SIGMOID));
+    setF32(volt, b, v);
+  }
+}
+
+/** clock[b] += 1 for the slots that stepped. */
+export function advance(n: i32, clock: usize, idle: usize): void {
+  for (let b = 0; b < n; b++) {
+    if (load<u8>(idle + <usize>b)) continue;
+    const at = clock + ((<usize>b) << 2);
+    store<u32>(at, load<u32>(at) + 1);
+  }
+}
+
+/** First byte after the module's static data (the math functions' tables): arrays start above it. */
+export function heapBase(): usize {
+  return __heap_base;
+}

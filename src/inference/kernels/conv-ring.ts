@@ -1,0 +1,68 @@
+/**
+ * A conv layer (kernel k, dilation d, C → F) resident: a ring of its last L input rows per slot;
+ * each step gathers the k taps (rows t − (k−1−j)·d) into one row per slot and multiplies the batch
+ * by the step graph's `w` [k·C][F] at once. A 1×1 conv reads its input rows directly.
+ */
+import type { ConvConfig } from '../../surrogate/layers/conv.js';
+import { DenseGemm } from './dense-gemm.js';
+import type { StepWeights } from './step-weights.js';
+import {
+  type Arena,
+  type ArenaPlan,
+  type BatchRegions,
+  type Region,
+  type Stage,
+  ringLength,
+} from './stage.js';
+
+export class ConvRingStage implements Stage {
+  readonly width: number;
+  readonly out: Region;
+  readonly gemm: DenseGemm;
+  private readonly ring: Region | null;
+  private readonly panel: Region;
+  private readonly L: number;
+  private readonly d: number;
+
+  constructor(
+    plan: ArenaPlan,
+    private readonly io: BatchRegions,
+    private readonly config: ConvConfig,
+    private readonly C: number,
+    private readonly input: Region,
+    weights: StepWeights,
+    prefix: string,
+    threads: number,
+  ) {
+    const { kernel: k, filters: F } = config;
+    this.d = config.dilation ?? 1;
+    const w = weights.get(`${prefix}_w`, [k * C, F]);
+    const b = weights.get(`${prefix}_b`, [F]);
+    this.width = F;
+    const lags = (k - 1) * this.d;
+    this.L = lags > 0 ? ringLength(lags) : 0;
+    this.ring = lags > 0 ? plan.state(this.L * C * 4) : null;
+    this.panel = lags > 0 ? plan.scratch(k * C * 4) : input;
+    this.out = plan.scratch(F * 4);
+    this.gemm = new DenseGemm(k * C, F, plan.weights(w), plan.weights(b), w, b, config.activation, threads);
+  }
+
+  async step(arena: Arena, n: number): Promise<void> {
+    if (this.ring) {
+      const { kernels } = arena;
+      const clock = this.io.clock.offset;
+      kernels.ringPush(n, this.C, this.L, clock, this.input.offset, this.ring.offset);
+      kernels.gatherTaps(
+        n,
+        this.config.kernel,
+        this.C,
+        this.d,
+        this.L,
+        clock,
+        this.ring.offset,
+        this.panel.offset,
+      );
+    }
+    await this.gemm.run(arena, n, this.panel, this.out);
+  }
+}

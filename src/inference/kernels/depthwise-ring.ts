@@ -1,0 +1,67 @@
+/**
+ * A depthwise-conv layer resident: a ring of its last L input rows per slot, and each step the k
+ * taps of every channel read where they lie in the ring (k × C × M multiply-adds, four channels at
+ * a time, summed in a register). The taps come from the step graph's `w` [k][C][M], rearranged to [k][M][C].
+ */
+import type { DepthwiseConvConfig } from '../../surrogate/layers/depthwise-conv.js';
+import type { StepWeights } from './step-weights.js';
+import {
+  ACTIVATION_CODE,
+  type Arena,
+  type ArenaPlan,
+  type BatchRegions,
+  type Region,
+  type Stage,
+  ringLength,
+} from './stage.js';
+
+export class DepthwiseRingStage implements Stage {
+  readonly width: number;
+  readonly out: Region;
+  private readonly taps: Region;
+  private readonly bias: Region;
+  private readonly ring: Region;
+  private readonly L: number;
+
+  constructor(
+    plan: ArenaPlan,
+    private readonly io: BatchRegions,
+    private readonly config: DepthwiseConvConfig,
+    private readonly C: number,
+    private readonly input: Region,
+    weights: StepWeights,
+    prefix: string,
+  ) {
+    const { kernel: k, multiplier: M } = config;
+    const w = weights.get(`${prefix}_w`, [k, C, M]);
+    const byM = new Float32Array(w.length);
+    for (let j = 0; j < k; j++)
+      for (let c = 0; c < C; c++)
+        for (let m = 0; m < M; m++) byM[(j * M + m) * C + c] = w[(j * C + c) * M + m];
+    this.width = C * M;
+    this.taps = plan.weights(byM);
+    this.bias = plan.weights(weights.get(`${prefix}_b`, [C * M]));
+    this.L = ringLength(k - 1);
+    this.ring = plan.state(this.L * C * 4);
+    this.out = plan.scratch(C * M * 4);
+  }
+
+  step(arena: Arena, n: number): void {
+    const { kernels } = arena;
+    const clock = this.io.clock.offset;
+    kernels.ringPush(n, this.C, this.L, clock, this.input.offset, this.ring.offset);
+    kernels.depthwiseStep(
+      n,
+      this.config.kernel,
+      this.C,
+      this.config.multiplier,
+      this.L,
+      clock,
+      this.ring.offset,
+      this.taps.offset,
+      this.bias.offset,
+      ACTIVATION_CODE[this.config.activation],
+      this.out.offset,
+    );
+  }
+}

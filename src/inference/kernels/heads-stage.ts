@@ -1,0 +1,43 @@
+/**
+ * The two heads on the last hidden rows: spike probability σ(h·w_s + b_s) and voltage h·w_v + b_v
+ * (mV; the exporter folded the voltage target into w_v, b_v).
+ */
+import type { StepWeights } from './step-weights.js';
+import type { Arena, ArenaPlan, Region } from './stage.js';
+
+export class HeadsStage {
+  readonly prob: Region;
+  readonly voltage: Region;
+  private readonly ws: Region;
+  private readonly wv: Region;
+  private readonly bs: number;
+  private readonly bv: number;
+
+  constructor(
+    plan: ArenaPlan,
+    private readonly H: number,
+    private readonly hidden: Region,
+    weights: StepWeights,
+  ) {
+    this.ws = plan.weights(weights.get('spike_w', [H, 1]));
+    this.wv = plan.weights(weights.get('voltage_w', [H, 1]));
+    this.bs = weights.get('spike_b', [1])[0];
+    this.bv = weights.get('voltage_b', [1])[0];
+    this.prob = plan.scratch(4);
+    this.voltage = plan.scratch(4);
+  }
+
+  step(arena: Arena, n: number): void {
+    arena.kernels.heads(
+      n,
+      this.H,
+      this.hidden.offset,
+      this.ws.offset,
+      this.bs,
+      this.wv.offset,
+      this.bv,
+      this.prob.offset,
+      this.voltage.offset,
+    );
+  }
+}

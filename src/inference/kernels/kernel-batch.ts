@@ -1,0 +1,221 @@
+/**
+ * Many streams of one twin stepped by the resident kernels: every stream's state (queues of future
+ * outputs, rings of past rows, its clock) lives in one WebAssembly arena, slot b owning row b of
+ * each array, and a step runs each layer once over all slots. Nothing moves per step but the
+ * input ids in and two floats per slot out; no layer's cost depends on how far back it looks; the
+ * dense layers of large batches go through onnxruntime's MatMul. Same contract as ResidentBatch
+ * (the step graph in onnxruntime), whose outputs these match to float rounding.
+ */
+import type { ConvConfig } from '../../surrogate/layers/conv.js';
+import type { DepthwiseConvConfig } from '../../surrogate/layers/depthwise-conv.js';
+import type { SynapticConvConfig } from '../../surrogate/layers/synaptic-conv.js';
+import type { StepInput, StreamBatch } from '../stream-batch.js';
+import type { StepModel } from '../step-model.js';
+import { Arena, ArenaPlan } from './arena.js';
+import { ConvRingStage } from './conv-ring.js';
+import { DepthwiseRingStage } from './depthwise-ring.js';
+import { HeadsStage } from './heads-stage.js';
+import type { BatchRegions, Region, Stage } from './stage.js';
+import { StepWeights } from './step-weights.js';
+import { SynapticQueueStage } from './synaptic-queue.js';
+import { twinKernelsBuilt } from './twin-wasm.js';
+
+type KernelLayer = SynapticConvConfig | DepthwiseConvConfig | ConvConfig;
+
+/** Why the kernels cannot run this model, or null when they can. */
+export function kernelsUnsupported(model: StepModel): string | null {
+  if (!twinKernelsBuilt()) return 'the twin kernels are not built (npm run build)';
+  if (model.inputForm !== 'active')
+    return "the step graph takes a dense input, not the spiking ids ('active')";
+  const layers = model.manifest.architecture.params.layers as { kind?: unknown }[] | undefined;
+  if (!Array.isArray(layers) || layers.length === 0) return 'the manifest lists no layers';
+  for (const [i, l] of layers.entries()) {
+    const kind = l?.kind;
+    if (i === 0 ? kind !== 'synaptic-conv' : kind !== 'conv' && kind !== 'depthwise-conv') {
+      return `layer ${i} is a '${String(kind)}', which the kernels do not run there`;
+    }
+  }
+  return null;
+}
+
+export class KernelBatch implements StreamBatch {
+  readonly engine = 'kernels';
+  private readonly plan = new ArenaPlan();
+  private readonly io: BatchRegions;
+  private readonly stages: Stage[] = [];
+  private readonly gemmStages: ConvRingStage[] = [];
+  private readonly heads: HeadsStage;
+  private readonly nIn: number;
+  private arena: Arena;
+  private slots = 0;
+  private running = false;
+  // views on the arena (remade when it is rebuilt)
+  private offsetsView!: Uint32Array;
+  private idsView!: Uint32Array;
+  private idleView!: Uint8Array;
+  private voltageView!: Float32Array;
+  private probView!: Float32Array;
+  /** per synapse, the step at which it was last seen (dedupes a slot's ids without clearing) */
+  private readonly seenAt: Uint32Array;
+  private stamp = 0;
+
+  constructor(
+    readonly model: StepModel,
+    initialCapacity = 64,
+  ) {
+    if (!Number.isInteger(initialCapacity) || initialCapacity < 1)
+      throw new Error(`initial capacity must be a positive integer, got ${initialCapacity}`);
+    const why = kernelsUnsupported(model);
+    if (why) throw new Error(`${model.manifest.id}: ${why}`);
+    this.nIn = model.nInputs;
+    this.seenAt = new Uint32Array(this.nIn);
+    const plan = this.plan;
+    this.io = {
+      clock: plan.state(4),
+      idle: plan.scratch(1),
+      offsets: plan.scratch(4, 4),
+      ids: plan.scratch(0, 4 * 1024),
+    };
+    const weights = StepWeights.read(model.stepPath);
+    const layers = model.manifest.architecture.params.layers as KernelLayer[];
+    let width = this.nIn;
+    let rows: Region | null = null;
+    layers.forEach((l, i) => {
+      const prefix = `layer${i}`;
+      let stage: Stage;
+      if (l.kind === 'synaptic-conv')
+        stage = new SynapticQueueStage(plan, this.io, l, this.nIn, weights, prefix);
+      else if (l.kind === 'depthwise-conv')
+        stage = new DepthwiseRingStage(plan, this.io, l, width, rows as Region, weights, prefix);
+      else {
+        const conv = new ConvRingStage(
+          plan,
+          this.io,
+          l,
+          width,
+          rows as Region,
+          weights,
+          prefix,
+          model.threads,
+        );
+        this.gemmStages.push(conv);
+        stage = conv;
+      }
+      this.stages.push(stage);
+      width = stage.width;
+      rows = stage.out;
+    });
+    this.heads = new HeadsStage(plan, width, rows as unknown as Region, weights);
+    this.arena = Arena.build(plan, initialCapacity);
+    this.makeViews();
+  }
+
+  get size(): number {
+    return this.slots;
+  }
+
+  get capacity(): number {
+    return this.arena.capacity;
+  }
+
+  get voltage(): Float32Array {
+    return this.voltageView;
+  }
+
+  get spikeProb(): Float32Array {
+    return this.probView;
+  }
+
+  addSlot(): number {
+    this.checkIdle('addSlot');
+    if (this.slots === this.arena.capacity) this.rebuild(this.arena.capacity * 2);
+    const slot = this.slots++;
+    this.arena.zeroSlot(slot);
+    return slot;
+  }
+
+  removeSlot(slot: number): number {
+    this.checkIdle('removeSlot');
+    if (!Number.isInteger(slot) || slot < 0 || slot >= this.slots)
+      throw new RangeError(`slot ${slot} is not in [0, ${this.slots})`);
+    const last = --this.slots;
+    if (last !== slot) this.arena.moveSlot(last, slot);
+    return last;
+  }
+
+  async step(input: StepInput, idle: Uint8Array | null = null): Promise<void> {
+    const n = this.slots;
+    if (n === 0) return;
+    this.checkIdle('step');
+    this.running = true;
+    try {
+      this.writeInput(input, idle, n);
+      const arena = this.arena;
+      for (const stage of this.stages) {
+        const pending = stage.step(arena, n);
+        if (pending) await pending;
+      }
+      this.heads.step(arena, n);
+      arena.kernels.advance(n, this.io.clock.offset, this.io.idle.offset);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    for (const s of this.gemmStages) await s.gemm.dispose();
+  }
+
+  private checkIdle(what: string): void {
+    if (this.running) throw new Error(`KernelBatch.${what} while a step is running`);
+  }
+
+  /** Distinct ids per slot into the arena's CSR (checked before any state changes), idle flags. */
+  private writeInput(input: StepInput, idle: Uint8Array | null, n: number): void {
+    const { offsets, ids } = input;
+    const total = offsets[n] - offsets[0];
+    if (total > this.idsView.length) {
+      this.io.ids.fixedBytes = 4 * Math.max(total, 2 * this.idsView.length);
+      this.rebuild(this.arena.capacity);
+    }
+    const out = this.idsView;
+    const at = this.offsetsView;
+    const seen = this.seenAt;
+    const nIn = this.nIn;
+    let k = 0;
+    for (let b = 0; b < n; b++) {
+      at[b] = k;
+      if (++this.stamp === 0xffffffff) {
+        seen.fill(0);
+        this.stamp = 1;
+      }
+      const stamp = this.stamp;
+      for (let j = offsets[b]; j < offsets[b + 1]; j++) {
+        const id = ids[j];
+        if (id >= nIn) throw new RangeError(`synapse id ${id} is not in [0, ${nIn})`);
+        if (seen[id] === stamp) continue;
+        seen[id] = stamp;
+        out[k++] = id;
+      }
+    }
+    at[n] = k;
+    const flags = this.idleView;
+    if (idle) for (let b = 0; b < n; b++) flags[b] = idle[b];
+    else flags.fill(0, 0, n);
+  }
+
+  private rebuild(capacity: number): void {
+    this.arena = this.arena.rebuild(capacity, this.slots);
+    this.makeViews();
+  }
+
+  private makeViews(): void {
+    const a = this.arena;
+    const cap = a.capacity;
+    this.offsetsView = a.u32(this.io.offsets, cap + 1);
+    this.idsView = a.u32(this.io.ids, this.io.ids.fixedBytes / 4);
+    this.idleView = a.u8(this.io.idle, cap);
+    this.voltageView = a.f32(this.heads.voltage, cap);
+    this.probView = a.f32(this.heads.prob, cap);
+  }
+}

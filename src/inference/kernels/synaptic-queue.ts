@@ -1,0 +1,62 @@
+/**
+ * The synaptic layer (synaptic-conv, kernel k, F filters) resident: a queue of the next L bins'
+ * partial outputs per slot. A spike on synapse s adds its k lags of taps (the step graph's
+ * `by_synapse` table, [nIn + 1][k][F]) into the bins they are due; the current bin is read, then
+ * cleared. A step costs (spiking synapses) × k × F, whatever k is.
+ */
+import type { SynapticConvConfig } from '../../surrogate/layers/synaptic-conv.js';
+import type { StepWeights } from './step-weights.js';
+import {
+  ACTIVATION_CODE,
+  type Arena,
+  type ArenaPlan,
+  type BatchRegions,
+  type Region,
+  type Stage,
+  ringLength,
+} from './stage.js';
+
+export class SynapticQueueStage implements Stage {
+  readonly width: number;
+  readonly out: Region;
+  private readonly table: Region;
+  private readonly bias: Region;
+  private readonly queue: Region | null;
+  private readonly L: number;
+
+  constructor(
+    plan: ArenaPlan,
+    private readonly io: BatchRegions,
+    private readonly config: SynapticConvConfig,
+    nIn: number,
+    weights: StepWeights,
+    prefix: string,
+  ) {
+    const { kernel: k, filters: F } = config;
+    this.width = F;
+    this.table = plan.weights(weights.get(`${prefix}_by_synapse`, [nIn + 1, k * F]));
+    this.bias = plan.weights(weights.get(`${prefix}_b`, [F]));
+    this.L = k > 1 ? ringLength(k - 1) : 0;
+    this.queue = k > 1 ? plan.state(this.L * F * 4) : null;
+    this.out = plan.scratch(F * 4);
+  }
+
+  step(arena: Arena, n: number): void {
+    const { io, config: c } = this;
+    arena.kernels.synapticStep(
+      n,
+      c.kernel,
+      c.filters,
+      this.L,
+      this.table.offset,
+      this.bias.offset,
+      ACTIVATION_CODE[c.activation],
+      io.offsets.offset,
+      io.ids.offset,
+      io.idle.offset,
+      io.clock.offset,
+      this.queue ? this.queue.offset : 0,
+      this.out.offset,
+    );
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * @jest-environment ./test/fixtures/ort-test-environment.mjs
+ *
+ * The resident kernels against the step graph in onnxruntime, on the shipped models (every layer
+ * kind: the synaptic queue with k = 80 and k = 1, depthwise rings, dilated and 1×1 convs, both
+ * dense paths), with idle slots, slots removed and added mid-run, capacity growth and duplicates.
+ */
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { ModelRegistry } from '../../../src/registry/registry.js';
+import { StepModel } from '../../../src/inference/step-model.js';
+import { KernelBatch, kernelsUnsupported } from '../../../src/inference/kernels/kernel-batch.js';
+import { ORT_MIN_ROWS } from '../../../src/inference/kernels/dense-gemm.js';
+import { ResidentBatch } from '../../../src/inference/resident-batch.js';
+import { createStreamBatch, type StepInput } from '../../../src/inference/stream-batch.js';
+
+const registry = ModelRegistry.load('models');
+
+function lcg(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => ((x = (x * 1664525 + 1013904223) >>> 0), x / 2 ** 32);
+}
+
+/** One bin of input for n slots: a few ids per slot (with repeats), some slots idle. */
+function randomStep(rnd: () => number, n: number, nIn: number, perSlot: number) {
+  const offsets = new Uint32Array(n + 1);
+  const ids: number[] = [];
+  const idle = new Uint8Array(n);
+  for (let b = 0; b < n; b++) {
+    offsets[b] = ids.length;
+    idle[b] = rnd() < 0.1 ? 1 : 0;
+    if (idle[b]) continue;
+    const count = Math.floor(rnd() * (perSlot + 1));
+    for (let j = 0; j < count; j++) ids.push(Math.floor(rnd() * nIn));
+    if (count > 0 && rnd() < 0.3) ids.push(ids[ids.length - 1]); // a duplicate counts once
+  }
+  offsets[n] = ids.length;
+  return { input: { offsets, ids: Uint32Array.from(ids) } as StepInput, idle };
+}
+
+describe.each(['if-paper', 'if-tcn', 'l5pc-ampa-factored', 'l5pc-nmda-factored'])(
+  'KernelBatch on %s',
+  (id) => {
+    let model: StepModel;
+    beforeAll(async () => {
+      const m = registry.get(id);
+      if (!m) throw new Error(`models/${id} is missing`);
+      model = await StepModel.load(m.manifest, m.stepPath);
+    });
+    afterAll(async () => {
+      await model.dispose();
+    });
+
+    it('is what the kernels run', () => {
+      expect(kernelsUnsupported(model)).toBeNull();
+      expect(createStreamBatch(model, 4).engine).toBe('kernels');
+      expect(createStreamBatch(model, 4, 'onnx').engine).toBe('onnx');
+    });
+
+    it.each([5, ORT_MIN_ROWS + 6])('matches the step graph with %i slots', async (slots) => {
+      const kernels = new KernelBatch(model, 4);
+      const graph = new ResidentBatch(model, 4);
+      for (let i = 0; i < slots; i++) expect(kernels.addSlot()).toBe(graph.addSlot());
+      expect(kernels.capacity).toBeGreaterThanOrEqual(slots);
+      const rnd = lcg(slots * 31 + id.length);
+      const nIn = model.nInputs;
+      const perSlot = nIn > 200 ? 12 : 3;
+      let worstV = 0;
+      let worstP = 0;
+      let moved = 0;
+      for (let t = 0; t < 240; t++) {
+        if (t === 120) {
+          // the last slot takes the place of slot 2, then a fresh slot joins at rest
+          expect(kernels.removeSlot(2)).toBe(graph.removeSlot(2));
+          expect(kernels.addSlot()).toBe(graph.addSlot());
+          moved++;
+        }
+        const { input, idle } = randomStep(rnd, slots, nIn, perSlot);
+        await kernels.step(input, idle);
+        await graph.step(input, idle);
+        for (let b = 0; b < slots; b++) {
+          if (idle[b]) continue;
+          worstV = Math.max(worstV, Math.abs(kernels.voltage[b] - graph.voltage[b]));
+          worstP = Math.max(worstP, Math.abs(kernels.spikeProb[b] - graph.spikeProb[b]));
+        }
+      }
+      expect(moved).toBe(1);
+      // float32 sums in a different order: agreement to rounding, far below a twin's error (~0.5 mV)
+      expect(worstV).toBeLessThan(5e-4);
+      expect(worstP).toBeLessThan(1e-5);
+      // and the outputs are live, not both stuck at rest
+      expect(Number.isFinite(kernels.voltage[0])).toBe(true);
+      await kernels.dispose();
+    });
+
+    it('refuses a bad synapse id before changing any state', async () => {
+      const batch = new KernelBatch(model, 2);
+      batch.addSlot();
+      const rest: StepInput = { offsets: Uint32Array.of(0, 0), ids: new Uint32Array(0) };
+      await batch.step(rest);
+      const bad: StepInput = { offsets: Uint32Array.of(0, 1), ids: Uint32Array.of(model.nInputs) };
+      await expect(batch.step(bad)).rejects.toThrow(
+        `synapse id ${model.nInputs} is not in [0, ${model.nInputs})`,
+      );
+      await batch.step(rest);
+      const again = new KernelBatch(model, 2);
+      again.addSlot();
+      await again.step(rest);
+      await again.step(rest);
+      // the refused bin left no trace: two good bins each, the same outputs to the bit
+      expect(batch.voltage[0]).toBe(again.voltage[0]);
+      expect(batch.spikeProb[0]).toBe(again.spikeProb[0]);
+      await batch.dispose();
+      await again.dispose();
+    });
+  },
+);
+
+describe('engine choice', () => {
+  it('names the reason when the kernels cannot run a model, and refuses unknown engines', async () => {
+    const m = registry.get('if-paper')!;
+    const model = await StepModel.load(m.manifest, m.stepPath);
+    try {
+      const dense = { ...model.manifest, step: { ...model.manifest.step, input: 'input' as const } };
+      const asDense = Object.assign(
+        Object.create(Object.getPrototypeOf(model) as object) as StepModel,
+        model,
+        {
+          manifest: dense,
+        },
+      );
+      expect(kernelsUnsupported(asDense)).toMatch(/dense input/);
+      expect(() => createStreamBatch(asDense, 4, 'kernels')).toThrow(/dense input/);
+      expect(createStreamBatch(asDense, 4).engine).toBe('onnx');
+      expect(() => createStreamBatch(model, 4, 'gpu' as never)).toThrow("unknown inference engine 'gpu'");
+    } finally {
+      await model.dispose();
+    }
+  });
+});
+
+describe('ShardedBatch', () => {
+  it('steps like one KernelBatch, across removals and idle slots, and refuses bad ids up front', async () => {
+    const m = registry.get('l5pc-ampa-factored')!;
+    const model = await StepModel.load(m.manifest, m.stepPath);
+    const sharded = createStreamBatch(model, 4, 'kernels', 2);
+    const single = new KernelBatch(model, 4);
+    try {
+      for (let i = 0; i < 9; i++) expect(sharded.addSlot()).toBe(single.addSlot());
+      const rnd = lcg(99);
+      let worst = 0;
+      for (let t = 0; t < 120; t++) {
+        if (t === 40) {
+          // the last slot is renumbered as 3, then 0's place is taken, then a fresh one joins
+          expect(sharded.removeSlot(3)).toBe(single.removeSlot(3));
+          expect(sharded.removeSlot(0)).toBe(single.removeSlot(0));
+          expect(sharded.addSlot()).toBe(single.addSlot());
+        }
+        const { input, idle } = randomStep(rnd, sharded.size, model.nInputs, 12);
+        await sharded.step(input, idle);
+        await single.step(input, idle);
+        for (let b = 0; b < sharded.size; b++) {
+          if (!idle[b]) worst = Math.max(worst, Math.abs(sharded.voltage[b] - single.voltage[b]));
+        }
+      }
+      // the same kernels on the same rows: the same floats
+      expect(worst).toBe(0);
+      const bad: StepInput = {
+        offsets: Uint32Array.from({ length: sharded.size + 1 }, (_, i) => (i === 0 ? 0 : 1)),
+        ids: Uint32Array.of(model.nInputs + 5),
+      };
+      await expect(sharded.step(bad)).rejects.toThrow(`synapse id ${model.nInputs + 5} is not in`);
+    } finally {
+      await sharded.dispose();
+      await single.dispose();
+      await model.dispose();
+    }
+  });
+});
