@@ -168,10 +168,29 @@ function readPackedIds(buf: Uint8Array, stop: number, into: Scratch, bin: number
   return true;
 }
 
-function take(s: Scratch, bins: number): { ids: Int32Array; times: Int32Array; offsets: Int32Array } {
-  // arrays of their own (not pieces of a slab): the bins go on to the reference worker as a
-  // structured clone, which copies a view's whole ArrayBuffer
-  return { ids: s.ids.slice(0, s.n), times: s.times.slice(0, s.n), offsets: s.offsets.slice(0, bins + 1) };
+/**
+ * The six arrays of the chunk's trains as views of one buffer of exactly their size: one
+ * allocation per chunk, and a structured clone (the bins go on to the reference worker) copies
+ * just these bytes.
+ */
+function packTrains(bins: number): BinnedSpikes {
+  const ne = exc.n;
+  const ni = inh.n;
+  const all = new Int32Array(2 * ne + 2 * ni + 2 * (bins + 1));
+  let at = 0;
+  const piece = (src: Int32Array, n: number): Int32Array => {
+    const out = all.subarray(at, at + n);
+    out.set(src.subarray(0, n));
+    at += n;
+    return out;
+  };
+  return {
+    count: bins,
+    exc: { ids: piece(exc.ids, ne), times: piece(exc.times, ne) },
+    inh: { ids: piece(inh.ids, ni), times: piece(inh.times, ni) },
+    excOffsets: piece(exc.offsets, bins + 1),
+    inhOffsets: piece(inh.offsets, bins + 1),
+  };
 }
 
 /**
@@ -214,16 +233,5 @@ export function readPackedInputChunk(buf: Uint8Array): PackedInputChunk | null {
     } else return null;
   }
   if (bins === 0) return null;
-  const e = take(exc, bins);
-  const i = take(inh, bins);
-  return {
-    firstBin,
-    spikes: {
-      count: bins,
-      exc: { times: e.times, ids: e.ids },
-      inh: { times: i.times, ids: i.ids },
-      excOffsets: e.offsets,
-      inhOffsets: i.offsets,
-    },
-  };
+  return { firstBin, spikes: packTrains(bins) };
 }
