@@ -301,8 +301,8 @@ export function registerBench(program: Command): void {
     .option('--model <id|dir>', 'model id in models/ or a model directory', 'if-paper')
     .option('--sessions <n>', 'concurrent client sessions', positiveInt('sessions'), 100)
     .option('--chunk <bins>', 'bins per input chunk', positiveInt('chunk'), 100)
-    .option('--chunks <n>', 'chunks per session', positiveInt('chunks'), 50)
-    .option('--warmup <n>', 'chunks at the start of each session not counted', nonNegativeInt('warmup'), 5)
+    .option('--chunks <n>', 'chunks per session', positiveInt('chunks'), 300)
+    .option('--warmup <n>', 'chunks at the start of each session not counted', nonNegativeInt('warmup'), 30)
     .option(
       '--client-threads <n>',
       'worker threads the clients are spread over',
