@@ -9,6 +9,11 @@
  * State rings hold L rows (L a power of two, mask = L − 1): row (clock & mask) is the current bin,
  * so a step writes one row and reads its taps where they lie — its cost does not depend on how far
  * back a layer looks. u32 clocks wrap consistently because L divides 2^32.
+ *
+ * A call steps every slot by T bins (a block; T = 1 for one bin): rows of the per-step arrays are
+ * (slot, bin) pairs, row b·T + τ, and a slot's bins run in order, each layer over the whole block
+ * before the next (the layers are causal, so a layer's bin τ needs only bins ≤ τ of the one below).
+ * Rings are long enough for a block beyond their layer's look-back.
  */
 
 const LINEAR = 0;
@@ -54,6 +59,7 @@ function addRow(y: usize, x: usize, n: i32): void {
  */
 export function synapticStep(
   n: i32,
+  T: i32,
   k: i32,
   F: i32,
   L: i32,
@@ -71,56 +77,62 @@ export function synapticStep(
   const rowBytes = <usize>(F << 2);
   for (let b = 0; b < n; b++) {
     if (load<u8>(idle + <usize>b)) continue;
-    const y = out + <usize>b * rowBytes;
-    const from = <i32>u32At(offsets, b);
-    const to = <i32>u32At(offsets, b + 1);
-    if (L == 0) {
-      memory.copy(y, bias, rowBytes);
-      for (let j = from; j < to; j++) addRow(y, table + <usize>u32At(ids, j) * rowBytes, F);
-    } else {
-      const t = u32At(clock, b);
-      const q = queue + <usize>b * <usize>L * rowBytes;
-      // a synapse's k lags land on k consecutive rows of the ring: two contiguous runs at most
-      const p = <i32>(t & mask);
-      const first = min(k, L - p) * F;
-      const rest = k * F - first;
-      const head = q + <usize>p * rowBytes;
-      for (let j = from; j < to; j++) {
-        const row = table + <usize>u32At(ids, j) * <usize>k * rowBytes;
-        addRow(head, row, first);
-        if (rest > 0) addRow(q, row + ((<usize>first) << 2), rest);
+    const q = queue + <usize>b * <usize>L * rowBytes;
+    for (let tau = 0; tau < T; tau++) {
+      const row = b * T + tau;
+      const y = out + <usize>row * rowBytes;
+      const from = <i32>u32At(offsets, row);
+      const to = <i32>u32At(offsets, row + 1);
+      if (L == 0) {
+        memory.copy(y, bias, rowBytes);
+        for (let j = from; j < to; j++) addRow(y, table + <usize>u32At(ids, j) * rowBytes, F);
+      } else {
+        const t = u32At(clock, b) + <u32>tau;
+        // a synapse's k lags land on k consecutive rows of the ring: two contiguous runs at most
+        const p = <i32>(t & mask);
+        const first = min(k, L - p) * F;
+        const rest = k * F - first;
+        const head = q + <usize>p * rowBytes;
+        for (let j = from; j < to; j++) {
+          const taps = table + <usize>u32At(ids, j) * <usize>k * rowBytes;
+          addRow(head, taps, first);
+          if (rest > 0) addRow(q, taps + ((<usize>first) << 2), rest);
+        }
+        memory.copy(y, bias, rowBytes);
+        addRow(y, head, F);
+        memory.fill(head, 0, rowBytes);
       }
-      const now = q + <usize>(t & mask) * rowBytes;
-      memory.copy(y, bias, rowBytes);
-      addRow(y, now, F);
-      memory.fill(now, 0, rowBytes);
+      if (act != LINEAR) for (let f = 0; f < F; f++) setF32(y, f, activate(f32At(y, f), act));
     }
-    if (act != LINEAR) for (let f = 0; f < F; f++) setF32(y, f, activate(f32At(y, f), act));
   }
 }
 
-/** ring[b][clock & mask] = x[b] for every slot: the current input row of a layer that looks back. */
-export function ringPush(n: i32, C: i32, L: i32, clock: usize, x: usize, ring: usize): void {
+/** ring[b][(clock + τ) & mask] = x[b·T + τ]: the block's input rows of a layer that looks back. */
+export function ringPush(n: i32, T: i32, C: i32, L: i32, clock: usize, x: usize, ring: usize): void {
   const mask = <u32>(L - 1);
   const rowBytes = <usize>(C << 2);
   for (let b = 0; b < n; b++) {
     const t = u32At(clock, b);
-    memory.copy(
-      ring + (<usize>b * <usize>L + <usize>(t & mask)) * rowBytes,
-      x + <usize>b * rowBytes,
-      rowBytes,
-    );
+    const r = ring + <usize>b * <usize>L * rowBytes;
+    for (let tau = 0; tau < T; tau++) {
+      memory.copy(
+        r + <usize>((t + <u32>tau) & mask) * rowBytes,
+        x + <usize>(b * T + tau) * rowBytes,
+        rowBytes,
+      );
+    }
   }
 }
 
 /**
  * Depthwise causal conv on the ring of its input (kernel k, C channels, M kernels per channel):
- *   out[b][c·M + m] = act(bias[c·M + m] + Σ_j ring[b][(clock − (k−1−j)) & mask][c] · taps[j][m][c])
+ *   out[b·T + τ][c·M + m] = act(bias[c·M + m] + Σ_j ring[b][(clock + τ − (k−1−j)) & mask][c] · taps[j][m][c])
  * (taps rearranged by the caller to [k][M][C]). Four channels at a time, the sum over the k taps
  * held in a register; the ring rows of the taps are consecutive (mod L), oldest first.
  */
 export function depthwiseStep(
   n: i32,
+  T: i32,
   k: i32,
   C: i32,
   M: i32,
@@ -136,12 +148,13 @@ export function depthwiseStep(
   const rowBytes = <usize>(C << 2);
   const tapBytes = rowBytes * <usize>M;
   const width = C * M;
-  for (let b = 0; b < n; b++) {
-    const oldest = <i32>((u32At(clock, b) - <u32>(k - 1)) & mask);
+  for (let row = 0; row < n * T; row++) {
+    const b = row / T;
+    const oldest = <i32>((u32At(clock, b) + <u32>(row - b * T) - <u32>(k - 1)) & mask);
     // taps j < split sit at rows oldest + j, the others wrap to rows j − split
     const split = min(k, L - oldest);
     const r = ring + <usize>b * <usize>L * rowBytes;
-    const y = out + <usize>b * <usize>(width << 2);
+    const y = out + <usize>row * <usize>(width << 2);
     let c0 = 0;
     if (M == 2) {
       // both kernels of four channels from one load of the inputs
@@ -205,11 +218,12 @@ function storeLanes(y: usize, bias: usize, c: i32, m: i32, M: i32, acc: v128, ac
 }
 
 /**
- * The taps of a dilated causal conv (kernel k, C channels, dilation d) as one row per slot:
- *   panel[b][j·C + c] = ring[b][(clock − (k−1−j)·d) & mask][c]   (tap k−1 is the current bin)
+ * The taps of a dilated causal conv (kernel k, C channels, dilation d) as one row per (slot, bin):
+ *   panel[b·T + τ][j·C + c] = ring[b][(clock + τ − (k−1−j)·d) & mask][c]   (tap k−1: bin τ itself)
  */
 export function gatherTaps(
   n: i32,
+  T: i32,
   k: i32,
   C: i32,
   d: i32,
@@ -220,10 +234,11 @@ export function gatherTaps(
 ): void {
   const mask = <u32>(L - 1);
   const rowBytes = <usize>(C << 2);
-  for (let b = 0; b < n; b++) {
-    const t = u32At(clock, b);
+  for (let row = 0; row < n * T; row++) {
+    const b = row / T;
+    const t = u32At(clock, b) + <u32>(row - b * T);
     const r = ring + <usize>b * <usize>L * rowBytes;
-    const p = panel + <usize>b * <usize>k * rowBytes;
+    const p = panel + <usize>row * <usize>k * rowBytes;
     for (let j = 0; j < k; j++) {
       memory.copy(
         p + <usize>j * rowBytes,
@@ -283,12 +298,12 @@ export function heads(
   }
 }
 
-/** clock[b] += 1 for the slots that stepped. */
-export function advance(n: i32, clock: usize, idle: usize): void {
+/** clock[b] += T for the slots that stepped. */
+export function advance(n: i32, T: i32, clock: usize, idle: usize): void {
   for (let b = 0; b < n; b++) {
     if (load<u8>(idle + <usize>b)) continue;
     const at = clock + ((<usize>b) << 2);
-    store<u32>(at, load<u32>(at) + 1);
+    store<u32>(at, load<u32>(at) + <u32>T);
   }
 }
 

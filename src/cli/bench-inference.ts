@@ -58,6 +58,10 @@ export interface InferenceBenchResult {
   matmulGflops: number;
   /** achieved / matmul */
   ratioToMatmul: number | null;
+  /** the batched run again, in blocks of bins per step where the engine can (work submitted ahead) */
+  blockedStepsPerSecond: number;
+  /** the one-stream run in blocks */
+  singleBlockedStepsPerSecond: number;
   /** the step graph in onnxruntime on the same streams and inputs, when the kernels ran (the baseline) */
   onnxBatchedStepsPerSecond: number | null;
   /** batched kernels / batched onnxruntime */
@@ -88,9 +92,10 @@ async function stepsPerSecond(
   inputs: BinnedSpikes[],
   streams: number,
   engine: EngineChoice,
-  shards = 1,
+  shards: number,
+  maxBins: number | undefined,
 ): Promise<{ rate: number; runs: number; seconds: number; engine: InferenceEngine }> {
-  const sched = new BatchScheduler(model, streams, undefined, { engine, shards });
+  const sched = new BatchScheduler(model, streams, undefined, { engine, shards, maxBins });
   const opened = Array.from({ length: streams }, () => sched.open());
   const t0 = performance.now();
   await Promise.all(opened.map((s, i) => sched.submit(s, inputs[i % inputs.length])));
@@ -127,11 +132,16 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
       o.streams,
       engine,
       shards,
+      undefined,
     ); // warm-up
-    const single = await stepsPerSecond(model, singleInputs, 1, engine);
-    const batched = await stepsPerSecond(model, batchInputs, o.streams, engine, shards);
+    // bin by bin, as in real time (a network, a REALTIME stream): the figures of the targets
+    const single = await stepsPerSecond(model, singleInputs, 1, engine, 1, 1);
+    const batched = await stepsPerSecond(model, batchInputs, o.streams, engine, shards, 1);
+    // blocks of bins, as the scheduler steps work submitted ahead (ASAP streams, datasets)
+    const blocked = await stepsPerSecond(model, batchInputs, o.streams, engine, shards, undefined);
+    const singleBlocked = await stepsPerSecond(model, singleInputs, 1, engine, 1, undefined);
     const baseline =
-      batched.engine === 'kernels' ? await stepsPerSecond(model, batchInputs, o.streams, 'onnx') : null;
+      batched.engine === 'kernels' ? await stepsPerSecond(model, batchInputs, o.streams, 'onnx', 1, 1) : null;
     const matmul = await measureMatmul(o.matmulSize, o.threads);
     const flops = stepFlops(m, inputs.meanActive);
     const perStep = flops ? (model.inputForm === 'active' ? flops.queue : flops.dense) : null;
@@ -159,6 +169,8 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
       matmul,
       matmulGflops: matmul.gflops,
       ratioToMatmul: achieved !== null ? achieved / matmul.gflops : null,
+      blockedStepsPerSecond: blocked.rate,
+      singleBlockedStepsPerSecond: singleBlocked.rate,
       onnxBatchedStepsPerSecond: baseline ? baseline.rate : null,
       kernelsOverOnnx: baseline ? batched.rate / baseline.rate : null,
     };
@@ -173,9 +185,10 @@ export function printInferenceBench(r: InferenceBenchResult): void {
     [
       `model ${r.model} (${r.architecture}, ${r.parameterCount} parameters, step input '${r.stepInput}'), ${r.engine} engine${r.shards > 1 ? ` in ${r.shards} worker threads` : ''}, ${r.threads} onnxruntime thread(s)`,
       `inputs: ${r.inputs}, ${r.meanActiveSynapses.toFixed(2)} spiking synapses per bin on average`,
-      `batched (${r.streams} streams x ${r.bins} bins): ${r.batchedStepsPerSecond.toFixed(0)} neuron-steps/s (${r.realTimeNeurons} neurons in real time, ${r.runsPerSecond.toFixed(0)} runs/s)`,
+      `batched (${r.streams} streams x ${r.bins} bins, one bin per step): ${r.batchedStepsPerSecond.toFixed(0)} neuron-steps/s (${r.realTimeNeurons} neurons in real time, ${r.runsPerSecond.toFixed(0)} runs/s)`,
       `one stream alone:   ${r.singleStepsPerSecond.toFixed(0)} steps/s`,
-      `batched / one:      ${r.batchedOverSingle.toFixed(1)}x`,
+      `batched / one:      ${r.batchedOverSingle.toFixed(1)}x   (all bin by bin, as in real time)`,
+      `in blocks of bins:  ${r.blockedStepsPerSecond.toFixed(0)} neuron-steps/s batched, ${r.singleBlockedStepsPerSecond.toFixed(0)} one stream alone`,
       `arithmetic:         ${f(r.flopsPerStep, 0)} FLOP per step (dense graph: ${f(r.denseFlopsPerStep, 0)}), ${f(r.achievedGflops, 2)} GFLOP/s`,
       `dense matmul limit: ${r.matmulGflops.toFixed(1)} GFLOP/s (${r.matmul.size}^3, same threads); ratio ${f(r.ratioToMatmul, 4)}`,
       ...(r.onnxBatchedStepsPerSecond !== null

@@ -1,3 +1,4 @@
+import { relativeCommand } from '../core/command-line.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { measureStepTime } from '../inference/step-timing.js';
@@ -108,7 +109,7 @@ export function registerEvaluate(program: Command): void {
             {
               test: metrics,
               data: opts.data,
-              ...(header.commandLine ? { dataCommand: header.commandLine } : {}),
+              ...(header.commandLine ? { dataCommand: relativeCommand(header.commandLine) } : {}),
               command,
             },
             {
@@ -119,6 +120,7 @@ export function registerEvaluate(program: Command): void {
                 microseconds: timing.microseconds,
                 activeSynapses: timing.activeSynapses,
                 stateFloats: timing.stateFloats,
+                engine: timing.engine,
                 command,
               },
             },

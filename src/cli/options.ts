@@ -1,4 +1,5 @@
 /** Helpers shared by the sub-commands: strict parsers for numeric options, the recorded command line. */
+import { relativePath } from '../core/command-line.js';
 
 /** An integer option in [min, max] (commander passes strings; '1e3', '2.0' and '' are refused). */
 export function parseInteger(
@@ -27,10 +28,15 @@ export function positiveNumber(name: string, allowZero = false): (v: string) => 
   };
 }
 
-/** The command line of this process as a reproducible shell string (recorded in datasets and manifests). */
+/**
+ * The command line of this process as a reproducible shell string (recorded in datasets and
+ * manifests): paths inside the working directory are written relative to it, so that the command
+ * reruns from another checkout.
+ */
 export function currentCommand(): string {
   const args = process.argv
     .slice(2)
+    .map((a) => relativePath(a))
     .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
   return ['npx neurotwin', ...args].join(' ');
 }

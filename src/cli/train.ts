@@ -1,3 +1,4 @@
+import { relativeCommand } from '../core/command-line.js';
 import type { Command } from 'commander';
 import { exportModel } from '../export/model-files.js';
 import { architectureNames } from '../surrogate/architectures/registry.js';
@@ -30,6 +31,7 @@ interface TrainOpts {
   patience: number;
   weightDecay: number;
   lrDropPatience: number;
+  newDataLr?: number;
   seed: number;
   spikeWeight: number;
   voltageWeight: number;
@@ -78,6 +80,11 @@ export function registerTrain(program: Command): void {
       'epochs without improvement before going back to the best weights at half the learning rate (0: never)',
       nonNegativeInt('lr-drop-patience'),
       0,
+    )
+    .option(
+      '--new-data-lr <x>',
+      'resuming with more training data: continue at this learning rate (default: where the earlier drops left it)',
+      positiveNumber('new-data-lr'),
     )
     .option(
       '--patience <n>',
@@ -148,8 +155,9 @@ export function registerTrain(program: Command): void {
         outDir: opts.out,
         backend,
         command,
+        ...(opts.newDataLr !== undefined ? { newDataLr: opts.newDataLr } : {}),
         dataCommands: [...trainSet.headers, validSet.header]
-          .map((h) => h.commandLine)
+          .map((h) => relativeCommand(h.commandLine))
           .filter((c) => c.length > 0),
         dataInfo: {
           trials: train.length,

@@ -105,6 +105,8 @@ export interface ModelManifest {
     microseconds: number;
     activeSynapses: number;
     stateFloats: number;
+    /** what stepped it ('kernels' or 'onnx'; absent in cards measured before the kernels) */
+    engine?: 'kernels' | 'onnx';
     command: string;
   };
   /** the default twin of its neuron: what a client gets when it names the neuron */

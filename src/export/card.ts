@@ -40,7 +40,7 @@ export function renderCard(m: ModelManifest, state?: CheckpointState, thresholdN
     );
   if (m.stepCost)
     lines.push(
-      `- measured: ${m.stepCost.microseconds.toFixed(1)} µs per streamed step of one neuron (${m.stepCost.activeSynapses} synapses spiking per ms, onnxruntime, \`${m.stepCost.command}\`); state ${m.stepCost.stateFloats.toLocaleString('en-US')} floats (${((4 * m.stepCost.stateFloats) / 1024).toFixed(1)} KiB) per neuron`,
+      `- measured: ${m.stepCost.microseconds.toFixed(1)} µs per streamed step of one neuron (${m.stepCost.activeSynapses} synapses spiking per ms, ${m.stepCost.engine === 'kernels' ? 'resident kernels' : 'step graph in onnxruntime'}, \`${m.stepCost.command}\`); state ${m.stepCost.stateFloats.toLocaleString('en-US')} floats (${((4 * m.stepCost.stateFloats) / 1024).toFixed(1)} KiB) per neuron`,
     );
   const events = m.spikeEvents;
   lines.push(

@@ -1,8 +1,9 @@
 /**
  * Steps every surrogate stream of one model together: each stream owns a slot (a row) of one
- * StreamBatch, and each step advances all streams that have a bin waiting by one bin
- * (the others are held where they are). Work submitted to one stream is processed in order.
- * Opening and closing take effect between runs.
+ * StreamBatch, and each step advances all streams that have bins waiting (the others are held
+ * where they are), by as many bins as all of them have waiting, up to the batch's maxBins (the
+ * resident kernels step blocks of bins, which is faster than bin by bin). Work submitted to one
+ * stream is processed in order. Opening and closing take effect between runs.
  */
 import type { BinnedSpikes } from '../core/spikes.js';
 import { type EngineChoice, type StepInput, type StreamBatch, createStreamBatch } from './stream-batch.js';
@@ -24,7 +25,7 @@ interface Job {
   reject: (e: Error) => void;
 }
 
-/** Told after each run: the streams it stepped and its wall time in seconds (for metrics). */
+/** Told after each run: the streams it stepped and its wall time per bin, in seconds (for metrics). */
 export type StepObserver = (busyRows: number, seconds: number) => void;
 
 export class SurrogateStream {
@@ -43,6 +44,8 @@ export class SurrogateStream {
 export interface BatchOptions {
   engine?: EngineChoice;
   shards?: number;
+  /** most bins per step (default: as many as the batch can; 1: bin by bin) */
+  maxBins?: number;
 }
 
 export class BatchScheduler {
@@ -58,8 +61,10 @@ export class BatchScheduler {
   private offsets = new Uint32Array(65);
   private ids = new Uint32Array(256);
   private idle = new Uint8Array(64);
-  /** streams with a bin in the run being built (set by fillInput) */
+  /** streams with a bin in the run being built, and its bins per stream (set by fillInput) */
   private busyRows = 0;
+  private bins = 1;
+  private readonly maxBins: number;
   runs = 0;
   /** stream-bins stepped (idle rows not counted) */
   rowsStepped = 0;
@@ -72,6 +77,10 @@ export class BatchScheduler {
     batch: BatchOptions = {},
   ) {
     this.batch = createStreamBatch(model, initialCapacity, batch.engine ?? 'auto', batch.shards ?? 1);
+    const cap = batch.maxBins ?? this.batch.maxBins;
+    if (!Number.isInteger(cap) || cap < 1)
+      throw new RangeError(`maxBins must be a positive integer, got ${cap}`);
+    this.maxBins = Math.min(cap, this.batch.maxBins);
   }
 
   /** Releases the batch's own resources (once every stream is closed). */
@@ -160,35 +169,45 @@ export class BatchScheduler {
     }
   }
 
-  /** Builds the step input of every slot; false when no stream has a bin waiting. */
+  /**
+   * Builds the step input of every slot (row b·T + τ: slot b's bin τ, T the bins every busy stream
+   * has waiting in its current job, at most maxBins); false when no stream has a bin waiting.
+   */
   private fillInput(): boolean {
     const n = this.batch.size;
-    if (this.offsets.length < n + 1) this.offsets = new Uint32Array(2 * n + 1);
+    let T = this.maxBins;
+    let busy = 0;
+    for (let b = 0; b < n; b++) {
+      const job = this.bySlot[b].queue[0];
+      if (!job) continue;
+      busy++;
+      T = Math.min(T, job.bins.count - job.done);
+    }
+    this.busyRows = busy;
+    if (busy === 0) return false;
+    this.bins = T;
+    if (this.offsets.length < n * T + 1) this.offsets = new Uint32Array(2 * n * T + 1);
     if (this.idle.length < n) this.idle = new Uint8Array(2 * n);
     const nExc = this.model.manifest.inputs.nExc;
     let total = 0;
-    let busy = 0;
     for (let b = 0; b < n; b++) {
-      this.offsets[b] = total;
       const job = this.bySlot[b].queue[0];
-      if (!job) {
-        this.idle[b] = 1;
-        continue;
+      this.idle[b] = job ? 0 : 1;
+      for (let t = 0; t < T; t++) {
+        this.offsets[b * T + t] = total;
+        if (!job) continue;
+        const k = job.done + t;
+        const { excOffsets, inhOffsets } = job.bins;
+        const excIds = job.bins.exc.ids;
+        const inhIds = job.bins.inh.ids;
+        const need = total + (excOffsets[k + 1] - excOffsets[k]) + (inhOffsets[k + 1] - inhOffsets[k]);
+        if (need > this.ids.length) this.growIds(need);
+        for (let j = excOffsets[k]; j < excOffsets[k + 1]; j++) this.ids[total++] = excIds[j];
+        for (let j = inhOffsets[k]; j < inhOffsets[k + 1]; j++) this.ids[total++] = nExc + inhIds[j];
       }
-      this.idle[b] = 0;
-      busy++;
-      const k = job.done;
-      const { excOffsets, inhOffsets } = job.bins;
-      const excIds = job.bins.exc.ids;
-      const inhIds = job.bins.inh.ids;
-      const need = total + (excOffsets[k + 1] - excOffsets[k]) + (inhOffsets[k + 1] - inhOffsets[k]);
-      if (need > this.ids.length) this.growIds(need);
-      for (let j = excOffsets[k]; j < excOffsets[k + 1]; j++) this.ids[total++] = excIds[j];
-      for (let j = inhOffsets[k]; j < inhOffsets[k + 1]; j++) this.ids[total++] = nExc + inhIds[j];
     }
-    this.offsets[n] = total;
-    this.busyRows = busy;
-    return busy > 0;
+    this.offsets[n * T] = total;
+    return true;
   }
 
   private growIds(min: number): void {
@@ -202,8 +221,8 @@ export class BatchScheduler {
     const input: StepInput = { offsets: this.offsets, ids: this.ids };
     const started = this.observer ? performance.now() : 0;
     try {
-      await this.batch.step(input, this.idle);
-      this.observer?.(this.busyRows, (performance.now() - started) / 1000);
+      await this.batch.step(input, this.idle, this.bins);
+      this.observer?.(this.busyRows, (performance.now() - started) / 1000 / this.bins);
     } catch (err) {
       for (let b = 0; b < n; b++) {
         for (const job of this.bySlot[b].queue.splice(0)) job.reject(err as Error);
@@ -213,16 +232,20 @@ export class BatchScheduler {
     this.runs++;
     const voltage = this.batch.voltage;
     const prob = this.batch.spikeProb;
+    const T = this.bins;
     for (let b = 0; b < n; b++) {
       if (this.idle[b]) continue;
       const s = this.bySlot[b];
       if (s.closed) continue;
       const job = s.queue[0];
-      job.out.voltage[job.done] = voltage[b];
-      job.out.spikeProb[job.done] = prob[b];
-      job.done++;
-      s.binsStepped++;
-      this.rowsStepped++;
+      const { voltage: v, spikeProb: p } = job.out;
+      for (let t = 0; t < T; t++) {
+        v[job.done + t] = voltage[b * T + t];
+        p[job.done + t] = prob[b * T + t];
+      }
+      job.done += T;
+      s.binsStepped += T;
+      this.rowsStepped += T;
       if (job.done === job.bins.count) {
         s.queue.shift();
         job.resolve(job.out);

@@ -109,7 +109,10 @@ export class ResidentBatch implements StreamBatch {
    * Steps every slot by one bin. Slots flagged in `idle` keep their state (their outputs are
    * meaningless); the others advance with their ids in `input`.
    */
-  async step(input: StepInput, idle: Uint8Array | null = null): Promise<void> {
+  readonly maxBins = 1;
+
+  async step(input: StepInput, idle: Uint8Array | null = null, bins = 1): Promise<void> {
+    if (bins !== 1) throw new RangeError(`the step graph advances one bin per run, not ${bins}`);
     const n = this.slots;
     if (n === 0) return;
     this.checkIdle('step');

@@ -9,7 +9,7 @@ import { ResidentBatch } from './resident-batch.js';
 import type { StepModel } from './step-model.js';
 
 export interface StepInput {
-  /** ids of slot i are ids[offsets[i] .. offsets[i+1]) (offsets has at least slots + 1 entries) */
+  /** ids of row i are ids[offsets[i] .. offsets[i+1]) (one row per slot, or per (slot, bin)) */
   offsets: Uint32Array;
   /** combined synapse ids: excitatory 0..nExc-1, inhibitory nExc + id */
   ids: Uint32Array;
@@ -25,8 +25,13 @@ export interface StreamBatch {
   addSlot(): number;
   /** frees a slot by moving the last slot into it; returns the index the moved slot had */
   removeSlot(slot: number): number;
-  /** one bin for every slot; slots flagged in `idle` keep their state (their outputs are meaningless) */
-  step(input: StepInput, idle?: Uint8Array | null): Promise<void>;
+  /** most bins one step may advance (1 for the onnxruntime engine) */
+  readonly maxBins: number;
+  /**
+   * `bins` bins (default 1) for every slot; slots flagged in `idle` keep their state (their outputs
+   * are meaningless). With bins T, input row b·T + τ is slot b's bin τ, and so is output b·T + τ.
+   */
+  step(input: StepInput, idle?: Uint8Array | null, bins?: number): Promise<void>;
   dispose(): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+import { relativeCommand } from '../core/command-line.js';
 import { totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { meanEventsPerMs } from './dataset-files.js';
@@ -45,6 +46,11 @@ export interface TrainInput {
   /** seeds identifying the datasets, recorded in the manifest (default: first trial seeds) */
   dataSeeds?: Record<string, number>;
   dataInfo?: TrainingDataInfo;
+  /**
+   * A resumed run that brings new training data continues at this learning rate (the drops of the
+   * earlier data restart from it); absent: where those drops left it.
+   */
+  newDataLr?: number;
   log?: (line: string) => void;
 }
 
@@ -84,6 +90,7 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
       `resuming from checkpoint: ${state.epoch} epochs done, best valid ${state.bestValid.toFixed(5)} (epoch ${state.bestEpoch})`,
     );
     // data files added since: their generating commands come before this run's
+    state.commands = state.commands.map((c) => relativeCommand(c));
     for (const c of input.dataCommands ?? []) if (!state.commands.includes(c)) state.commands.push(c);
     if (input.command) state.commands.push(input.command);
   } else {
@@ -120,6 +127,12 @@ export async function trainSurrogate(input: TrainInput): Promise<TrainResult> {
     );
     state.current = state.best;
     state.epochsSinceBest = 0;
+    if (input.newDataLr !== undefined) {
+      if (!(input.newDataLr > 0) || !Number.isFinite(input.newDataLr))
+        throw new Error(`the learning rate for new data must be a positive number, got ${input.newDataLr}`);
+      state.lrScale = input.newDataLr / config.lr;
+      log(`new data: learning rate ${input.newDataLr.toPrecision(3)}`);
+    }
   }
   state.config = {
     ...state.config,

@@ -1,7 +1,8 @@
 /**
  * A conv layer (kernel k, dilation d, C → F) resident: a ring of its last L input rows per slot;
- * each step gathers the k taps (rows t − (k−1−j)·d) into one row per slot and multiplies the batch
- * by the step graph's `w` [k·C][F] at once. A 1×1 conv reads its input rows directly.
+ * each step gathers the k taps (rows t − (k−1−j)·d) into one panel row per (slot, bin) and
+ * multiplies the whole panel by the step graph's `w` [k·C][F] at once. A 1×1 conv multiplies its
+ * input rows directly. The panel is scratch shared by the batch's conv layers (one runs at a time).
  */
 import type { ConvConfig } from '../../surrogate/layers/conv.js';
 import { DenseGemm } from './dense-gemm.js';
@@ -12,6 +13,7 @@ import {
   type BatchRegions,
   type Region,
   type Stage,
+  MAX_BLOCK,
   ringLength,
 } from './stage.js';
 
@@ -30,6 +32,8 @@ export class ConvRingStage implements Stage {
     private readonly config: ConvConfig,
     private readonly C: number,
     private readonly input: Region,
+    /** at least k·C floats per (slot, bin) */
+    sharedPanel: Region,
     weights: StepWeights,
     prefix: string,
     threads: number,
@@ -42,18 +46,19 @@ export class ConvRingStage implements Stage {
     const lags = (k - 1) * this.d;
     this.L = lags > 0 ? ringLength(lags) : 0;
     this.ring = lags > 0 ? plan.state(this.L * C * 4) : null;
-    this.panel = lags > 0 ? plan.scratch(k * C * 4) : input;
-    this.out = plan.scratch(F * 4);
+    this.panel = lags > 0 ? sharedPanel : input;
+    this.out = plan.scratch(F * 4 * MAX_BLOCK);
     this.gemm = new DenseGemm(k * C, F, plan.weights(w), plan.weights(b), w, b, config.activation, threads);
   }
 
-  async step(arena: Arena, n: number): Promise<void> {
+  async step(arena: Arena, n: number, T: number): Promise<void> {
     if (this.ring) {
       const { kernels } = arena;
       const clock = this.io.clock.offset;
-      kernels.ringPush(n, this.C, this.L, clock, this.input.offset, this.ring.offset);
+      kernels.ringPush(n, T, this.C, this.L, clock, this.input.offset, this.ring.offset);
       kernels.gatherTaps(
         n,
+        T,
         this.config.kernel,
         this.C,
         this.d,
@@ -63,6 +68,6 @@ export class ConvRingStage implements Stage {
         this.panel.offset,
       );
     }
-    await this.gemm.run(arena, n, this.panel, this.out);
+    await this.gemm.run(arena, n * T, this.panel, this.out);
   }
 }

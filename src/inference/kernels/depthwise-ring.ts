@@ -12,6 +12,7 @@ import {
   type BatchRegions,
   type Region,
   type Stage,
+  MAX_BLOCK,
   ringLength,
 } from './stage.js';
 
@@ -43,15 +44,16 @@ export class DepthwiseRingStage implements Stage {
     this.bias = plan.weights(weights.get(`${prefix}_b`, [C * M]));
     this.L = ringLength(k - 1);
     this.ring = plan.state(this.L * C * 4);
-    this.out = plan.scratch(C * M * 4);
+    this.out = plan.scratch(C * M * 4 * MAX_BLOCK);
   }
 
-  step(arena: Arena, n: number): void {
+  step(arena: Arena, n: number, T: number): void {
     const { kernels } = arena;
     const clock = this.io.clock.offset;
-    kernels.ringPush(n, this.C, this.L, clock, this.input.offset, this.ring.offset);
+    kernels.ringPush(n, T, this.C, this.L, clock, this.input.offset, this.ring.offset);
     kernels.depthwiseStep(
       n,
+      T,
       this.config.kernel,
       this.C,
       this.config.multiplier,

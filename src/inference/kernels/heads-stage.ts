@@ -3,7 +3,7 @@
  * (mV; the exporter folded the voltage target into w_v, b_v).
  */
 import type { StepWeights } from './step-weights.js';
-import type { Arena, ArenaPlan, Region } from './stage.js';
+import { MAX_BLOCK, type Arena, type ArenaPlan, type Region } from './stage.js';
 
 export class HeadsStage {
   readonly prob: Region;
@@ -23,13 +23,14 @@ export class HeadsStage {
     this.wv = plan.weights(weights.get('voltage_w', [H, 1]));
     this.bs = weights.get('spike_b', [1])[0];
     this.bv = weights.get('voltage_b', [1])[0];
-    this.prob = plan.scratch(4);
-    this.voltage = plan.scratch(4);
+    this.prob = plan.scratch(4 * MAX_BLOCK);
+    this.voltage = plan.scratch(4 * MAX_BLOCK);
   }
 
-  step(arena: Arena, n: number): void {
+  /** `rows` = slots × bins */
+  step(arena: Arena, rows: number): void {
     arena.kernels.heads(
-      n,
+      rows,
       this.H,
       this.hidden.offset,
       this.ws.offset,

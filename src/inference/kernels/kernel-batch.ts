@@ -15,7 +15,7 @@ import { Arena, ArenaPlan } from './arena.js';
 import { ConvRingStage } from './conv-ring.js';
 import { DepthwiseRingStage } from './depthwise-ring.js';
 import { HeadsStage } from './heads-stage.js';
-import type { BatchRegions, Region, Stage } from './stage.js';
+import { MAX_BLOCK, type BatchRegions, type Region, type Stage } from './stage.js';
 import { StepWeights } from './step-weights.js';
 import { SynapticQueueStage } from './synaptic-queue.js';
 import { twinKernelsBuilt } from './twin-wasm.js';
@@ -36,6 +36,17 @@ export function kernelsUnsupported(model: StepModel): string | null {
     }
   }
   return null;
+}
+
+/** Floats per (slot, bin) of the largest tap panel among the conv layers. */
+function widestPanel(layers: KernelLayer[], nIn: number): number {
+  let width = nIn;
+  let widest = 0;
+  for (const l of layers) {
+    if (l.kind === 'conv' && l.kernel > 1) widest = Math.max(widest, l.kernel * width);
+    width = l.kind === 'depthwise-conv' ? width * l.multiplier : l.filters;
+  }
+  return widest;
 }
 
 export class KernelBatch implements StreamBatch {
@@ -73,11 +84,12 @@ export class KernelBatch implements StreamBatch {
     this.io = {
       clock: plan.state(4),
       idle: plan.scratch(1),
-      offsets: plan.scratch(4, 4),
+      offsets: plan.scratch(4 * MAX_BLOCK, 4),
       ids: plan.scratch(0, 4 * 1024),
     };
     const weights = StepWeights.read(model.stepPath);
     const layers = model.manifest.architecture.params.layers as KernelLayer[];
+    const panel = plan.scratch(4 * MAX_BLOCK * widestPanel(layers, this.nIn));
     let width = this.nIn;
     let rows: Region | null = null;
     layers.forEach((l, i) => {
@@ -94,6 +106,7 @@ export class KernelBatch implements StreamBatch {
           l,
           width,
           rows as Region,
+          panel,
           weights,
           prefix,
           model.threads,
@@ -143,20 +156,24 @@ export class KernelBatch implements StreamBatch {
     return last;
   }
 
-  async step(input: StepInput, idle: Uint8Array | null = null): Promise<void> {
+  readonly maxBins = MAX_BLOCK;
+
+  async step(input: StepInput, idle: Uint8Array | null = null, bins = 1): Promise<void> {
     const n = this.slots;
     if (n === 0) return;
     this.checkIdle('step');
+    if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BLOCK)
+      throw new RangeError(`bins per step must be an integer in [1, ${MAX_BLOCK}], got ${bins}`);
     this.running = true;
     try {
-      this.writeInput(input, idle, n);
+      this.writeInput(input, idle, n * bins);
       const arena = this.arena;
       for (const stage of this.stages) {
-        const pending = stage.step(arena, n);
+        const pending = stage.step(arena, n, bins);
         if (pending) await pending;
       }
-      this.heads.step(arena, n);
-      arena.kernels.advance(n, this.io.clock.offset, this.io.idle.offset);
+      this.heads.step(arena, n * bins);
+      arena.kernels.advance(n, bins, this.io.clock.offset, this.io.idle.offset);
     } finally {
       this.running = false;
     }
@@ -170,10 +187,13 @@ export class KernelBatch implements StreamBatch {
     if (this.running) throw new Error(`KernelBatch.${what} while a step is running`);
   }
 
-  /** Distinct ids per slot into the arena's CSR (checked before any state changes), idle flags. */
-  private writeInput(input: StepInput, idle: Uint8Array | null, n: number): void {
+  /**
+   * Distinct ids per row ((slot, bin) pairs, `rows` of them) into the arena's CSR, checked before
+   * any state changes; then the slots' idle flags.
+   */
+  private writeInput(input: StepInput, idle: Uint8Array | null, rows: number): void {
     const { offsets, ids } = input;
-    const total = offsets[n] - offsets[0];
+    const total = offsets[rows] - offsets[0];
     if (total > this.idsView.length) {
       this.io.ids.fixedBytes = 4 * Math.max(total, 2 * this.idsView.length);
       this.rebuild(this.arena.capacity);
@@ -183,7 +203,7 @@ export class KernelBatch implements StreamBatch {
     const seen = this.seenAt;
     const nIn = this.nIn;
     let k = 0;
-    for (let b = 0; b < n; b++) {
+    for (let b = 0; b < rows; b++) {
       at[b] = k;
       if (++this.stamp === 0xffffffff) {
         seen.fill(0);
@@ -198,7 +218,8 @@ export class KernelBatch implements StreamBatch {
         out[k++] = id;
       }
     }
-    at[n] = k;
+    at[rows] = k;
+    const n = this.slots;
     const flags = this.idleView;
     if (idle) for (let b = 0; b < n; b++) flags[b] = idle[b];
     else flags.fill(0, 0, n);
@@ -212,10 +233,10 @@ export class KernelBatch implements StreamBatch {
   private makeViews(): void {
     const a = this.arena;
     const cap = a.capacity;
-    this.offsetsView = a.u32(this.io.offsets, cap + 1);
+    this.offsetsView = a.u32(this.io.offsets, cap * MAX_BLOCK + 1);
     this.idsView = a.u32(this.io.ids, this.io.ids.fixedBytes / 4);
     this.idleView = a.u8(this.io.idle, cap);
-    this.voltageView = a.f32(this.heads.voltage, cap);
-    this.probView = a.f32(this.heads.prob, cap);
+    this.voltageView = a.f32(this.heads.voltage, cap * MAX_BLOCK);
+    this.probView = a.f32(this.heads.prob, cap * MAX_BLOCK);
   }
 }

@@ -20,7 +20,8 @@ export interface ShardBuffers {
 export interface ShardRequest {
   ops: number[];
   buffers?: ShardBuffers;
-  step?: { n: number; idsAt: number };
+  /** n slots by `bins` bins; the CSR's ids start at word idsAt of the input buffer */
+  step?: { n: number; bins: number; idsAt: number };
   dispose?: boolean;
 }
 

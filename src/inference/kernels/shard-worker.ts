@@ -39,10 +39,10 @@ async function serve(): Promise<void> {
           else batch.removeSlot(req.ops[++i]);
         }
         if (req.step) {
-          const { n, idsAt } = req.step;
-          await batch.step({ offsets: words, ids: words.subarray(idsAt) }, idle);
-          out.set(batch.voltage.subarray(0, n), 0);
-          out.set(batch.spikeProb.subarray(0, n), capacity);
+          const { n, bins, idsAt } = req.step;
+          await batch.step({ offsets: words, ids: words.subarray(idsAt) }, idle, bins);
+          out.set(batch.voltage.subarray(0, n * bins), 0);
+          out.set(batch.spikeProb.subarray(0, n * bins), capacity);
         }
         reply({ done: true });
       } catch (err) {

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { compiledModule } from '../../core/package-root.js';
 import type { StepInput, StreamBatch } from '../stream-batch.js';
 import type { StepModel } from '../step-model.js';
+import { MAX_BLOCK } from './stage.js';
 import {
   ADD,
   REMOVE,
@@ -77,7 +78,7 @@ class Shard {
     return this.globalOf.length;
   }
 
-  /** Room for `rows` rows and `ids` ids (new buffers travel with the next request). */
+  /** Room for `rows` (slot, bin) rows and `ids` ids (new buffers travel with the next request). */
   ensure(rows: number, ids: number): void {
     const b = this.buffers;
     const idsRoom = b.input.byteLength / 4 - (b.capacity + 1);
@@ -114,6 +115,7 @@ class Shard {
 
 export class ShardedBatch implements StreamBatch {
   readonly engine = 'kernels';
+  readonly maxBins = MAX_BLOCK;
   private readonly shards: Shard[];
   /** per global slot: its shard and row */
   private shardOf = new Int32Array(64);
@@ -187,28 +189,34 @@ export class ShardedBatch implements StreamBatch {
     return last;
   }
 
-  async step(input: StepInput, idle: Uint8Array | null = null): Promise<void> {
+  async step(input: StepInput, idle: Uint8Array | null = null, bins = 1): Promise<void> {
     const n = this.slots;
     if (n === 0) return;
     this.checkIdle('step');
+    if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BLOCK)
+      throw new RangeError(`bins per step must be an integer in [1, ${MAX_BLOCK}], got ${bins}`);
     this.running = true;
     try {
       const { offsets, ids } = input;
       const nIn = this.nIn;
-      for (let j = offsets[0]; j < offsets[n]; j++) {
+      for (let j = offsets[0]; j < offsets[n * bins]; j++) {
         // checked here, before any shard steps, so that a refused bin changes no shard
         if (ids[j] >= nIn) throw new RangeError(`synapse id ${ids[j]} is not in [0, ${nIn})`);
       }
       const pending: Promise<void>[] = [];
-      for (const shard of this.shards) pending.push(this.send(shard, input, idle));
+      for (const shard of this.shards) pending.push(this.send(shard, input, idle, bins));
       await Promise.all(pending);
       for (const shard of this.shards) {
         const out = shard.out;
         const cap = shard.buffers.capacity;
         const rows = shard.globalOf;
         for (let r = 0; r < rows.length; r++) {
-          this.voltageBuf[rows[r]] = out[r];
-          this.probBuf[rows[r]] = out[cap + r];
+          const from = r * bins;
+          const to = rows[r] * bins;
+          for (let t = 0; t < bins; t++) {
+            this.voltageBuf[to + t] = out[from + t];
+            this.probBuf[to + t] = out[cap + from + t];
+          }
         }
       }
     } finally {
@@ -221,23 +229,25 @@ export class ShardedBatch implements StreamBatch {
   }
 
   /** Writes a shard's rows' input CSR and idle flags into its shared buffers, then rings it. */
-  private send(shard: Shard, input: StepInput, idle: Uint8Array | null): Promise<void> {
+  private send(shard: Shard, input: StepInput, idle: Uint8Array | null, bins: number): Promise<void> {
     const rows = shard.globalOf;
     const { offsets, ids } = input;
     let total = 0;
-    for (const g of rows) total += offsets[g + 1] - offsets[g];
-    shard.ensure(rows.length, total);
+    for (const g of rows) total += offsets[(g + 1) * bins] - offsets[g * bins];
+    shard.ensure(rows.length * bins, total);
     const { words, flags } = shard;
     const idsAt = shard.buffers.capacity + 1;
     let k = 0;
     for (let r = 0; r < rows.length; r++) {
       const g = rows[r];
-      words[r] = k;
-      for (let j = offsets[g]; j < offsets[g + 1]; j++) words[idsAt + k++] = ids[j];
+      for (let t = 0; t < bins; t++) {
+        words[r * bins + t] = k;
+        for (let j = offsets[g * bins + t]; j < offsets[g * bins + t + 1]; j++) words[idsAt + k++] = ids[j];
+      }
       flags[r] = idle ? idle[g] : 0;
     }
-    words[rows.length] = k;
-    return shard.request(rows.length > 0 ? { n: rows.length, idsAt } : undefined);
+    words[rows.length * bins] = k;
+    return shard.request(rows.length > 0 ? { n: rows.length, bins, idsAt } : undefined);
   }
 
   private checkIdle(what: string): void {
@@ -252,7 +262,12 @@ export class ShardedBatch implements StreamBatch {
     };
     this.shardOf = grow(this.shardOf, (n) => new Int32Array(n));
     this.rowOf = grow(this.rowOf, (n) => new Int32Array(n));
-    this.voltageBuf = grow(this.voltageBuf, (n) => new Float32Array(n));
-    this.probBuf = grow(this.probBuf, (n) => new Float32Array(n));
+    const outputs = (a: Float32Array<ArrayBuffer>): Float32Array<ArrayBuffer> => {
+      const next = new Float32Array(capacity * MAX_BLOCK);
+      next.set(a.subarray(0, Math.min(a.length, next.length)));
+      return next;
+    };
+    this.voltageBuf = outputs(this.voltageBuf);
+    this.probBuf = outputs(this.probBuf);
   }
 }

@@ -14,24 +14,31 @@ export interface BatchRegions {
   clock: Region;
   /** u8 per slot: 1 = hold this slot where it is */
   idle: Region;
-  /** u32 CSR offsets of the step's synapse ids, slots + 1 entries */
+  /** u32 CSR offsets of the step's synapse ids, one row per (slot, bin) plus one */
   offsets: Region;
   /** u32 distinct synapse ids of the step */
   ids: Region;
 }
 
+/** Most bins one call steps (rows of the per-step arrays per slot; rings hold a block more). */
+export const MAX_BLOCK = 16;
+
 export interface Stage {
-  /** floats per slot of the output rows */
+  /** floats per (slot, bin) of the output rows */
   readonly width: number;
-  /** the output rows [slot][width] */
+  /** the output rows [slot · T + bin][width] */
   readonly out: Region;
-  step(arena: Arena, n: number): void | Promise<void>;
+  /** every one of the n slots by T bins */
+  step(arena: Arena, n: number, T: number): void | Promise<void>;
 }
 
-/** Ring length for a layer that reads `lags` bins back: a power of two, at least lags + 1. */
+/**
+ * Ring length for a layer that reads `lags` bins back: a power of two with room for a block's
+ * rows beyond them (a block pushes all its rows before the layer reads the first one's taps).
+ */
 export function ringLength(lags: number): number {
   let L = 1;
-  while (L < lags + 1) L *= 2;
+  while (L < lags + MAX_BLOCK) L *= 2;
   return L;
 }
 

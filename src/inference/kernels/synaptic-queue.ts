@@ -13,6 +13,7 @@ import {
   type BatchRegions,
   type Region,
   type Stage,
+  MAX_BLOCK,
   ringLength,
 } from './stage.js';
 
@@ -38,13 +39,14 @@ export class SynapticQueueStage implements Stage {
     this.bias = plan.weights(weights.get(`${prefix}_b`, [F]));
     this.L = k > 1 ? ringLength(k - 1) : 0;
     this.queue = k > 1 ? plan.state(this.L * F * 4) : null;
-    this.out = plan.scratch(F * 4);
+    this.out = plan.scratch(F * 4 * MAX_BLOCK);
   }
 
-  step(arena: Arena, n: number): void {
+  step(arena: Arena, n: number, T: number): void {
     const { io, config: c } = this;
     arena.kernels.synapticStep(
       n,
+      T,
       c.kernel,
       c.filters,
       this.L,

@@ -12,6 +12,7 @@ export interface TwinKernels {
   heapBase(): number;
   synapticStep(
     n: number,
+    T: number,
     k: number,
     F: number,
     L: number,
@@ -25,9 +26,10 @@ export interface TwinKernels {
     queue: number,
     out: number,
   ): void;
-  ringPush(n: number, C: number, L: number, clock: number, x: number, ring: number): void;
+  ringPush(n: number, T: number, C: number, L: number, clock: number, x: number, ring: number): void;
   depthwiseStep(
     n: number,
+    T: number,
     k: number,
     C: number,
     M: number,
@@ -41,6 +43,7 @@ export interface TwinKernels {
   ): void;
   gatherTaps(
     n: number,
+    T: number,
     k: number,
     C: number,
     d: number,
@@ -61,7 +64,7 @@ export interface TwinKernels {
     prob: number,
     volt: number,
   ): void;
-  advance(n: number, clock: number, idle: number): void;
+  advance(n: number, T: number, clock: number, idle: number): void;
 }
 
 /** The parts of the WebAssembly API used here (the Node types of this project do not declare it). */

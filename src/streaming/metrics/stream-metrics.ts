@@ -86,14 +86,14 @@ export class StreamMetrics {
   });
   private readonly batchRows = new Histogram({
     name: 'neurotwin_inference_batch_rows',
-    help: 'streams stepped by one onnxruntime run, by model',
+    help: 'streams stepped together by one batch step, by model',
     labelNames: ['model'],
     buckets: ROW_BUCKETS,
     registers: [this.registry],
   });
   private readonly stepSeconds = new Histogram({
     name: 'neurotwin_inference_step_seconds',
-    help: 'wall time of one batched onnxruntime run, by model',
+    help: 'wall time of one batched step, per bin, by model',
     labelNames: ['model'],
     buckets: STEP_BUCKETS,
     registers: [this.registry],

@@ -1,6 +1,7 @@
 import { describe, it, expect, afterEach } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { currentCommand, parseInteger } from '../../../src/cli/options.js';
+import { relativeCommand } from '../../../src/core/command-line.js';
 import { packageVersion } from '../../../src/cli/version.js';
 
 describe('CLI options', () => {
@@ -18,6 +19,27 @@ describe('CLI options', () => {
       'a b.json',
     ];
     expect(currentCommand()).toBe("npx neurotwin simulate --out 'a b.json'");
+  });
+
+  it('writes paths inside the working directory relative to it, others as given', () => {
+    const cwd = process.cwd();
+    process.argv = [
+      '/usr/bin/node',
+      'neurotwin',
+      'generate',
+      '--out',
+      `${cwd}/data/x.h5`,
+      '--inputs',
+      '/elsewhere/in.json',
+    ];
+    expect(currentCommand()).toBe('npx neurotwin generate --out data/x.h5 --inputs /elsewhere/in.json');
+    // and commands recorded elsewhere (a dataset's header) read back the same way
+    expect(relativeCommand(`npx neurotwin generate --seed 3 --out ${cwd}/data/y.h5`)).toBe(
+      'npx neurotwin generate --seed 3 --out data/y.h5',
+    );
+    expect(relativeCommand('npx neurotwin generate --out /tmp/z.h5', '/work')).toBe(
+      'npx neurotwin generate --out /tmp/z.h5',
+    );
   });
 
   it('refuses integers written any other way, naming the option', () => {

@@ -12,6 +12,8 @@ import { KernelBatch, kernelsUnsupported } from '../../../src/inference/kernels/
 import { ORT_MIN_ROWS } from '../../../src/inference/kernels/dense-gemm.js';
 import { ResidentBatch } from '../../../src/inference/resident-batch.js';
 import { createStreamBatch, type StepInput } from '../../../src/inference/stream-batch.js';
+import { BatchScheduler } from '../../../src/inference/batch-scheduler.js';
+import { flattenBins } from '../../../src/core/spikes.js';
 
 const registry = ModelRegistry.load('models');
 
@@ -175,4 +177,117 @@ describe('ShardedBatch', () => {
       await model.dispose();
     }
   });
+});
+
+describe('BatchScheduler in blocks of bins', () => {
+  it('gives every stream the outputs it gets bin by bin, whatever its jobs and their lengths', async () => {
+    const m = registry.get('if-tcn')!;
+    const model = await StepModel.load(m.manifest, m.stepPath);
+    const blocked = new BatchScheduler(model, 2);
+    const oneByOne = new BatchScheduler(model, 2, undefined, { maxBins: 1 });
+    try {
+      const rnd = lcg(5);
+      const { nExc, nInh } = model.manifest.inputs;
+      const bins = (count: number) =>
+        flattenBins(
+          Array.from({ length: count }, () => ({
+            exc: Array.from({ length: Math.floor(rnd() * 3) }, () => Math.floor(rnd() * nExc)),
+            inh: Array.from({ length: Math.floor(rnd() * 2) }, () => Math.floor(rnd() * nInh)),
+          })),
+        );
+      // jobs of 1 to 40 bins, queued at once on five streams: blocks of every size, job boundaries
+      const jobs = Array.from({ length: 5 }, () =>
+        Array.from({ length: 4 }, () => bins(1 + Math.floor(rnd() * 40))),
+      );
+      const run = async (sched: BatchScheduler) => {
+        const streams = jobs.map(() => sched.open());
+        const outs = await Promise.all(streams.flatMap((s, i) => jobs[i].map((j) => sched.submit(s, j))));
+        for (const s of streams) sched.close(s);
+        return { outs, runs: sched.runs, rows: sched.rowsStepped };
+      };
+      const a = await run(blocked);
+      const b = await run(oneByOne);
+      expect(a.rows).toBe(b.rows);
+      expect(a.runs).toBeLessThan(b.runs);
+      let worst = 0;
+      a.outs.forEach((o, i) => {
+        expect(o.firstBin).toBe(b.outs[i].firstBin);
+        for (let k = 0; k < o.voltage.length; k++)
+          worst = Math.max(worst, Math.abs(o.voltage[k] - b.outs[i].voltage[k]));
+      });
+      expect(worst).toBeLessThan(5e-4);
+    } finally {
+      await blocked.dispose();
+      await oneByOne.dispose();
+      await model.dispose();
+    }
+  });
+});
+
+describe('KernelBatch blocks', () => {
+  it.each([
+    ['l5pc-nmda-factored', 7, 16],
+    ['l5pc-ampa-factored', 60, 3],
+    ['if-paper', 5, 9],
+  ] as const)(
+    '%s: %i slots stepped %i bins at a time equal the same bins one by one',
+    async (id, slots, T) => {
+      const m = registry.get(id)!;
+      const model = await StepModel.load(m.manifest, m.stepPath);
+      const byBlock = new KernelBatch(model, 4);
+      const byBin = new KernelBatch(model, 4);
+      try {
+        for (let i = 0; i < slots; i++) {
+          byBlock.addSlot();
+          byBin.addSlot();
+        }
+        const rnd = lcg(T);
+        let worst = 0;
+        for (let round = 0; round < 6; round++) {
+          const rows = Array.from({ length: slots * T }, () =>
+            Array.from({ length: Math.floor(rnd() * 8) }, () => Math.floor(rnd() * model.nInputs)),
+          );
+          const idle = Uint8Array.from({ length: slots }, () => (rnd() < 0.2 ? 1 : 0));
+          const csr = (pick: (b: number) => number[]): StepInput => {
+            const offsets = new Uint32Array(slots * T + 1);
+            const ids: number[] = [];
+            const count = offsets.length - 1;
+            for (let r = 0; r < count; r++) {
+              offsets[r] = ids.length;
+              ids.push(...pick(r));
+            }
+            offsets[count] = ids.length;
+            return { offsets, ids: Uint32Array.from(ids) };
+          };
+          await byBlock.step(
+            csr((r) => rows[r]),
+            idle,
+            T,
+          );
+          const blockVoltage = byBlock.voltage.slice(0, slots * T);
+          for (let t = 0; t < T; t++) {
+            const offsets = new Uint32Array(slots + 1);
+            const ids: number[] = [];
+            for (let b = 0; b < slots; b++) {
+              offsets[b] = ids.length;
+              ids.push(...rows[b * T + t]);
+            }
+            offsets[slots] = ids.length;
+            await byBin.step({ offsets, ids: Uint32Array.from(ids) }, idle);
+            for (let b = 0; b < slots; b++) {
+              if (!idle[b]) worst = Math.max(worst, Math.abs(byBin.voltage[b] - blockVoltage[b * T + t]));
+            }
+          }
+        }
+        expect(worst).toBeLessThan(5e-4);
+        await expect(
+          byBlock.step({ offsets: new Uint32Array(slots * 17 + 1), ids: new Uint32Array(0) }, null, 17),
+        ).rejects.toThrow('bins per step must be an integer in [1, 16], got 17');
+      } finally {
+        await byBlock.dispose();
+        await byBin.dispose();
+        await model.dispose();
+      }
+    },
+  );
 });

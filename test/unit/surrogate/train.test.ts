@@ -215,6 +215,30 @@ describe('surrogate training on synthetic linear-threshold data', () => {
     expect(decayed.best.spike.w[0]).toBeCloseTo(plain.best.spike.w[0] * factor, 5);
   });
 
+  it('continues at --new-data-lr when a resumed run brings more data, and only then', async () => {
+    const dir = tmp();
+    // a zero loss never improves after epoch 1: a drop after every further epoch but a run's last
+    const flat = { lossWeights: { spike: 0, voltage: 0 }, patience: 9, lrDropPatience: 1, stepsPerEpoch: 2 };
+    const run = (epochs: number, data: string, lines: string[]) =>
+      trainSurrogate({
+        config: config({ ...flat, epochs, data }),
+        train,
+        valid,
+        outDir: dir,
+        backend,
+        newDataLr: 0.01,
+        log: (l) => lines.push(l),
+      });
+    const lines: string[] = [];
+    expect((await run(3, 'synthetic-train', lines)).state.lrScale).toBe(0.5);
+    // the same data: the option does not apply, the drops go on (one, at epoch 4)
+    expect((await run(5, 'synthetic-train', lines)).state.lrScale).toBe(0.25);
+    expect(lines.some((l) => l.startsWith('new data'))).toBe(false);
+    // more data: back to 0.01 = 0.5 × lr, then one drop (at epoch 6) to 0.25, not 0.25 → 0.125
+    expect((await run(7, 'synthetic-train,more', lines)).state.lrScale).toBe(0.25);
+    expect(lines).toContainEqual('new data: learning rate 0.0100');
+  });
+
   it('goes back to the best weights at half the learning rate after lrDropPatience epochs without progress', async () => {
     const lines: string[] = [];
     const res = await trainSurrogate({
