@@ -56,8 +56,15 @@ export function createStreamBatch(
   if (choice === 'onnx' || (choice === 'auto' && process.env.NEUROTWIN_INFERENCE === 'onnx'))
     return new ResidentBatch(model, capacity);
   const why = kernelsUnsupported(model);
-  if (why === null)
+  if (why !== null) {
+    if (choice === 'kernels') throw new Error(`${model.manifest.id}: ${why}`);
+    return new ResidentBatch(model, capacity);
+  }
+  try {
     return shards > 1 ? new ShardedBatch(model, capacity, shards) : new KernelBatch(model, capacity);
-  if (choice === 'kernels') throw new Error(`${model.manifest.id}: ${why}`);
-  return new ResidentBatch(model, capacity);
+  } catch (err) {
+    // a step graph whose weights the kernels cannot read (another exporter): 'auto' still serves it
+    if (choice === 'kernels') throw err;
+    return new ResidentBatch(model, capacity);
+  }
 }
