@@ -11,7 +11,6 @@ import {
   type ClockName,
   type SpikeBin,
   type ServerMessage,
-  type SourceName,
 } from './messages.js';
 
 const root = protobuf.Root.fromJSON(schemaDescriptor);
@@ -19,7 +18,9 @@ const ClientMessageType = root.lookupType('neurotwin.v1.ClientMessage');
 const ServerMessageType = root.lookupType('neurotwin.v1.ServerMessage');
 
 const CLOCKS: readonly ClockName[] = ['ASAP', 'REALTIME'];
-const SOURCES: readonly SourceName[] = ['SURROGATE', 'REFERENCE'];
+
+import { encodeInputChunkFrame } from './input-chunk-wire.js';
+import { decodeOutputChunkFrame, encodeOutputChunkFrame } from './output-chunk-wire.js';
 
 export { decodeClient } from './decode-client.js';
 
@@ -36,9 +37,6 @@ function serverToProto(msg: ServerMessage): Record<string, unknown> {
   if ('opened' in msg) {
     return { opened: { ...msg.opened, clock: CLOCKS.indexOf(msg.opened.clock) } };
   }
-  if ('outputChunk' in msg) {
-    return { outputChunk: { ...msg.outputChunk, source: SOURCES.indexOf(msg.outputChunk.source) } };
-  }
   if ('error' in msg) {
     return { error: { ...msg.error, code: ERROR_CODES.indexOf(msg.error.code) } };
   }
@@ -46,6 +44,8 @@ function serverToProto(msg: ServerMessage): Record<string, unknown> {
 }
 
 export function encodeServerBinary(msg: ServerMessage): Uint8Array {
+  // the stream's data frames have an encoder of their own (output-chunk-wire.ts)
+  if ('outputChunk' in msg) return encodeOutputChunkFrame(msg.outputChunk);
   return ServerMessageType.encode(serverToProto(msg)).finish();
 }
 
@@ -78,6 +78,8 @@ export function decodeServer(data: Uint8Array | string): ServerMessage {
       throw new ProtocolError('BAD_FRAME', `server sent invalid JSON: ${(err as Error).message}`);
     }
   } else {
+    const fast = decodeOutputChunkFrame(data);
+    if (fast) return fast;
     let decoded: protobuf.Message;
     try {
       decoded = ServerMessageType.decode(data);
@@ -106,6 +108,12 @@ export function decodeServer(data: Uint8Array | string): ServerMessage {
 
 export function encodeClientBinary(msg: ClientMessage): Uint8Array {
   let proto: Record<string, unknown> = msg as unknown as Record<string, unknown>;
+  if ('inputChunk' in msg) {
+    const c = msg.inputChunk;
+    const plain = c.binCount === undefined && c.neuronInputs === undefined;
+    const fast = plain ? encodeInputChunkFrame(c.firstBin, c.bins) : null;
+    if (fast) return fast;
+  }
   if ('open' in msg) {
     proto = { open: { ...msg.open, clock: CLOCKS.indexOf(msg.open.clock ?? 'ASAP') } };
   }

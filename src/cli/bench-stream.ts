@@ -1,9 +1,12 @@
 /**
  * `neurotwin bench stream`: starts the streaming server in this process and drives it from N
- * clients on loopback in a worker thread (their own event loop); prints aggregate bins/s and the
- * chunk round trip (input chunk sent -> its surrogate outputs received) percentiles.
+ * clients on loopback in worker threads (their own event loops); prints aggregate bins/s and the
+ * chunk round trip (input chunk sent -> its surrogate outputs received) percentiles, over every
+ * chunk of every session after the first `warmup` chunks of each.
  */
+import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { ReferenceLauncher } from '../streaming/reference-launcher.js';
 import { startServer } from '../streaming/server.js';
 import { findModel } from './bench-inference.js';
 import type { StreamClientsConfig, StreamClientsResult } from './bench-stream-clients.js';
@@ -13,6 +16,10 @@ export interface StreamBenchOptions {
   sessions: number;
   chunk: number;
   chunks: number;
+  /** chunks at the start of every session that are not counted */
+  warmup: number;
+  /** worker threads the sessions are spread over */
+  clientThreads: number;
   binary: boolean;
   seed: number;
 }
@@ -23,6 +30,10 @@ export interface StreamBenchResult {
   chunkBins: number;
   chunksPerSession: number;
   encoding: 'protobuf' | 'json';
+  warmupChunksPerSession: number;
+  clientThreads: number;
+  /** chunks counted (sessions × (chunks − warm-up)) and their bins */
+  countedChunks: number;
   bins: number;
   wallSeconds: number;
   aggregateBinsPerSecond: number;
@@ -30,13 +41,30 @@ export interface StreamBenchResult {
   p90Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** 1-minute load average of the machine at the start and at the end (other work slows it down) */
+  loadAverage: [number, number];
 }
 
-function percentile(sorted: number[], p: number): number {
+function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+function runClients(config: StreamClientsConfig): Promise<StreamClientsResult> {
+  const worker = new Worker(new URL('./bench-stream-clients.js', import.meta.url), { workerData: config });
+  return new Promise<StreamClientsResult>((resolve, reject) => {
+    worker.once('message', (m: { ok?: StreamClientsResult; error?: string }) =>
+      m.ok ? resolve(m.ok) : reject(new Error(`stream clients failed: ${m.error}`)),
+    );
+    worker.once('error', reject);
+  }).finally(() => void worker.terminate());
+}
+
 export async function benchStream(o: StreamBenchOptions): Promise<StreamBenchResult> {
+  if (!(o.warmup < o.chunks))
+    throw new RangeError(`--warmup (${o.warmup}) must be less than --chunks (${o.chunks})`);
+  if (!(o.clientThreads <= o.sessions))
+    throw new RangeError(`--client-threads (${o.clientThreads}) must not exceed --sessions (${o.sessions})`);
+  const before = loadavg()[0];
   const entry = findModel(o.model);
   const server = await startServer({
     modelsDir: entry.dir.replace(/[/\\][^/\\]+$/, ''),
@@ -49,41 +77,54 @@ export async function benchStream(o: StreamBenchOptions): Promise<StreamBenchRes
     maxConnectionsPerAddress: o.sessions,
     maxBatch: o.sessions,
     maxBinsPerChunk: Math.max(10_000, o.chunk),
+    inputCreditBins: Math.max(20_000, o.chunk + 16),
+    // the bench opens no reference: one worker, and its start-up is waited for below
+    referenceWorkers: 1,
   });
   try {
-    const config: StreamClientsConfig = {
-      url: server.url,
-      model: entry.manifest.id,
-      nExc: entry.manifest.inputs.nExc,
-      nInh: entry.manifest.inputs.nInh,
-      sessions: o.sessions,
-      chunk: o.chunk,
-      chunks: o.chunks,
-      binary: o.binary,
-      seed: o.seed,
-    };
-    const worker = new Worker(new URL('./bench-stream-clients.js', import.meta.url), { workerData: config });
-    const r = await new Promise<StreamClientsResult>((resolve, reject) => {
-      worker.once('message', (m: { ok?: StreamClientsResult; error?: string }) =>
-        m.ok ? resolve(m.ok) : reject(new Error(`stream clients failed: ${m.error}`)),
-      );
-      worker.once('error', reject);
-    });
-    await worker.terminate();
-    const sorted = r.roundTripsMs.sort((a, b) => a - b);
+    // the reference pool builds the served models' cells at start: not while the bench measures
+    await server.app.get(ReferenceLauncher).warm();
+    const threads = o.clientThreads;
+    const parts = await Promise.all(
+      Array.from({ length: threads }, (_, t) => {
+        const first = Math.floor((t * o.sessions) / threads);
+        const next = Math.floor(((t + 1) * o.sessions) / threads);
+        return runClients({
+          url: server.url,
+          model: entry.manifest.id,
+          nExc: entry.manifest.inputs.nExc,
+          nInh: entry.manifest.inputs.nInh,
+          firstSession: first,
+          sessions: next - first,
+          chunk: o.chunk,
+          chunks: o.chunks,
+          warmupChunks: o.warmup,
+          binary: o.binary,
+          seed: o.seed,
+        });
+      }),
+    );
+    const bins = parts.reduce((a, p) => a + p.bins, 0);
+    const seconds =
+      (Math.max(...parts.map((p) => p.lastReceivedAt)) - Math.min(...parts.map((p) => p.firstSentAt))) / 1000;
+    const sorted = Float64Array.from(parts.flatMap((p) => p.roundTripsMs)).sort();
     return {
       model: entry.manifest.id,
       sessions: o.sessions,
       chunkBins: o.chunk,
       chunksPerSession: o.chunks,
       encoding: o.binary ? 'protobuf' : 'json',
-      bins: r.bins,
-      wallSeconds: r.seconds,
-      aggregateBinsPerSecond: r.bins / r.seconds,
+      warmupChunksPerSession: o.warmup,
+      clientThreads: threads,
+      countedChunks: sorted.length,
+      bins,
+      wallSeconds: seconds,
+      aggregateBinsPerSecond: bins / seconds,
       p50Ms: percentile(sorted, 50),
       p90Ms: percentile(sorted, 90),
       p99Ms: percentile(sorted, 99),
       maxMs: sorted[sorted.length - 1],
+      loadAverage: [before, loadavg()[0]],
     };
   } finally {
     await server.close();

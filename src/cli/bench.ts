@@ -301,7 +301,14 @@ export function registerBench(program: Command): void {
     .option('--model <id|dir>', 'model id in models/ or a model directory', 'if-paper')
     .option('--sessions <n>', 'concurrent client sessions', positiveInt('sessions'), 100)
     .option('--chunk <bins>', 'bins per input chunk', positiveInt('chunk'), 100)
-    .option('--chunks <n>', 'chunks per session', positiveInt('chunks'), 50)
+    .option('--chunks <n>', 'chunks per session', positiveInt('chunks'), 300)
+    .option('--warmup <n>', 'chunks at the start of each session not counted', nonNegativeInt('warmup'), 30)
+    .option(
+      '--client-threads <n>',
+      'worker threads the clients are spread over',
+      positiveInt('client-threads'),
+      1,
+    )
     .option('--json-frames', 'JSON text frames instead of protobuf')
     .option('--seed <n>', 'input seed', nonNegativeInt('seed'), 1)
     .option('--json', 'print the figures as JSON')
@@ -311,15 +318,19 @@ export function registerBench(program: Command): void {
         sessions: o.sessions as number,
         chunk: o.chunk as number,
         chunks: o.chunks as number,
+        warmup: o.warmup as number,
+        clientThreads: o.clientThreads as number,
         binary: o.jsonFrames !== true,
         seed: o.seed as number,
       });
       if (o.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       else
         process.stdout.write(
-          `${r.sessions} sessions of ${r.model}, ${r.chunksPerSession} chunks of ${r.chunkBins} bins each (${r.encoding})\n` +
+          `${r.sessions} sessions of ${r.model}, ${r.chunksPerSession} chunks of ${r.chunkBins} bins each (${r.encoding}), clients in ${r.clientThreads} thread(s)\n` +
+            `counted: ${r.countedChunks} chunks, the first ${r.warmupChunksPerSession} of each session left out\n` +
             `aggregate ${r.aggregateBinsPerSecond.toFixed(0)} bins/s (${r.bins} bins in ${r.wallSeconds.toFixed(2)} s)\n` +
-            `chunk round trip p50 ${r.p50Ms.toFixed(2)} ms, p90 ${r.p90Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(2)} ms\n`,
+            `chunk round trip p50 ${r.p50Ms.toFixed(2)} ms, p90 ${r.p90Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(2)} ms\n` +
+            `load average ${r.loadAverage.map((x) => x.toFixed(1)).join(' → ')}\n`,
         );
     });
 }

@@ -11,9 +11,9 @@
  * taken up to twice the credit, a chunk beyond that is refused with INPUT_OVERRUN. A connection whose
  * decoded messages pile up behind a slow open or close stops being read too.
  */
-import { Subject, concatMap, from, type Subscription } from 'rxjs';
 import type { BatchScheduler, SurrogateOutputs, SurrogateStream } from '../inference/batch-scheduler.js';
 import { emptyBins, findBadSynapse, flattenBins, type BinnedSpikes } from '../core/spikes.js';
+import type { PackedInputChunk } from '../../proto/input-chunk-wire.js';
 import type { ModelManifest } from '../core/manifest.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import {
@@ -55,6 +55,12 @@ export interface SessionDeps {
   countFlow(event: FlowEvent): void;
 }
 
+/**
+ * A decoded client message; a single-neuron input chunk read from protobuf straight into spike
+ * trains (proto/input-chunk-wire.ts) comes as `packedChunk`.
+ */
+export type SessionMessage = ClientMessage | { packedChunk: PackedInputChunk };
+
 /** Sends one server message; `binary` picks protobuf or JSON. */
 export type SendFn = (msg: ServerMessage, binary: boolean) => void;
 
@@ -71,10 +77,31 @@ const INBOX_RESUME = 32;
 /**
  * Messages read in one burst (a socket read holds many frames) are handled in slices of at most
  * this long, shared by all sessions, with the event loop let through in between (pacer ticks,
- * inference results, other sockets).
+ * inference results, other sockets). A slice starts with the first message handled in a turn of
+ * the event loop and ends with the turn.
  */
 const SLICE_MS = 2;
-const slice = { start: 0 };
+const slice = { start: 0, open: false };
+
+function closeSlice(): void {
+  slice.open = false;
+}
+
+/** true when the messages handled in this turn of the event loop have held it for a slice */
+function sliceSpent(): boolean {
+  const now = performance.now();
+  if (!slice.open) {
+    slice.open = true;
+    slice.start = now;
+    setImmediate(closeSlice);
+    return false;
+  }
+  return now - slice.start > SLICE_MS;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
 /** chunks read while over the credit are taken up to this multiple of it (frames already in flight) */
 const OVERRUN_FACTOR = 2;
 
@@ -168,8 +195,9 @@ interface OpenState {
 }
 
 export class Session {
-  private readonly inbox = new Subject<{ msg: ClientMessage; binary: boolean }>();
-  private readonly subscription: Subscription;
+  /** decoded messages not yet handled, oldest first; handled strictly one after the other */
+  private readonly inbox: { msg: SessionMessage; binary: boolean }[] = [];
+  private draining = false;
   private state: OpenState | null = null;
   private binary = true;
   private disposed = false;
@@ -188,25 +216,6 @@ export class Session {
     private readonly link: SessionLink,
   ) {
     this.send = (msg, binary) => link.send(msg, binary);
-    // messages are handled strictly one after the other (an Open that loads a model delays the
-    // chunks behind it); handlers only wait for admission, not for outputs
-    this.subscription = this.inbox
-      .pipe(
-        concatMap(({ msg, binary }) =>
-          from(
-            this.handleInTurn(msg, binary).finally(() => {
-              this.inboxDepth--;
-              if (this.inboxHold && this.inboxDepth <= INBOX_RESUME) {
-                this.inboxHold = false;
-                this.updateHold();
-              }
-            }),
-          ),
-        ),
-      )
-      .subscribe({
-        error: (err: unknown) => this.fail(new ProtocolError('INTERNAL', String(err)), this.binary),
-      });
   }
 
   /** the encoding of the session's replies (that of its open): true for protobuf */
@@ -237,7 +246,7 @@ export class Session {
   }
 
   /** Queue a decoded client message. */
-  receive(msg: ClientMessage, binary: boolean): void {
+  receive(msg: SessionMessage, binary: boolean): void {
     if (this.disposed) return;
     this.inboxDepth++;
     this.inboxBins += inputBins(msg);
@@ -247,7 +256,42 @@ export class Session {
       this.inboxHold = true;
       this.updateHold();
     }
-    this.inbox.next({ msg, binary });
+    this.inbox.push({ msg, binary });
+    if (!this.draining) void this.drain();
+  }
+
+  /**
+   * Handles the queued messages in order (an Open that loads a model delays the chunks behind it;
+   * handlers only wait for admission, not for outputs), letting the event loop through whenever
+   * the messages of this turn have held it for a slice.
+   */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.inbox.length > 0 && !this.disposed) {
+        if (sliceSpent()) {
+          await nextTurn();
+          continue;
+        }
+        const { msg, binary } = this.inbox.shift()!;
+        // from here on the chunk counts as accepted (or is refused)
+        this.inboxBins -= inputBins(msg);
+        try {
+          const pending = this.handle(msg, binary);
+          if (pending) await pending;
+        } finally {
+          this.inboxDepth--;
+          if (this.inboxHold && this.inboxDepth <= INBOX_RESUME) {
+            this.inboxHold = false;
+            this.updateHold();
+          }
+        }
+      }
+    } catch (err) {
+      this.fail(new ProtocolError('INTERNAL', String(err)), this.binary);
+    } finally {
+      this.draining = false;
+    }
   }
 
   private updateHold(): void {
@@ -285,31 +329,25 @@ export class Session {
   /** The socket went away: stop everything without replying. */
   async dispose(): Promise<void> {
     this.disposed = true;
-    this.subscription.unsubscribe();
+    this.inbox.length = 0;
     this.inboxHold = this.creditHold = false;
     await this.teardown();
   }
 
-  /** Handles a message, first letting the event loop run if messages have held it for a slice. */
-  private async handleInTurn(msg: ClientMessage, binary: boolean): Promise<void> {
-    if (performance.now() - slice.start > SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      slice.start = performance.now();
-    }
-    // from here on the chunk counts as accepted (or is refused)
-    this.inboxBins -= inputBins(msg);
-    await this.handle(msg, binary);
-  }
-
-  private async handle(msg: ClientMessage, binary: boolean): Promise<void> {
-    try {
-      if ('open' in msg) await this.open(msg.open, binary);
-      else if ('inputChunk' in msg) this.input(msg.inputChunk);
-      else await this.close(binary);
-    } catch (err) {
+  /** Handles one message: input chunks at once, an open or a close by the promise returned. */
+  private handle(msg: SessionMessage, binary: boolean): Promise<void> | undefined {
+    const failed = (err: unknown) => {
       const e = err instanceof ProtocolError ? err : new ProtocolError('INTERNAL', (err as Error).message);
       this.fail(e, binary);
+    };
+    try {
+      if ('packedChunk' in msg) this.inputPacked(msg.packedChunk);
+      else if ('inputChunk' in msg) this.input(msg.inputChunk);
+      else return ('open' in msg ? this.open(msg.open, binary) : this.close(binary)).catch(failed);
+    } catch (err) {
+      failed(err);
     }
+    return undefined;
   }
 
   private async open(o: OpenMsg, binary: boolean): Promise<void> {
@@ -461,28 +499,44 @@ export class Session {
   }
 
   private input(chunk: InputChunkMsg): void {
+    const multi = chunk.neuronInputs !== undefined;
+    const n = multi ? (chunk.binCount ?? 0) : chunk.bins.length;
+    const s = this.admitChunk(chunk.firstBin, n, multi);
+    const perNeuron = multi
+      ? this.neuronBins(s, chunk, n)
+      : [this.checkedBins(s, flattenBins(chunk.bins), chunk.firstBin, '')];
+    this.accept(s, n, perNeuron);
+  }
+
+  /** A single-neuron chunk already in spike trains (the protobuf fast path). */
+  private inputPacked(chunk: PackedInputChunk): void {
+    const n = chunk.spikes.count;
+    const s = this.admitChunk(chunk.firstBin, n, false);
+    this.accept(s, n, [this.checkedBins(s, chunk.spikes, chunk.firstBin, '')]);
+  }
+
+  /** The checks of a chunk of `n` bins at `firstBin` that come before its spikes are looked at. */
+  private admitChunk(firstBin: number, n: number, multi: boolean): OpenState {
     const s = this.state;
     if (!s) throw new ProtocolError('NOT_OPEN', 'send open before input chunks');
-    const multi = chunk.neuronInputs !== undefined;
     if (!multi && s.streams.length > 1)
       throw new ProtocolError(
         'BAD_NEURON',
         `this session has ${s.streams.length} neurons: send binCount and neuronInputs`,
-        chunk.firstBin,
+        firstBin,
       );
-    const n = multi ? (chunk.binCount ?? 0) : chunk.bins.length;
     if (n > this.deps.limits.maxBinsPerChunk) {
       throw new ProtocolError(
         'CHUNK_TOO_LARGE',
         `chunk holds ${n} bins, the limit is ${this.deps.limits.maxBinsPerChunk}`,
-        chunk.firstBin,
+        firstBin,
       );
     }
-    if (chunk.firstBin !== s.nextBin) {
+    if (firstBin !== s.nextBin) {
       throw new ProtocolError(
         'BIN_ORDER',
-        `chunk starts at bin ${chunk.firstBin}, expected ${s.nextBin} (bins must be contiguous and in order)`,
-        chunk.firstBin,
+        `chunk starts at bin ${firstBin}, expected ${s.nextBin} (bins must be contiguous and in order)`,
+        firstBin,
       );
     }
     const credit = this.deps.limits.inputCreditBins;
@@ -491,40 +545,40 @@ export class Session {
       this.deps.countFlow('inputOverrun');
       throw new ProtocolError(
         'INPUT_OVERRUN',
-        `chunk of ${n} bins at bin ${chunk.firstBin} overruns the input credit: ${held} bins are not answered yet, the credit is ${credit} (opened.inputCreditBins); wait for outputs before sending more`,
-        chunk.firstBin,
+        `chunk of ${n} bins at bin ${firstBin} overruns the input credit: ${held} bins are not answered yet, the credit is ${credit} (opened.inputCreditBins); wait for outputs before sending more`,
+        firstBin,
       );
     }
-    const perNeuron = multi
-      ? this.neuronBins(s, chunk, n)
-      : [this.checkedBins(s, chunk.bins, chunk.firstBin, '')];
+    return s;
+  }
+
+  /** Submits an admitted chunk's bins (one entry per neuron) to the surrogate and the reference. */
+  private accept(s: OpenState, n: number, perNeuron: BinnedSpikes[]): void {
     if (n === 0) return;
     s.nextBin += n;
     this.checkCredit(s);
-    const done =
-      perNeuron.length === 1
-        ? s.scheduler.submit(s.streams[0], perNeuron[0])
-        : Promise.all(perNeuron.map((f, i) => s.scheduler.submit(s.streams[i], f))).then((outs) =>
-            neuronMajor(outs, n),
-          );
-    s.surrogateTail = s.surrogateTail.then(() =>
-      done.then((out) => this.surrogateReady(s, out, perNeuron.length)),
-    );
-    s.surrogateTail = s.surrogateTail.catch((err: Error) => {
+    const failed = (err: Error) => {
       if (this.state === s)
         this.fail(new ProtocolError('INTERNAL', `surrogate failed: ${err.message}`), this.binary);
-    });
+    };
+    if (perNeuron.length === 1) {
+      // one stream's results come in submission order: each handler runs after the previous one
+      s.surrogateTail = s.scheduler
+        .submit(s.streams[0], perNeuron[0])
+        .then((out) => this.surrogateReady(s, out, 1), failed);
+    } else {
+      const done = Promise.all(perNeuron.map((f, i) => s.scheduler.submit(s.streams[i], f))).then((outs) =>
+        neuronMajor(outs, n),
+      );
+      s.surrogateTail = s.surrogateTail
+        .then(() => done.then((out) => this.surrogateReady(s, out, perNeuron.length)))
+        .catch(failed);
+    }
     // the worker receives a structured clone; the inline runner only reads the bins
     s.reference?.push(perNeuron[0]);
   }
 
-  private checkedBins(
-    s: OpenState,
-    bins: InputChunkMsg['bins'],
-    firstBin: number,
-    who: string,
-  ): BinnedSpikes {
-    const flat = flattenBins(bins);
+  private checkedBins(s: OpenState, flat: BinnedSpikes, firstBin: number, who: string): BinnedSpikes {
     const bad = findBadSynapse(flat, s.manifest.inputs.nExc, s.manifest.inputs.nInh);
     if (bad)
       throw new ProtocolError(
@@ -554,7 +608,7 @@ export class Session {
           `neuron ${ni.neuron} has ${ni.bins.length} bins, the chunk's binCount is ${n}`,
           chunk.firstBin,
         );
-      out[ni.neuron] = this.checkedBins(s, ni.bins, chunk.firstBin, `neuron ${ni.neuron} `);
+      out[ni.neuron] = this.checkedBins(s, flattenBins(ni.bins), chunk.firstBin, `neuron ${ni.neuron} `);
     }
     const empty = emptyBins(n);
     return Array.from(out, (f) => f ?? empty);
@@ -688,7 +742,8 @@ export class Session {
 const EMPTY = new Float32Array(0);
 
 /** bins an input chunk advances its session by (0 for other messages) */
-function inputBins(msg: ClientMessage): number {
+function inputBins(msg: SessionMessage): number {
+  if ('packedChunk' in msg) return msg.packedChunk.spikes.count;
   if (!('inputChunk' in msg)) return 0;
   const c = msg.inputChunk;
   return c.neuronInputs !== undefined ? (c.binCount ?? 0) : c.bins.length;

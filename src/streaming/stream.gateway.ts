@@ -14,6 +14,7 @@ import {
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { decodeClient } from '../../proto/codec.js';
+import { readPackedInputChunk } from '../../proto/input-chunk-wire.js';
 import { ProtocolError, clip, type ClientMessage } from '../../proto/messages.js';
 import { RateLimitedLog } from '../core/rate-limited-log.js';
 import { HARD_FRAME_LIMIT_BYTES, STREAMING_CONFIG, type StreamingConfig } from './config.js';
@@ -24,7 +25,14 @@ import { Session, type SessionLink } from './session.js';
 import { SocketFlow, type SlowConsumer } from './socket-flow.js';
 
 // ws's own UTF-8 check would close the socket (1007) without an answer; onFrame checks instead
-@WebSocketGateway({ path: '/stream', maxPayload: HARD_FRAME_LIMIT_BYTES, skipUTF8Validation: true })
+// compression is off (ws's default, stated here): frames of float32 data hardly compress and
+// deflate would cost more time than the loopback or LAN saves
+@WebSocketGateway({
+  path: '/stream',
+  maxPayload: HARD_FRAME_LIMIT_BYTES,
+  skipUTF8Validation: true,
+  perMessageDeflate: false,
+})
 export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger('StreamGateway');
   private readonly sessions = new Map<WebSocket, Session>();
@@ -99,6 +107,13 @@ export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, 
         ),
         binary,
       );
+      return;
+    }
+    // most frames are single-neuron input chunks: read straight into spike trains; anything else
+    // (and every malformed frame) goes through the strict decoder
+    const packed = binary ? readPackedInputChunk(bytes) : null;
+    if (packed) {
+      session.receive({ packedChunk: packed }, binary);
       return;
     }
     let msg: ClientMessage;

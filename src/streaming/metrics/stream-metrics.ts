@@ -69,6 +69,9 @@ export class StreamMetrics {
     labelNames: ['source'],
     registers: [this.registry],
   });
+  // bumped once per output chunk: the labelled children are looked up once
+  private readonly surrogateBinsOut = this.outputBins.labels({ source: 'surrogate' });
+  private readonly referenceBinsOut = this.outputBins.labels({ source: 'reference' });
   private readonly queueBins = new Gauge({
     name: 'neurotwin_input_queue_bins',
     help: 'bins accepted but not yet sent as surrogate output, over open sessions (stat: sum, max)',
@@ -127,7 +130,7 @@ export class StreamMetrics {
     if (bins > 0) this.inputBins.inc(bins);
   }
   outputBinsSent(source: 'SURROGATE' | 'REFERENCE', bins: number): void {
-    this.outputBins.inc({ source: source === 'SURROGATE' ? 'surrogate' : 'reference' }, bins);
+    (source === 'SURROGATE' ? this.surrogateBinsOut : this.referenceBinsOut).inc(bins);
   }
   errorSent(code: string): void {
     this.errors.inc({ code });

@@ -16,8 +16,10 @@ import {
   type OutputChunkMsg,
 } from '../../../clients/sdk/index.js';
 import { decodeServer, encodeClientBinary } from '../../../proto/codec.js';
+import { readPackedInputChunk } from '../../../proto/input-chunk-wire.js';
 import type { ErrorMsg, ServerMessage } from '../../../proto/messages.js';
 import { tinyModelReference, writeTinyModel } from '../../fixtures/tiny-step-model.js';
+import { inputChunkFrame, lenField, varintField } from '../../fixtures/protobuf-bytes.js';
 import { FakeNeuron, fakeVoltage } from './fake-neuron.js';
 import { DEFAULT_REFRACTORY_MS, detectSpikeEvents } from '../../../src/surrogate/spike-events.js';
 
@@ -297,6 +299,55 @@ describe('streaming server (tiny model, fake reference neuron)', () => {
     const closed = await s.next();
     expect('closed' in closed && closed.closed.bins).toBe(2);
     s.close();
+  });
+
+  it('negotiates no compression, even with a client that offers it', async () => {
+    const ws = new WebSocket(server.url, { perMessageDeflate: true });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    expect(ws.extensions).toBe('');
+    ws.close();
+  });
+
+  it('streams the same outputs from chunks read straight into spike trains and from the strict decoder', async () => {
+    const input = bins(41, 120);
+    // the same bins with every id unpacked (one varint field per id): valid protobuf that the
+    // fast reader leaves to the strict decoder
+    const unpacked = (firstBin: number, part: typeof input) =>
+      inputChunkFrame([
+        ...varintField(1, firstBin),
+        ...part.flatMap((b) =>
+          lenField(2, [
+            ...b.exc.flatMap((id) => varintField(1, id)),
+            ...b.inh.flatMap((id) => varintField(2, id)),
+          ]),
+        ),
+      ]);
+    const outputsOf = async (frame: (firstBin: number, part: typeof input) => Uint8Array) => {
+      const s = await RawSocket.open(server.url);
+      s.send(encodeClientBinary({ open: { model: 'tiny' } }));
+      expect('opened' in (await s.next())).toBe(true);
+      const out: number[] = [];
+      for (let k = 0; k < input.length; k += 40) {
+        s.send(frame(k, input.slice(k, k + 40)));
+        const m = await s.next();
+        if (!('outputChunk' in m)) throw new Error(`expected outputs, got ${JSON.stringify(m)}`);
+        expect(m.outputChunk.firstBin).toBe(k);
+        out.push(...Array.from(m.outputChunk.voltage));
+      }
+      s.close();
+      return out;
+    };
+    const packed = (firstBin: number, part: typeof input) =>
+      encodeClientBinary({ inputChunk: { firstBin, bins: part } });
+    expect(readPackedInputChunk(packed(0, input.slice(0, 40)))).not.toBeNull();
+    expect(readPackedInputChunk(unpacked(0, input.slice(0, 40)))).toBeNull();
+    const fast = await outputsOf(packed);
+    expect(await outputsOf(unpacked)).toEqual(fast);
+    const want = tinyModelReference(input).voltage;
+    fast.forEach((v, k) => expect(v).toBeCloseTo(want[k], 3));
   });
 
   it('refuses sessions beyond the limit with TOO_MANY_SESSIONS', async () => {
