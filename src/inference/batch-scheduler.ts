@@ -159,6 +159,10 @@ export class BatchScheduler {
   private async pump(): Promise<void> {
     this.running = true;
     try {
+      // the resident kernels step without leaving the microtask queue: first let the frames already
+      // read in this turn of the event loop submit their work, so that their streams step together
+      // (else the first submission's stream would step alone, one row per run)
+      await new Promise<void>((resolve) => setImmediate(resolve));
       for (;;) {
         this.applyPending();
         if (!this.fillInput()) break;
