@@ -40,6 +40,11 @@ export class SurrogateStream {
   constructor(readonly id: number) {}
 }
 
+/** Longest stretch of stepping before the scheduler lets the event loop run, ms. */
+const SLICE_MS = 2;
+
+const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** How the scheduler's batch is stepped (see createStreamBatch). */
 export interface BatchOptions {
   engine?: EngineChoice;
@@ -161,12 +166,19 @@ export class BatchScheduler {
     try {
       // the resident kernels step without leaving the microtask queue: first let the frames already
       // read in this turn of the event loop submit their work, so that their streams step together
-      // (else the first submission's stream would step alone, one row per run)
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // (else the first submission's stream would step alone, one row per run) ...
+      await nextTurn();
+      let slice = performance.now();
       for (;;) {
         this.applyPending();
         if (!this.fillInput()) break;
         await this.stepOnce();
+        // and give the event loop back every SLICE_MS (timers, other sockets), else a stream with a
+        // deep queue would be stepped in one go while the rest of the server waits
+        if (performance.now() - slice > SLICE_MS) {
+          await nextTurn();
+          slice = performance.now();
+        }
       }
     } finally {
       this.running = false;
