@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledModule } from '../core/package-root.js';
 import { checkSeed } from '../core/rng.js';
 import { inputFamily } from '../inputs/families.js';
 import { cellInfo } from '../reference/cells/registry.js';
@@ -126,16 +127,7 @@ export function validateGenerateOptions(o: GenerateOptions): void {
 
 /** Locates the compiled worker script: next to this module in dist/, or dist/ of the project root. */
 export function workerScriptPath(): string {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = join(dirname(here), 'generate-worker.js');
-  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
-  const marker = `${sep}src${sep}dataset${sep}`;
-  const at = here.lastIndexOf(marker);
-  const compiled =
-    at >= 0 ? join(here.slice(0, at), 'dist', 'src', 'dataset', 'generate-worker.js') : sibling;
-  if (!existsSync(compiled))
-    throw new Error(`compiled worker ${compiled} not found: run 'npm run build' first`);
-  return compiled;
+  return fileURLToPath(compiledModule('dataset/generate-worker.js', import.meta.url));
 }
 
 /**

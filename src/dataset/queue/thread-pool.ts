@@ -3,25 +3,15 @@
  * beyond that wait their turn. A thread that dies fails its trial (so BullMQ retries it) and is
  * replaced on the next request.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledModule } from '../../core/package-root.js';
 import type { ThreadReply, ThreadRequest } from './thread-protocol.js';
 import { TrialRefusal } from './trial-job.js';
 
 /** The compiled thread script: next to this module in dist/, or in dist/ of the project root. */
 export function threadScriptPath(): string {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = join(dirname(here), 'trial-thread.js');
-  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
-  const marker = `${sep}src${sep}dataset${sep}queue${sep}`;
-  const at = here.lastIndexOf(marker);
-  const compiled =
-    at >= 0 ? join(here.slice(0, at), 'dist', 'src', 'dataset', 'queue', 'trial-thread.js') : sibling;
-  if (!existsSync(compiled))
-    throw new Error(`compiled thread ${compiled} not found: run 'npm run build' first`);
-  return compiled;
+  return fileURLToPath(compiledModule('dataset/queue/trial-thread.js', import.meta.url));
 }
 
 interface Pending {
