@@ -15,7 +15,7 @@ import { Arena, ArenaPlan } from './arena.js';
 import { ConvRingStage } from './conv-ring.js';
 import { DepthwiseRingStage } from './depthwise-ring.js';
 import { HeadsStage } from './heads-stage.js';
-import { MAX_BLOCK, type BatchRegions, type Region, type Stage } from './stage.js';
+import { MAX_BLOCK, type BatchRegions, type Region, type Stage, checkBins } from './stage.js';
 import { StepWeights } from './step-weights.js';
 import { SynapticQueueStage } from './synaptic-queue.js';
 import { twinKernelsBuilt } from './twin-wasm.js';
@@ -162,8 +162,7 @@ export class KernelBatch implements StreamBatch {
     const n = this.slots;
     if (n === 0) return;
     this.checkIdle('step');
-    if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BLOCK)
-      throw new RangeError(`bins per step must be an integer in [1, ${MAX_BLOCK}], got ${bins}`);
+    checkBins(bins);
     this.running = true;
     try {
       this.writeInput(input, idle, n * bins);

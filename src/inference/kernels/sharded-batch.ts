@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { compiledModule } from '../../core/package-root.js';
 import type { StepInput, StreamBatch } from '../stream-batch.js';
 import type { StepModel } from '../step-model.js';
-import { MAX_BLOCK } from './stage.js';
+import { MAX_BLOCK, checkBins } from './stage.js';
 import {
   ADD,
   REMOVE,
@@ -193,8 +193,7 @@ export class ShardedBatch implements StreamBatch {
     const n = this.slots;
     if (n === 0) return;
     this.checkIdle('step');
-    if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BLOCK)
-      throw new RangeError(`bins per step must be an integer in [1, ${MAX_BLOCK}], got ${bins}`);
+    checkBins(bins);
     this.running = true;
     try {
       const { offsets, ids } = input;
@@ -255,19 +254,15 @@ export class ShardedBatch implements StreamBatch {
   }
 
   private growGlobal(capacity: number): void {
-    const grow = <T extends Int32Array | Float32Array>(a: T, make: (n: number) => T): T => {
-      const next = make(capacity);
+    const kept = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+      const next = new Int32Array(capacity);
       next.set(a.subarray(0, Math.min(a.length, capacity)));
       return next;
     };
-    this.shardOf = grow(this.shardOf, (n) => new Int32Array(n));
-    this.rowOf = grow(this.rowOf, (n) => new Int32Array(n));
-    const outputs = (a: Float32Array<ArrayBuffer>): Float32Array<ArrayBuffer> => {
-      const next = new Float32Array(capacity * MAX_BLOCK);
-      next.set(a.subarray(0, Math.min(a.length, next.length)));
-      return next;
-    };
-    this.voltageBuf = outputs(this.voltageBuf);
-    this.probBuf = outputs(this.probBuf);
+    this.shardOf = kept(this.shardOf);
+    this.rowOf = kept(this.rowOf);
+    // outputs hold only the last step's values, which an addSlot invalidates anyway
+    this.voltageBuf = new Float32Array(capacity * MAX_BLOCK);
+    this.probBuf = new Float32Array(capacity * MAX_BLOCK);
   }
 }

@@ -23,6 +23,12 @@ export interface BatchRegions {
 /** Most bins one call steps (rows of the per-step arrays per slot; rings hold a block more). */
 export const MAX_BLOCK = 16;
 
+/** Throws unless `bins` is a block a kernel batch can step at once. */
+export function checkBins(bins: number): void {
+  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BLOCK)
+    throw new RangeError(`bins per step must be an integer in [1, ${MAX_BLOCK}], got ${bins}`);
+}
+
 export interface Stage {
   /** floats per (slot, bin) of the output rows */
   readonly width: number;
