@@ -6,8 +6,8 @@
  * results to the bit.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../core/package-root.js';
 
 /** The kernels' exports; pointers are byte offsets into the engine's memory. */
 export interface CableKernels {
@@ -224,16 +224,8 @@ const PAGE_BYTES = 65536;
 
 /** The kernel file of the package this module belongs to (from src/ or dist/src/), if built. */
 function kernelFile(): string | null {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) {
-      const file = join(dir, KERNEL_FILE);
-      return existsSync(file) ? file : null;
-    }
-    const up = dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
+  const file = join(packageRoot(), KERNEL_FILE);
+  return existsSync(file) ? file : null;
 }
 
 /**
