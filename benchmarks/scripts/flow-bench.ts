@@ -6,14 +6,26 @@
  *          ignoring the input credit; printed: the server's RSS growth, the control's lag, what
  *          the flooder got back and how long its close took;
  *   churn: reference-session opens, `--parallel` at a time; printed: the control's lag, open times.
+ * The server, the control and the pressure (flooder or churn) run in three processes, so that the
+ * control measures the server and not the pressure's own work on the client side; the pressure
+ * runs 10 nice levels below the rest, so that on a machine of few cores the control is not kept
+ * waiting for a core by the flooder (whose rate the server sets anyway).
  *
  *   npm run bench:flood -- [--seconds 30] [--opens 150] [--parallel 20] [--only flood|churn]
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scriptArgs } from './script-args.js';
-import { churn, flood, realtimeControl, type LagStats } from '../stream-pressure.js';
+import {
+  realtimeControl,
+  type ChurnOptions,
+  type ChurnResult,
+  type FloodOptions,
+  type FloodResult,
+  type LagStats,
+} from '../stream-pressure.js';
 
 const USAGE = `
 usage: node dist/benchmarks/scripts/flow-bench.js [--seconds N] [--opens N] [--parallel N] [--models DIR] [--model ID] [--only flood|churn] [--server FILE]
@@ -52,6 +64,9 @@ if (values.only !== undefined && values.only !== 'flood' && values.only !== 'chu
 interface Sample {
   rss: number;
   loopMaxMs: number;
+  /** absent from a build older than the measurement */
+  gcMaxMs?: number;
+  waitedS?: number | null;
 }
 
 class ServerProcess {
@@ -91,38 +106,66 @@ class ServerProcess {
   }
 }
 
+const here = fileURLToPath(import.meta.url);
+
+/** Runs a flood or a churn in a client process of its own (../pressure-client.ts). */
+function pressure(job: 'flood', url: string, options: FloodOptions): Promise<FloodResult>;
+function pressure(job: 'churn', url: string, options: ChurnOptions): Promise<ChurnResult>;
+function pressure(job: string, url: string, options: object): Promise<unknown> {
+  const child = fork(
+    resolve(here, '..', '..', 'pressure-client.js'),
+    [JSON.stringify({ job, url, options })],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  if (child.pid !== undefined) setPriority(child.pid, Math.min(19, getPriority() + 10));
+  return new Promise((ok, ko) => {
+    let result: unknown;
+    child.once('message', (m) => (result = m));
+    child.once('exit', (code) =>
+      result === undefined ? ko(new Error(`the ${job} client exited with code ${code}`)) : ok(result),
+    );
+  });
+}
+
 /** Samples the server every 100 ms while `work` runs: its largest RSS and event-loop delay. */
 async function watched<T>(
   server: ServerProcess,
   work: Promise<T>,
-): Promise<{ result: T; rssMax: number; loopMaxMs: number }> {
+): Promise<{ result: T; rssMax: number; loopMaxMs: number; gcMaxMs: number }> {
   await server.sample(); // restarts the server's event-loop delay measurement
   let rssMax = 0;
   let loopMaxMs = 0;
+  let gcMaxMs = 0;
   let done = false;
   const sampling = (async () => {
     while (!done) {
       const s = await server.sample();
       rssMax = Math.max(rssMax, s.rss);
       loopMaxMs = Math.max(loopMaxMs, s.loopMaxMs);
+      gcMaxMs = Math.max(gcMaxMs, s.gcMaxMs ?? 0);
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
   const result = await work;
   done = true;
   await sampling;
-  return { result, rssMax, loopMaxMs };
+  return { result, rssMax, loopMaxMs, gcMaxMs };
 }
 
 const MB = 1024 * 1024;
+/** how much of a phase the server spent waiting for a core (other processes had them) */
+const waitedText = (before: Sample, after: Sample, seconds: number): string =>
+  typeof before.waitedS === 'number' && typeof after.waitedS === 'number'
+    ? `; server waited for a core ${(((after.waitedS - before.waitedS) / seconds) * 100).toFixed(1)} % of the time`
+    : '';
 const lagLine = (l: LagStats) =>
   `control lag max ${l.maxLagMs.toFixed(1)} ms, mean ${l.meanLagMs.toFixed(2)} ms over ${l.bins} bins (disorder ${l.disorder})`;
 
 const server = await ServerProcess.start(
   resolve(values.models),
-  values.server
-    ? resolve(values.server)
-    : resolve(fileURLToPath(import.meta.url), '..', '..', 'pressure-server.js'),
+  values.server ? resolve(values.server) : resolve(here, '..', '..', 'pressure-server.js'),
 );
 const health = (await (
   await fetch(server.url.replace('ws:', 'http:').replace('/stream', '/models'))
@@ -134,7 +177,7 @@ const model = health.find((m) => m.id === values.model);
 if (!model) throw new Error(`model '${values.model}' is not served from ${values.models}`);
 const { nExc, nInh } = model.inputs;
 const session = { model: model.id, nExc, nInh };
-console.log(`flow-bench: model ${model.id}, server pid apart from the clients`);
+console.log(`flow-bench: model ${model.id}; server, control and pressure in three processes`);
 
 try {
   {
@@ -143,7 +186,7 @@ try {
     const w = await watched(server, new Promise((r) => setTimeout(r, 5000)));
     const lag = await control.stop();
     console.log(
-      `baseline, control alone 5 s: ${lagLine(lag)}; server event-loop delay max ${w.loopMaxMs.toFixed(1)} ms`,
+      `baseline, control alone 5 s: ${lagLine(lag)}; server event-loop delay max ${w.loopMaxMs.toFixed(1)} ms, GC pause max ${w.gcMaxMs.toFixed(1)} ms`,
     );
   }
   if (values.only !== 'churn') {
@@ -153,15 +196,17 @@ try {
       const base = await server.sample();
       const w = await watched(
         server,
-        flood(server.url, { ...session, binary, durationMs: seconds * 1000, chunk: 100 }),
+        pressure('flood', server.url, { ...session, binary, durationMs: seconds * 1000, chunk: 100 }),
       );
+      const after = await server.sample();
       const lag = await control.stop();
       const f = w.result;
       console.log(
         `flood ${binary ? 'protobuf' : 'JSON'} ${seconds} s: server RSS ${(base.rss / MB).toFixed(0)} → max ${(w.rssMax / MB).toFixed(0)} MB ` +
-          `(growth ${((w.rssMax - base.rss) / MB).toFixed(1)} MB); ${lagLine(lag)}; server event-loop delay max ${w.loopMaxMs.toFixed(1)} ms; ` +
+          `(growth ${((w.rssMax - base.rss) / MB).toFixed(1)} MB); ${lagLine(lag)}; server event-loop delay max ${w.loopMaxMs.toFixed(1)} ms, GC pause max ${w.gcMaxMs.toFixed(1)} ms; ` +
           `flooder: ${f.framesSent} frames sent, ${f.binsAnswered} bins answered, errors ${JSON.stringify(f.errors)}, ` +
-          `close answered in ${f.closeMs === null ? 'never' : `${f.closeMs.toFixed(0)} ms`}, server close ${f.serverClose ?? 'none'}`,
+          `close answered in ${f.closeMs === null ? 'never' : `${f.closeMs.toFixed(0)} ms`}, server close ${f.serverClose ?? 'none'}` +
+          waitedText(base, after, seconds),
       );
     }
   }
@@ -169,11 +214,14 @@ try {
     const control = await realtimeControl(server.url, session);
     await new Promise((r) => setTimeout(r, 1000));
     const base = await server.sample();
-    const w = await watched(server, churn(server.url, { ...session, opens, parallel, bins: 200 }));
+    const w = await watched(
+      server,
+      pressure('churn', server.url, { ...session, opens, parallel, bins: 200 }),
+    );
     const lag = await control.stop();
     const c = w.result;
     console.log(
-      `churn: ${c.opens} reference opens, ${parallel} in parallel: ${lagLine(lag)}; server event-loop delay max ${w.loopMaxMs.toFixed(1)} ms; ` +
+      `churn: ${c.opens} reference opens, ${parallel} in parallel: ${lagLine(lag)}; server event-loop delay max ${w.loopMaxMs.toFixed(1)} ms, GC pause max ${w.gcMaxMs.toFixed(1)} ms; ` +
         `open → opened max ${c.maxOpenMs.toFixed(1)} ms, mean ${c.meanOpenMs.toFixed(1)} ms; ${c.complete}/${c.opens} sessions got every reference bin; ` +
         `server RSS ${(base.rss / MB).toFixed(0)} → max ${(w.rssMax / MB).toFixed(0)} MB`,
     );

@@ -22,12 +22,14 @@ import { fail, numberArg, scriptArgs } from './script-args.js';
 const USAGE = `
 usage: node dist/benchmarks/scripts/soak.js (npm run soak --) [--minutes 30] [--sessions 100]
          [--url ws://HOST:PORT/stream] [--token T] [--model if-paper] [--interval 10]
-         [--session-seconds 60] [--reference-every 20] [--chunk 50] [--lead 100]
+         [--session-seconds 60] [--reference-every 20] [--chunk 50] [--lead 100] [--warm-up 2]
   --url              soak a running server (its limits must admit the sessions); default: start one
   --interval         seconds between report lines
   --session-seconds  each session closes after this and a new one opens on a new connection
   --reference-every  every k-th session runs the reference neuron too (0: none)
   --chunk            bins per input chunk; --lead: ms of input sent ahead of the wall clock
+  --warm-up          minutes before the steady state (the first sessions all open at once, and a
+                     session lives --session-seconds): the summary's steady-state RSS starts after it
 `;
 
 const { values } = scriptArgs(USAGE, {
@@ -41,6 +43,7 @@ const { values } = scriptArgs(USAGE, {
   'reference-every': { type: 'string' },
   chunk: { type: 'string' },
   lead: { type: 'string' },
+  'warm-up': { type: 'string' },
 });
 
 const MINUTES = numberArg('--minutes', values.minutes, 30, { min: 0.05 });
@@ -53,6 +56,7 @@ const REFERENCE_EVERY = numberArg('--reference-every', values['reference-every']
 });
 const CHUNK = numberArg('--chunk', values.chunk, 50, { min: 1, integer: true });
 const LEAD_MS = numberArg('--lead', values.lead, 100, { min: 0 });
+const WARM_UP_MIN = numberArg('--warm-up', values['warm-up'], 2, { min: 0 });
 const MODEL = values.model ?? 'if-paper';
 const TOKEN = values.token ?? process.env.NEUROTWIN_TOKEN;
 /** input pattern length (bins), cycled; a multiple of the chunk */
@@ -315,6 +319,7 @@ async function main(): Promise<void> {
   }, 10);
 
   const rss: number[] = [];
+  const rssAtS: number[] = [];
   const startedAt = performance.now();
   const reporter = setInterval(() => {
     void (async () => {
@@ -322,6 +327,7 @@ async function main(): Promise<void> {
       interval = new Figures();
       const sample = await scrape(base);
       rss.push(sample.rssBytes);
+      rssAtS.push((performance.now() - startedAt) / 1000);
       // a loop, not push(...xs): an interval holds far more samples than a call may take arguments
       for (const v of f.realtimeLateMs) total.realtimeLateMs.push(v);
       for (const v of f.asapRoundTripMs) total.asapRoundTripMs.push(v);
@@ -358,6 +364,7 @@ async function main(): Promise<void> {
       `summary: ${sessionsRun} sessions over ${MINUTES} min, ${rss.length} samples, ${total.bins} surrogate bins received`,
       `  RSS under load: first ${mb(first)}, last ${mb(last)}, min ${mb(rssMin)}, max ${mb(rssMax)}; ` +
         `last vs first ${(((last - first) / first) * 100).toFixed(1)} %, (max − min) / min ${(((rssMax - rssMin) / rssMin) * 100).toFixed(1)} %`,
+      steadyStateLine(rss, rssAtS),
       `  idle RSS before (after a warm-up session) ${mb(idleBefore.rssBytes)}, after ${mb(idleAfter.rssBytes)}: ` +
         `${(((idleAfter.rssBytes - idleBefore.rssBytes) / idleBefore.rssBytes) * 100).toFixed(1)} % (sessions open after: ${idleAfter.sessions})`,
       `  REALTIME lateness ${lagText(total.realtimeLateMs)} (${total.realtimeLateMs.length} chunks)`,
@@ -370,6 +377,34 @@ async function main(): Promise<void> {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child!.once('exit', r));
   }
+}
+
+/**
+ * RSS after the warm-up: its mean, the extremes as a deviation from that mean, and its drift (the
+ * least-squares slope, per 10 minutes, as a share of the mean).
+ */
+function steadyStateLine(rss: number[], atS: number[]): string {
+  const from = atS.findIndex((t) => t >= WARM_UP_MIN * 60);
+  if (from < 0 || rss.length - from < 2)
+    return `  steady-state RSS: too few samples after the ${WARM_UP_MIN}-min warm-up`;
+  const xs = atS.slice(from);
+  const ys = rss.slice(from);
+  const n = ys.length;
+  const mean = ys.reduce((a, b) => a + b, 0) / n;
+  const meanT = xs.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - meanT) * (ys[i] - mean);
+    sxx += (xs[i] - meanT) ** 2;
+  }
+  const pct = (v: number) => `${v >= 0 ? '+' : ''}${((v / mean) * 100).toFixed(1)} %`;
+  const low = Math.min(...ys) - mean;
+  const high = Math.max(...ys) - mean;
+  return (
+    `  steady-state RSS (after ${WARM_UP_MIN} min, ${n} samples): mean ${mb(mean)}, min ${pct(low)}, max ${pct(high)} of the mean ` +
+    `(within ±10 %: ${Math.max(-low, high) <= 0.1 * mean ? 'yes' : 'no'}); drift ${pct((sxy / sxx) * 600)} per 10 min`
+  );
 }
 
 await main();

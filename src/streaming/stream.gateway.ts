@@ -27,11 +27,15 @@ import { SocketFlow, type SlowConsumer } from './socket-flow.js';
 // ws's own UTF-8 check would close the socket (1007) without an answer; onFrame checks instead
 // compression is off (ws's default, stated here): frames of float32 data hardly compress and
 // deflate would cost more time than the loopback or LAN saves
+// no synchronous events: ws hands over each frame in a turn of its own (setImmediate), so one
+// socket read of hundreds of frames (a flood) cannot hold the event loop, and the other sessions'
+// timers and frames run between them
 @WebSocketGateway({
   path: '/stream',
   maxPayload: HARD_FRAME_LIMIT_BYTES,
   skipUTF8Validation: true,
   perMessageDeflate: false,
+  allowSynchronousEvents: false,
 })
 export class StreamGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger('StreamGateway');
