@@ -367,7 +367,7 @@ export function channelCaPairCurrent(
   }
 }
 
-/** One gate of slot s from a row [.., x∞, a, ..] (`column` bytes into the row); false off the grid */
+/** The gates of slot s (as advanceGatesTwoLanes takes them) from its table row; false off the grid */
 function advanceGateSlot(
   s: i32,
   slots: usize,
