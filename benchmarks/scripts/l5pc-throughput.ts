@@ -1,8 +1,9 @@
 /**
  * Data-generation throughput of the detailed L5PC: simulated hours of training data per wall hour,
  * measured by running the real dataset generator (worker threads on every core, input generation,
- * part files and the HDF5 file) on `trials` trials of `duration` ms into a temporary folder.
- * Prints one JSON object; asserts nothing.
+ * part files and the HDF5 file) on `trials` trials of `duration` ms into a temporary folder: first
+ * one trial at a time per worker (`oneLane`), then two trials in lockstep per worker (the generator's
+ * default, the top-level figures), in the same run. Prints one JSON object; asserts nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -13,6 +14,13 @@ import { generateDataset } from '../../src/dataset/generate.js';
 const USAGE = `usage: node dist/benchmarks/scripts/l5pc-throughput.js [--cell l5pc-nmda] [--trials 2×cores]
        [--duration 2000] [--workers cores] [--method backward-euler|crank-nicolson] [--dt ms]
 (method and dt: the dataset generator's defaults unless given)`;
+
+interface Throughput {
+  workers: number;
+  wallSeconds: number;
+  meanTrialSeconds: number;
+  simulatedHoursPerWallHour: number;
+}
 
 function positiveInt(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -46,17 +54,29 @@ async function main(): Promise<void> {
   if (dt !== undefined && !(dt > 0))
     throw new RangeError(`--dt must be a positive number, got '${values.dt}'`);
   const dir = mkdtempSync(join(tmpdir(), 'neurotwin-throughput-'));
-  try {
+  const simulatedSeconds = (trials * durationMs) / 1000;
+  const measure = async (lanes: number): Promise<Throughput> => {
     const result = await generateDataset({
       cell: values.cell,
       trials,
       durationMs,
       baseSeed: 1,
-      out: join(dir, 'throughput.h5'),
+      out: join(dir, `throughput-${lanes}.h5`),
       workers,
+      lanes,
       integration: { method: values.method, dt },
     });
-    const simulatedSeconds = (trials * durationMs) / 1000;
+    return {
+      workers: result.workers,
+      wallSeconds: +result.wallSeconds.toFixed(2),
+      meanTrialSeconds: +result.meanTrialSeconds.toFixed(2),
+      /** simulated seconds per wall second = simulated hours per wall hour */
+      simulatedHoursPerWallHour: +(simulatedSeconds / result.wallSeconds).toFixed(3),
+    };
+  };
+  try {
+    const oneLane = await measure(1);
+    const lockstep = await measure(2);
     console.log(
       JSON.stringify({
         bench: 'dataset generation throughput',
@@ -65,12 +85,14 @@ async function main(): Promise<void> {
         dt: dt ?? 'generator default',
         trials,
         durationMs,
-        workers: result.workers,
         cores,
-        wallSeconds: +result.wallSeconds.toFixed(2),
-        meanTrialSeconds: +result.meanTrialSeconds.toFixed(2),
-        /** simulated seconds per wall second = simulated hours per wall hour */
-        simulatedHoursPerWallHour: +(simulatedSeconds / result.wallSeconds).toFixed(3),
+        // the generator's default: trials two at a time in lockstep on every worker
+        lanes: 2,
+        ...lockstep,
+        oneLane,
+        lockstepOverOneLane: +(
+          lockstep.simulatedHoursPerWallHour / oneLane.simulatedHoursPerWallHour
+        ).toFixed(3),
       }),
     );
   } finally {

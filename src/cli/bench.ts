@@ -3,7 +3,8 @@ import { loadavg } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
 import { describeNamedCell } from '../reference/cells/describe.js';
 import { resampleTrace } from '../reference/cells/resample.js';
-import { runProtocol } from '../reference/cells/run-protocol.js';
+import { runLockstepProtocols } from '../reference/cells/run-lockstep.js';
+import { runProtocol, type ProtocolResult } from '../reference/cells/run-protocol.js';
 import {
   DEFAULT_INTEGRATION,
   NEURON_FIXED_STEP,
@@ -33,7 +34,9 @@ function engineChoice(v: string): EngineChoice {
  * ratio. NEURON's figure is its run alone (finitialize + continuerun), cell building excluded;
  * ours is the engine's run of the protocol. Each also reports the CPU seconds of its process over
  * the same span, and `cpuRatio` their ratio: on a machine shared with other jobs wall time depends
- * on what else runs at that moment, CPU time much less.
+ * on what else runs at that moment, CPU time much less. With `lockstep`, also the cost per trial of
+ * two trials (seeds seed and seed + 1) stepped together by our engine (two lanes, as dataset
+ * generation runs them) against NEURON running the same two trials one after the other.
  */
 export interface ReferenceBenchOptions {
   cell: string;
@@ -47,6 +50,8 @@ export interface ReferenceBenchOptions {
   ours: boolean;
   /** our engine's loops (default 'auto': the WebAssembly kernels when built) */
   kernels?: KernelChoice;
+  /** also time two trials in lockstep against NEURON on the same two trials */
+  lockstep?: boolean;
 }
 
 export interface SimulatorFigure {
@@ -61,6 +66,21 @@ export interface SimulatorFigure {
   kernels?: boolean;
 }
 
+/**
+ * Two trials (seeds seed and seed + 1): ours stepped together in one engine of two lanes, NEURON one
+ * after the other. Wall and CPU seconds are per trial (the total over two), spikes those of both.
+ */
+export interface LockstepFigure {
+  seeds: [number, number];
+  /** whether the first lane's soma trace equals, to the bit, that of the one-trial run of `ours` */
+  firstLaneEqualsAlone: boolean;
+  ours: SimulatorFigure;
+  neuron: SimulatorFigure;
+  /** ours / NEURON per trial, seconds per simulated second (the existing `ratio` is one trial alone) */
+  ratio: number;
+  cpuRatio: number;
+}
+
 export interface ReferenceBenchResult {
   cell: string;
   durationMs: number;
@@ -72,6 +92,8 @@ export interface ReferenceBenchResult {
   ratio?: number;
   /** the same in CPU seconds */
   cpuRatio?: number;
+  /** with --lockstep: two trials in lockstep (ours) against the same two trials in NEURON */
+  lockstep?: LockstepFigure;
   /** 1-minute load average of the machine at the start and at the end */
   loadAverage: [number, number];
   notes: string[];
@@ -83,6 +105,10 @@ function countPeaks(v: ArrayLike<number>): number {
   let n = 0;
   for (let j = 1; j < v.length - 1; j++) if (v[j] > -25 && v[j] > v[j - 1] && v[j + 1] < v[j]) n++;
   return n;
+}
+
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 }
 
 function readDescription(file: string): CellDescription {
@@ -148,9 +174,11 @@ export async function benchReference(opts: ReferenceBenchOptions): Promise<Refer
     cpuSecondsPerSimulatedSecond: run.cpuSeconds / simSeconds,
     spikes,
   });
+  let oursAlone: ProtocolResult | undefined;
   // one after the other, so neither competes with the other for the CPU
   if (opts.ours) {
     const res = runProtocol(cell, { ...base, ...integration, recordEvery: integration.dt }, opts.kernels);
+    oursAlone = res;
     const soma = resampleTrace(res.traces.soma, integration.dt, SPIKE_SAMPLE_MS, opts.duration);
     result.ours = { ...figure(integration, res, countPeaks(soma)), kernels: res.usedKernels };
   }
@@ -162,9 +190,60 @@ export async function benchReference(opts: ReferenceBenchOptions): Promise<Refer
       result.neuron = figure(NEURON_FIXED_STEP, res, res.spikeTimes.length);
     }
   }
-  if (result.ours && result.neuron) {
+  if (result.ours && result.neuron && oursAlone) {
     result.ratio = result.ours.secondsPerSimulatedSecond / result.neuron.secondsPerSimulatedSecond;
     result.cpuRatio = result.ours.cpuSeconds / result.neuron.cpuSeconds;
+    if (opts.lockstep) {
+      const nextSeed = opts.seed === 0xffffffff ? 0 : opts.seed + 1;
+      const second = paperInputProtocol(
+        cell,
+        dataset,
+        opts.duration,
+        nextSeed,
+        NEURON_FIXED_STEP.dt,
+        NEURON_FIXED_STEP.method,
+      );
+      const ours = runLockstepProtocols(
+        cell,
+        [base, second].map((p) => ({ ...p, ...integration, recordEvery: integration.dt })),
+        opts.kernels,
+      );
+      const spikes = ours.traces.reduce(
+        (n, t) => n + countPeaks(resampleTrace(t.soma, integration.dt, SPIKE_SAMPLE_MS, opts.duration)),
+        0,
+      );
+      const neuron = await runNeuron(cell, second);
+      const perTrial = (
+        wallSeconds: number,
+        cpuSeconds: number,
+      ): { wallSeconds: number; cpuSeconds: number } => ({
+        wallSeconds: wallSeconds / 2,
+        cpuSeconds: cpuSeconds / 2,
+      });
+      const lockstep: LockstepFigure = {
+        seeds: [opts.seed, nextSeed],
+        firstLaneEqualsAlone: sameBits(ours.traces[0].soma, oursAlone.traces.soma),
+        ours: {
+          ...figure(integration, perTrial(ours.wallSeconds, ours.cpuSeconds), spikes),
+          kernels: ours.usedKernels,
+        },
+        neuron: figure(
+          NEURON_FIXED_STEP,
+          perTrial(
+            result.neuron.wallSeconds + neuron.wallSeconds,
+            result.neuron.cpuSeconds + neuron.cpuSeconds,
+          ),
+          result.neuron.spikes + neuron.spikeTimes.length,
+        ),
+        ratio: 0,
+        cpuRatio: 0,
+      };
+      lockstep.ratio = lockstep.ours.secondsPerSimulatedSecond / lockstep.neuron.secondsPerSimulatedSecond;
+      lockstep.cpuRatio = lockstep.ours.cpuSeconds / lockstep.neuron.cpuSeconds;
+      result.lockstep = lockstep;
+    }
+  } else if (opts.lockstep) {
+    result.notes.push('--lockstep needs both simulators; lockstep figure skipped');
   }
   result.loadAverage[1] = loadavg()[0];
   return result;
@@ -185,6 +264,15 @@ function printHuman(r: ReferenceBenchResult): void {
   if (r.ratio !== undefined)
     out.push(`ratio ours/NEURON ${r.ratio.toFixed(3)} (${r.ratio < 1 ? 'faster' : 'slower'} than NEURON)`);
   if (r.cpuRatio !== undefined) out.push(`CPU-time ratio ours/NEURON ${r.cpuRatio.toFixed(3)}`);
+  const ls = r.lockstep;
+  if (ls) {
+    out.push(
+      `two trials (seeds ${ls.seeds.join(', ')}), per trial: ours in lockstep, NEURON one by one (first lane equals the trial alone: ${ls.firstLaneEqualsAlone ? 'yes' : 'NO'})`,
+    );
+    line('ours ×2', ls.ours);
+    line('NEURON', ls.neuron);
+    out.push(`lockstep ratio ours/NEURON ${ls.ratio.toFixed(3)} (CPU ${ls.cpuRatio.toFixed(3)})`);
+  }
   out.push(`load average ${r.loadAverage.map((x) => x.toFixed(1)).join(' → ')}`);
   for (const n of r.notes) out.push(`note: ${n}`);
   process.stdout.write(`${out.join('\n')}\n`);
@@ -201,6 +289,7 @@ interface BenchFlags {
   ours: boolean;
   json?: boolean;
   kernels: KernelChoice;
+  lockstep?: boolean;
 }
 
 export function registerBench(program: Command): void {
@@ -226,6 +315,10 @@ export function registerBench(program: Command): void {
     .option('--no-neuron', 'skip NEURON')
     .option('--no-ours', 'skip our engine')
     .option('--kernels <k>', 'our loops: auto (WebAssembly kernels when built), wasm or js', 'auto')
+    .option(
+      '--lockstep',
+      'also time two trials (seeds seed, seed+1) in lockstep in our engine against NEURON on the same two',
+    )
     .option('--json', 'print the figures as JSON')
     .action(async (o: BenchFlags) => {
       const result = await benchReference({
@@ -237,6 +330,7 @@ export function registerBench(program: Command): void {
         description: o.description,
         neuron: o.neuron,
         ours: o.ours,
+        lockstep: o.lockstep,
       });
       if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else printHuman(result);

@@ -16,6 +16,7 @@ interface GenerateFlags {
   seed: number;
   out: string;
   workers?: number;
+  lanes?: number;
   morphology?: string;
   dendrites?: boolean;
   method?: string;
@@ -61,6 +62,11 @@ export function registerGenerate(program: Command): void {
       parseInteger('workers', 0, 1024),
     )
     .option(
+      '--lanes <k>',
+      'trials a worker steps together in lockstep, 1 or 2 (default: 2 for a compartmental cell; same data either way)',
+      parseInteger('lanes', 1, 2),
+    )
+    .option(
       '--queue <url>',
       'put the trials on a BullMQ queue in Redis (redis://HOST:PORT) for `neurotwin worker` processes',
     )
@@ -92,6 +98,7 @@ export function registerGenerate(program: Command): void {
         baseSeed: flags.seed,
         out: flags.out,
         workers: flags.workers,
+        lanes: flags.lanes,
         morphology: flags.morphology,
         dendrites: flags.dendrites,
         integration: { method: flags.method, dt: flags.dt },

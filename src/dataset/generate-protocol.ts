@@ -16,9 +16,15 @@ export interface TrialJob {
   path: string;
 }
 
+/**
+ * What a worker is sent: the trials it steps together in lockstep (one lane each; a batch of one
+ * is a plain trial). It replies once per trial.
+ */
+export type TrialBatch = TrialJob[];
+
 export interface WorkerReply {
   index: number;
-  /** wall time of the trial, ms */
+  /** wall time of the trial, ms (of a batch: its share, the batch's time over its trial count) */
   ms: number;
   error?: string;
 }

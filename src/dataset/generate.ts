@@ -6,15 +6,16 @@ import { Worker } from 'node:worker_threads';
 import { compiledModule } from '../core/package-root.js';
 import { checkSeed } from '../core/rng.js';
 import { inputFamily } from '../inputs/families.js';
-import { cellInfo } from '../reference/cells/registry.js';
+import { cellInfo, hasLanes } from '../reference/cells/registry.js';
 import { checkDt, checkMethod, resolveIntegration } from '../reference/integration.js';
 import { DatasetWriter, h5Ready, type DatasetHeader } from './hdf5.js';
-import type { TrialJob, WorkerInit, WorkerReply } from './generate-protocol.js';
+import type { TrialBatch, TrialJob, WorkerInit, WorkerReply } from './generate-protocol.js';
 import { parseRedisUrl } from './queue/redis-url.js';
 import { trialSeed } from './seeds.js';
+import { batchSize, runBatch } from './run-batch.js';
 import { TrialRunner } from './simulate-trial.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
-import { readTrialPart, writeTrialPart } from './trial-part.js';
+import { readTrialPart } from './trial-part.js';
 
 /**
  * Generates a dataset of N trials in parallel and writes it as one HDF5 file.
@@ -29,6 +30,8 @@ import { readTrialPart, writeTrialPart } from './trial-part.js';
  * Workers are worker_threads running the compiled dist/src/dataset/generate-worker.js (also when
  * this module itself runs from TypeScript sources under jest: `npm test` builds dist/ first).
  * `workers: 0` runs the trials in this thread instead.
+ * - A compartmental cell's trials run two at a time in lockstep (`lanes`, one lane each; cheaper per
+ *   trial), the same trials to the bit as one at a time, so the file does not depend on `lanes`.
  */
 export interface GenerateOptions {
   cell: string;
@@ -45,6 +48,11 @@ export interface GenerateOptions {
   dendrites?: boolean;
   /** input family (src/inputs/families.ts; default: the paper's statistics) */
   family?: string;
+  /**
+   * trials a worker steps together in lockstep: 1 or 2 (default: 2 for a compartmental cell, 1 for a
+   * point neuron); the data are the same either way
+   */
+  lanes?: number;
   /** integrator of a compartmental cell (unset fields: DEFAULT_INTEGRATION's) */
   integration?: { method?: string; dt?: number };
   commandLine?: string;
@@ -105,6 +113,13 @@ export function validateGenerateOptions(o: GenerateOptions): void {
       `cell '${o.cell}' is a point neuron: --method and --dt apply to compartmental cells`,
     );
   if (method !== undefined) checkMethod(method);
+  if (o.lanes !== undefined) {
+    if (o.lanes !== 1 && o.lanes !== 2) throw new RangeError(`lanes must be 1 or 2, got ${String(o.lanes)}`);
+    if (o.lanes > 1 && !hasLanes(o.cell))
+      throw new RangeError(
+        `cell '${o.cell}' is a point neuron: trials in lockstep (lanes) need a compartmental cell`,
+      );
+  }
   if (dt !== undefined) checkDt(dt);
   if (o.family !== undefined) inputFamily(info.defaultInputs(runNeuronOptions(o)), o.family);
   if (o.queue !== undefined) {
@@ -292,12 +307,17 @@ function runInThisThread(
     recordDendrites: options.dendrites,
     family: options.family,
   });
-  for (const job of jobs) {
+  const lanes = lanesOf(options);
+  for (let next = 0; next < jobs.length;) {
     if (options.signal?.aborted) throw abortError();
-    const start = performance.now();
-    writeTrialPart(job.path, runner.run(job.seed));
-    onDone({ index: job.index, ms: performance.now() - start });
+    const batch = jobs.slice(next, next + batchSize(jobs.length - next, lanes, 1));
+    next += batch.length;
+    for (const reply of runBatch(runner, batch)) onDone(reply);
   }
+}
+
+function lanesOf(options: GenerateOptions): number {
+  return options.lanes ?? (hasLanes(options.cell) ? 2 : 1);
 }
 
 function runOnWorkers(
@@ -317,6 +337,9 @@ function runOnWorkers(
   };
   return new Promise<void>((resolvePromise, reject) => {
     const pool: Worker[] = [];
+    const lanes = lanesOf(options);
+    /** trials each worker has yet to reply for */
+    const outstanding = new Map<Worker, number>();
     let next = 0;
     let inFlight = 0;
     let finished = false;
@@ -331,19 +354,27 @@ function runOnWorkers(
       if (finished) return;
       if (options.signal?.aborted) return finish(abortError());
       if (next < jobs.length) {
-        inFlight++;
-        w.postMessage(jobs[next++]);
+        let idle = 0;
+        for (const n of outstanding.values()) if (n === 0) idle++;
+        const batch: TrialBatch = jobs.slice(next, next + batchSize(jobs.length - next, lanes, idle));
+        next += batch.length;
+        inFlight += batch.length;
+        outstanding.set(w, batch.length);
+        w.postMessage(batch);
       } else if (inFlight === 0) finish();
     };
     options.signal?.addEventListener('abort', onAbort);
     for (let k = 0; k < count; k++) {
       const w = new Worker(script, { workerData: init });
       pool.push(w);
+      outstanding.set(w, 0);
       w.on('message', (reply: WorkerReply) => {
         inFlight--;
         if (reply.error) return finish(new Error(`trial ${reply.index} failed: ${reply.error}`));
         onDone(reply);
-        dispatch(w);
+        const left = (outstanding.get(w) ?? 1) - 1;
+        outstanding.set(w, left);
+        if (left === 0) dispatch(w);
       });
       w.on('error', (err) => finish(err));
       w.on('exit', (code) => {

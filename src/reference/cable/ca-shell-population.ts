@@ -50,7 +50,13 @@ export class CaShellPopulation implements Mechanism {
     const { slots, iCa, gCa } = this.ca;
     const kernels = this.membrane.kernels;
     if (kernels) {
-      kernels.caShellClear(slots.length, slots.byteOffset, iCa.byteOffset, gCa.byteOffset);
+      kernels.caShellClear(
+        slots.length,
+        slots.byteOffset,
+        iCa.byteOffset,
+        gCa.byteOffset,
+        this.membrane.lanes,
+      );
       return;
     }
     for (let s = 0; s < slots.length; s++) {
@@ -78,6 +84,7 @@ export class CaShellPopulation implements Mechanism {
         gain.byteOffset,
         minCai,
         halfStep ? 1 : 0,
+        this.membrane.lanes,
       );
       return;
     }

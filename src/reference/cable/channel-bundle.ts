@@ -96,6 +96,7 @@ export class ChannelBundle {
         invStep,
         gates.byteOffset,
         gates.length,
+        this.membrane.lanes,
       );
       if (s === count) break;
       for (const c of channels) c.advanceMemberExactly(s);

@@ -189,6 +189,7 @@ export class ChannelPopulation implements Mechanism {
         e.byteOffset,
         cur.byteOffset,
         slope.byteOffset,
+        this.lanes,
       );
     } else if (k) {
       k.channel1Current(
@@ -201,6 +202,7 @@ export class ChannelPopulation implements Mechanism {
         e.byteOffset,
         cur.byteOffset,
         slope.byteOffset,
+        this.lanes,
       );
     } else if (this.nGates > 1) {
       for (let s = 0; s < slots.length; s++) {
@@ -260,6 +262,7 @@ export class ChannelPopulation implements Mechanism {
         gate1(next),
         next.p0,
         next.p1,
+        this.lanes,
       );
       return;
     }
@@ -281,6 +284,7 @@ export class ChannelPopulation implements Mechanism {
       next.p0,
       next.p1,
       next.e.byteOffset,
+      this.lanes,
     );
   }
 
@@ -305,6 +309,7 @@ export class ChannelPopulation implements Mechanism {
         slope.byteOffset,
         iCa.byteOffset,
         gCa.byteOffset,
+        this.lanes,
       );
       return;
     }
@@ -409,6 +414,7 @@ export class ChannelPopulation implements Mechanism {
             invStep,
             gate0.byteOffset,
             gate1.byteOffset,
+            this.lanes,
           )
         : k.channel1Advance(
             s,
@@ -420,6 +426,7 @@ export class ChannelPopulation implements Mechanism {
             vMax,
             invStep,
             gate0.byteOffset,
+            this.lanes,
           );
       if (s === count) break;
       const vs = v[slots[s]];

@@ -16,6 +16,8 @@
  * i·lanes + l). Each lane's arithmetic is exactly that of a one-lane engine, so a lane's trial is the
  * same to the bit as the trial run alone; the lanes only share the loops, which lets independent
  * work of several trials overlap in the processor (the tree solve is a chain of dependent divisions).
+ * With two lanes and the WebAssembly kernels, every kernel (the tree solve included) processes a
+ * node's two lanes as one f64x2 vector (assembly/cable-kernels.ts).
  */
 import type { CaShellPopulation } from './ca-shell-population.js';
 import type { CellModel } from './cell-model.js';
@@ -287,8 +289,8 @@ export class CompartmentEngine {
         slope[i] += this.clampG;
       }
     }
-    if (L > 1) this.solveLanes();
-    else if (kernels) this.solveWithKernels(kernels);
+    if (kernels && L <= 2) this.solveWithKernels(kernels);
+    else if (L > 1) this.solveLanes();
     else this.solveOneLane();
     // 5. states at the new V
     for (let m = 0; m < mechanisms.length; m++) mechanisms[m].advance();
@@ -387,9 +389,9 @@ export class CompartmentEngine {
     }
   }
 
-  /** solveOneLane() in WebAssembly. */
+  /** solveOneLane() in WebAssembly, or solveLanes() of two lanes (both lanes of a node as one vector). */
   private solveWithKernels(kernels: CableKernels): void {
-    kernels.solveOneLane(
+    (this.lanes === 2 ? kernels.solveTwoLanes : kernels.solveOneLane)(
       this.n,
       this.v.byteOffset,
       this.cur.byteOffset,

@@ -80,6 +80,7 @@ export class SkPopulation implements Mechanism {
         ek.byteOffset,
         cur.byteOffset,
         slope.byteOffset,
+        this.lanes,
       );
       return;
     }
@@ -109,6 +110,7 @@ export class SkPopulation implements Mechanism {
           SK_TABLE_INV_STEP,
           retain,
           z.byteOffset,
+          this.lanes,
         );
         if (s === count) break;
       }

@@ -180,6 +180,7 @@ export class SynapsePopulation implements Mechanism {
         v.byteOffset,
         cur.byteOffset,
         slope.byteOffset,
+        this.lanes,
       );
       return;
     }
@@ -202,6 +203,7 @@ export class SynapsePopulation implements Mechanism {
         vMin,
         vMax,
         invStep,
+        this.lanes,
       );
       if (s === count) break;
       const i = slots[s];

@@ -9,7 +9,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../core/package-root.js';
 
-/** The kernels' exports; pointers are byte offsets into the engine's memory. */
+/**
+ * The kernels' exports; pointers are byte offsets into the engine's memory. `lanes` is the engine's
+ * lane count: with 2 the kernels process a node's two lanes as one vector.
+ */
 export interface CableKernels {
   leak(size: number, v: number, gLeak: number, eLeak: number, cur: number, slope: number): void;
   channel1Current(
@@ -22,6 +25,7 @@ export interface CableKernels {
     e: number,
     cur: number,
     slope: number,
+    lanes: number,
   ): void;
   channel2Current(
     count: number,
@@ -35,6 +39,7 @@ export interface CableKernels {
     e: number,
     cur: number,
     slope: number,
+    lanes: number,
   ): void;
   channelCaCurrent(
     count: number,
@@ -52,6 +57,7 @@ export interface CableKernels {
     slope: number,
     iCa: number,
     gCa: number,
+    lanes: number,
   ): void;
   channelPairCurrent(
     count: number,
@@ -71,6 +77,7 @@ export interface CableKernels {
     p1: number,
     q1: number,
     e1: number,
+    lanes: number,
   ): void;
   channelCaPairCurrent(
     count: number,
@@ -93,6 +100,7 @@ export interface CableKernels {
     y1: number,
     p1: number,
     q1: number,
+    lanes: number,
   ): void;
   channel1Advance(
     start: number,
@@ -104,6 +112,7 @@ export interface CableKernels {
     vMax: number,
     invStep: number,
     gate0: number,
+    lanes: number,
   ): number;
   channel2Advance(
     start: number,
@@ -116,6 +125,7 @@ export interface CableKernels {
     invStep: number,
     gate0: number,
     gate1: number,
+    lanes: number,
   ): number;
   bundleAdvance(
     start: number,
@@ -129,6 +139,7 @@ export interface CableKernels {
     invStep: number,
     gates: number,
     nGates: number,
+    lanes: number,
   ): number;
   skAdvance(
     start: number,
@@ -140,9 +151,10 @@ export interface CableKernels {
     invStep: number,
     retain: number,
     z: number,
+    lanes: number,
   ): number;
   nernstCa(count: number, slots: number, cai: number, eca: number, factor: number, caOut: number): void;
-  caShellClear(count: number, slots: number, iCa: number, gCa: number): void;
+  caShellClear(count: number, slots: number, iCa: number, gCa: number, lanes: number): void;
   caShellAdvance(
     count: number,
     slots: number,
@@ -154,6 +166,7 @@ export interface CableKernels {
     gain: number,
     minCai: number,
     halfStep: number,
+    lanes: number,
   ): void;
   synapseCurrent(
     count: number,
@@ -165,6 +178,7 @@ export interface CableKernels {
     v: number,
     cur: number,
     slope: number,
+    lanes: number,
   ): void;
   synapseNmdaCurrent(
     start: number,
@@ -183,9 +197,28 @@ export interface CableKernels {
     vMin: number,
     vMax: number,
     invStep: number,
+    lanes: number,
   ): number;
   synapseDecay(size: number, a: number, b: number, decayA: number, decayB: number, flush: number): void;
   solveOneLane(
+    n: number,
+    v: number,
+    cur: number,
+    slope: number,
+    diag: number,
+    dv: number,
+    parent: number,
+    gAxial: number,
+    cdt: number,
+    gAxialSum: number,
+    injection: number,
+    childStart: number,
+    childList: number,
+    eliminationOrder: number,
+    substitutionOrder: number,
+    vScale: number,
+  ): void;
+  solveTwoLanes(
     n: number,
     v: number,
     cur: number,

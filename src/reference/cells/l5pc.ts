@@ -7,6 +7,7 @@ import type { CompartmentTree } from '../cable/compartment-tree.js';
 import type { EngineOptions } from '../cable/engine.js';
 import { buildProceduralL5pc } from '../morphology/procedural-l5pc.js';
 import type { Morphology } from '../morphology/types.js';
+import { CompartmentalLanes } from './compartmental-lanes.js';
 import { CompartmentalNeuron } from './compartmental-neuron.js';
 import { l5pcModel, type L5pcOptions } from './l5pc-biophysics.js';
 import type { CellModel } from '../cable/cell-model.js';
@@ -50,4 +51,13 @@ export function l5pcCellModel(id: L5pcCellId, options: L5pcCellOptions = {}): Ce
 /** A named L5PC behind the 1-ms Neuron interface. */
 export function createL5pc(id: L5pcCellId, options: L5pcCellOptions = {}): CompartmentalNeuron {
   return new CompartmentalNeuron(l5pcCellModel(id, options), options);
+}
+
+/** `lanes` trials of a named L5PC in lockstep (cells/compartmental-lanes.ts). */
+export function createL5pcLanes(
+  id: L5pcCellId,
+  lanes: number,
+  options: L5pcCellOptions = {},
+): CompartmentalLanes {
+  return new CompartmentalLanes(l5pcCellModel(id, options), { ...options, lanes });
 }

@@ -6,7 +6,8 @@ import type { PatternGeneratorConfig } from '../../inputs/paper-pattern.js';
 import { ifPaperInputs, l5pcPaperInputs } from '../../inputs/presets.js';
 import { readMorphologyFile } from '../morphology/read.js';
 import type { Morphology } from '../morphology/types.js';
-import { createL5pc, l5pcTree, type L5pcCellOptions } from './l5pc.js';
+import type { CompartmentalLanes } from './compartmental-lanes.js';
+import { createL5pc, createL5pcLanes, l5pcTree, type L5pcCellOptions } from './l5pc.js';
 import { resolveIntegration } from '../integration.js';
 
 /**
@@ -40,6 +41,8 @@ export interface CellInfo {
 interface CellEntry {
   info: Omit<CellInfo, 'cell'>;
   create(options: CellOptions): Neuron;
+  /** several trials in lockstep (compartmental cells) */
+  createLanes?(options: CellOptions, lanes: number): CompartmentalLanes;
 }
 
 const CELLS: Record<string, CellEntry> = {
@@ -77,6 +80,7 @@ function l5pcEntry(id: 'l5pc-nmda' | 'l5pc-ampa', dataset: 'nmda' | 'ampa', syna
       },
     },
     create: (options) => createL5pc(id, withIntegration(withMorphology(options))),
+    createLanes: (options, lanes) => createL5pcLanes(id, lanes, withIntegration(withMorphology(options))),
   };
 }
 
@@ -132,4 +136,17 @@ export function cellInfo(cell: string): CellInfo {
 
 export function createNeuron(cell: string, options: CellOptions = {}): Neuron {
   return entryOf(cell).create(options);
+}
+
+/** Whether trials of a cell can be stepped in lockstep (createLanes). */
+export function hasLanes(cell: string): boolean {
+  return entryOf(cell).createLanes !== undefined;
+}
+
+/** `lanes` trials of a compartmental cell in lockstep, each lane the same to the bit as createNeuron's cell. */
+export function createLanes(cell: string, lanes: number, options: CellOptions = {}): CompartmentalLanes {
+  const create = entryOf(cell).createLanes;
+  if (!create)
+    throw new RangeError(`cell '${cell}' is a point neuron: trials in lockstep need a compartmental cell`);
+  return create(options, lanes);
 }

@@ -27,7 +27,7 @@ export interface ProtocolResult {
 
 type Probe = { read: () => number; assigned: boolean };
 
-function integerRatio(a: number, b: number, what: string): number {
+export function integerRatio(a: number, b: number, what: string): number {
   const r = Math.round(a / b);
   if (!(r >= 1) || Math.abs(r * b - a) > 1e-9 * Math.max(1, a)) {
     throw new RangeError(`${what} (${a}) must be a whole multiple of dt (${b})`);
@@ -44,30 +44,10 @@ export function runProtocol(
   const model = 'format' in cell ? modelFromDescription(cell) : cell;
   const dt = protocol.dt;
   const eng = new CompartmentEngine(model, { dt, method: protocol.method, kernels });
-  const tree = model.tree;
-  const nodeAt = (section: number, x: number, what: string): number => {
-    if (!(section >= 0 && section < tree.nseg.length)) throw new RangeError(`${what}: no section ${section}`);
-    return nodeOf(tree.section, tree.segment, section, segmentOfX(x, tree.nseg[section]));
-  };
+  const nodeAt = nodeLocator(model);
   const nSteps = integerRatio(protocol.tstop, dt, 'tstop');
   const every = integerRatio(protocol.recordEvery, dt, 'recordEvery');
-
-  // events → per-step lists: delivered at the first step whose t + dt/2 ≥ t_e (spec §6.2 step 1)
-  const eventStep = (time: number): number => Math.max(0, Math.ceil(time / dt - 0.5 - 1e-9));
-  const byStep = new Map<number, [boolean, number][]>();
-  for (const [type, list] of [
-    [true, protocol.events.exc],
-    [false, protocol.events.inh],
-  ] as const) {
-    const count = type ? eng.exc.count : eng.inh.count;
-    for (const [id, time] of list) {
-      if (!Number.isInteger(id) || id < 0 || id >= count)
-        throw new RangeError(`event on unknown synapse ${id}`);
-      const s = eventStep(time);
-      if (!byStep.has(s)) byStep.set(s, []);
-      byStep.get(s)!.push([type, id]);
-    }
-  }
+  const byStep = eventsByStep(protocol, dt, eng.exc.count, eng.inh.count);
   const iclamps = protocol.iclamps.map((c, k) => ({ ...c, node: nodeAt(c.section, c.x, `iclamp ${k}`) }));
   const vclamps = (protocol.vclamps ?? []).map((c, k) => ({
     ...c,
@@ -117,6 +97,43 @@ export function runProtocol(
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     usedKernels: eng.usesKernels,
   };
+}
+
+/** The node of a section at x, or a one-line error naming `what`. */
+export function nodeLocator(model: CellModel): (section: number, x: number, what: string) => number {
+  const tree = model.tree;
+  return (section, x, what) => {
+    if (!(section >= 0 && section < tree.nseg.length)) throw new RangeError(`${what}: no section ${section}`);
+    return nodeOf(tree.section, tree.segment, section, segmentOfX(x, tree.nseg[section]));
+  };
+}
+
+/**
+ * A protocol's events as per-step lists [excitatory?, synapse id]: delivered at the first step whose
+ * t + dt/2 ≥ t_e (spec §6.2 step 1)
+ */
+export function eventsByStep(
+  protocol: ProtocolDescription,
+  dt: number,
+  nExc: number,
+  nInh: number,
+): Map<number, [boolean, number][]> {
+  const eventStep = (time: number): number => Math.max(0, Math.ceil(time / dt - 0.5 - 1e-9));
+  const byStep = new Map<number, [boolean, number][]>();
+  for (const [type, list] of [
+    [true, protocol.events.exc],
+    [false, protocol.events.inh],
+  ] as const) {
+    const count = type ? nExc : nInh;
+    for (const [id, time] of list) {
+      if (!Number.isInteger(id) || id < 0 || id >= count)
+        throw new RangeError(`event on unknown synapse ${id}`);
+      const s = eventStep(time);
+      if (!byStep.has(s)) byStep.set(s, []);
+      byStep.get(s)!.push([type, id]);
+    }
+  }
+  return byStep;
 }
 
 /** SEClamp-style level sequence: each level for its duration, the last one held afterwards. */

@@ -48,6 +48,30 @@ describe('bench reference', () => {
     120_000,
   );
 
+  (neuronAvailable() ? it : it.skip)(
+    'with --lockstep adds two trials in lockstep against NEURON on the same two, per trial',
+    async () => {
+      const r = await benchReference({ ...base, neuron: true, lockstep: true });
+      const ls = r.lockstep!;
+      expect(ls.seeds).toEqual([1, 2]);
+      expect(ls.firstLaneEqualsAlone).toBe(true);
+      expect(ls.ours).toMatchObject({ method: DEFAULT_INTEGRATION.method, kernels: true });
+      expect(ls.neuron).toMatchObject({ method: 'backward-euler', dt: 0.025 });
+      expect(ls.ratio).toBeCloseTo(
+        ls.ours.secondsPerSimulatedSecond / ls.neuron.secondsPerSimulatedSecond,
+        12,
+      );
+      expect(r.ratio).toBeCloseTo(
+        r.ours!.secondsPerSimulatedSecond / r.neuron!.secondsPerSimulatedSecond,
+        12,
+      );
+      const alone = await benchReference({ ...base, ours: true, lockstep: true });
+      expect(alone.lockstep).toBeUndefined();
+      expect(alone.notes).toContain('--lockstep needs both simulators; lockstep figure skipped');
+    },
+    120_000,
+  );
+
   it.each([
     [{ neuron: false, ours: false }, /nothing to bench: --no-ours and --no-neuron/],
     [{ description: '/nonexistent/cell.json' }, /^--description \/nonexistent\/cell\.json: no such file$/],
