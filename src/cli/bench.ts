@@ -395,8 +395,13 @@ export function registerBench(program: Command): void {
     .option('--model <id|dir>', 'model id in models/ or a model directory', 'if-paper')
     .option('--sessions <n>', 'concurrent client sessions', positiveInt('sessions'), 100)
     .option('--chunk <bins>', 'bins per input chunk', positiveInt('chunk'), 100)
-    .option('--chunks <n>', 'chunks per session', positiveInt('chunks'), 300)
-    .option('--warmup <n>', 'chunks at the start of each session not counted', nonNegativeInt('warmup'), 30)
+    .option(
+      '--chunks <n>',
+      'chunks per session (2,000: about 5 s at 100 sessions, past the JIT and the kernels warming up)',
+      positiveInt('chunks'),
+      2000,
+    )
+    .option('--warmup <n>', 'chunks at the start of each session not counted', nonNegativeInt('warmup'), 100)
     .option(
       '--client-threads <n>',
       'worker threads the clients are spread over',
