@@ -2,37 +2,11 @@ import { describe, it, expect, afterAll } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import h5wasm from 'h5wasm/node';
-import { generateDataset, partsDirOf, workerScriptPath } from '../../../src/dataset/generate.js';
+import { datasetBytes, haveWorker } from './dataset-bytes.js';
+import { generateDataset, partsDirOf } from '../../../src/dataset/generate.js';
 import { readDataset } from '../../../src/dataset/hdf5.js';
 import { trialSeed } from '../../../src/dataset/seeds.js';
 import { simulateTrial } from '../../../src/dataset/simulate-trial.js';
-
-/** Raw bytes of every dataset of an HDF5 file, by path (attributes such as the command line excluded). */
-async function datasetBytes(path: string): Promise<Map<string, Buffer>> {
-  await h5wasm.ready;
-  const f = new h5wasm.File(path, 'r');
-  const out = new Map<string, Buffer>();
-  for (const p of f.paths()) {
-    const entity = f.get(p);
-    if (entity instanceof h5wasm.Dataset) {
-      const v = entity.value as ArrayBufferView;
-      out.set(p, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
-    }
-  }
-  f.close();
-  return out;
-}
-
-// The pool runs the compiled worker from dist/ (`npm test` builds first).
-const haveWorker = ((): boolean => {
-  try {
-    workerScriptPath();
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe('parallel dataset generation', () => {
   const dir = mkdtempSync(join(tmpdir(), 'neurotwin-gen-'));
