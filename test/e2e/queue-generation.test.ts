@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
+import { datasetBytes } from '../unit/dataset/dataset-bytes.js';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { generateDataset, partsDirOf } from '../../src/dataset/generate.js';
@@ -103,14 +104,8 @@ async function contents(path: string): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
   for (const [name, attr] of Object.entries(f.attrs))
     if (name !== 'command_line') out.set(`@${name}`, attr.value);
-  for (const p of f.paths()) {
-    const entity = f.get(p);
-    if (entity instanceof h5wasm.Dataset) {
-      const v = entity.value as ArrayBufferView;
-      out.set(p, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
-    }
-  }
   f.close();
+  for (const [p, bytes] of await datasetBytes(path)) out.set(p, bytes);
   return out;
 }
 

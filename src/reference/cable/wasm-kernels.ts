@@ -13,6 +13,26 @@ import { packageRoot } from '../../core/package-root.js';
  * The kernels' exports; pointers are byte offsets into the engine's memory. `lanes` is the engine's
  * lane count: with 2 the kernels process a node's two lanes as one vector.
  */
+/** The tree solve's signature (byte offsets into the kernels' memory; engine.ts solveWithKernels). */
+type TreeSolveKernel = (
+  n: number,
+  v: number,
+  cur: number,
+  slope: number,
+  diag: number,
+  dv: number,
+  parent: number,
+  gAxial: number,
+  cdt: number,
+  gAxialSum: number,
+  injection: number,
+  childStart: number,
+  childList: number,
+  eliminationOrder: number,
+  substitutionOrder: number,
+  vScale: number,
+) => void;
+
 export interface CableKernels {
   leak(size: number, v: number, gLeak: number, eLeak: number, cur: number, slope: number): void;
   channel1Current(
@@ -200,42 +220,9 @@ export interface CableKernels {
     lanes: number,
   ): number;
   synapseDecay(size: number, a: number, b: number, decayA: number, decayB: number, flush: number): void;
-  solveOneLane(
-    n: number,
-    v: number,
-    cur: number,
-    slope: number,
-    diag: number,
-    dv: number,
-    parent: number,
-    gAxial: number,
-    cdt: number,
-    gAxialSum: number,
-    injection: number,
-    childStart: number,
-    childList: number,
-    eliminationOrder: number,
-    substitutionOrder: number,
-    vScale: number,
-  ): void;
-  solveTwoLanes(
-    n: number,
-    v: number,
-    cur: number,
-    slope: number,
-    diag: number,
-    dv: number,
-    parent: number,
-    gAxial: number,
-    cdt: number,
-    gAxialSum: number,
-    injection: number,
-    childStart: number,
-    childList: number,
-    eliminationOrder: number,
-    substitutionOrder: number,
-    vScale: number,
-  ): void;
+  solveOneLane: TreeSolveKernel;
+  /** solveOneLane for two lanes in lockstep (a node's two lanes as one f64x2) */
+  solveTwoLanes: TreeSolveKernel;
 }
 
 /** 'auto': the kernels when built (the default); 'wasm': required; 'js': the plain-JS loops. */
