@@ -3,6 +3,11 @@
  * pair (A, B); AMPA+NMDA synapses have a second pair for the NMDA component with the Mg block.
  * Per substep: events jump the states (before the currents), the currents and slopes are added at the
  * present V, then the states decay exactly.
+ *
+ * Under Crank–Nicolson the states, like the gates, stand for the middle of the substep whose current
+ * they enter (t + dt/2), so an event at the start of the substep (t) jumps them by f·e^(−dt/(2τ)):
+ * jumping by f would count the event half a substep late, an O(dt) error that made CN first order in
+ * dt under synaptic input. Backward Euler keeps the jump f (NEURON's fixed step).
  */
 import type { SynapseParams } from '../mechanisms/catalogue.js';
 import { mgBlock, normalisationFactor } from '../mechanisms/synapses.js';
@@ -39,6 +44,11 @@ export class SynapsePopulation implements Mechanism {
   private readonly decayB: number;
   private readonly decayAn: number;
   private readonly decayBn: number;
+  /** the jump of each state per event: f (backward Euler) or f·e^(−dt/(2τ)) (Crank–Nicolson) */
+  private readonly jumpA: number;
+  private readonly jumpB: number;
+  private readonly jumpAn: number;
+  private readonly jumpBn: number;
   private readonly blockTable: Float64Array;
   private readonly vMin: number;
   private readonly vMax: number;
@@ -62,6 +72,10 @@ export class SynapsePopulation implements Mechanism {
     this.f = normalisationFactor(params.tauRise, params.tauDecay);
     this.decayA = Math.exp(-dt / params.tauRise);
     this.decayB = Math.exp(-dt / params.tauDecay);
+    const halfStep = membrane.method === 'crank-nicolson';
+    const jump = (f: number, tau: number): number => (halfStep ? f * Math.exp(-dt / (2 * tau)) : f);
+    this.jumpA = jump(this.f, params.tauRise);
+    this.jumpB = jump(this.f, params.tauDecay);
     this.lanes = membrane.lanes;
     const store = membrane.store;
     this.slots = store.place(laneSlots(nodes, membrane.lanes));
@@ -79,6 +93,8 @@ export class SynapsePopulation implements Mechanism {
       this.fn = normalisationFactor(tr, td);
       this.decayAn = Math.exp(-dt / tr);
       this.decayBn = Math.exp(-dt / td);
+      this.jumpAn = jump(this.fn, tr);
+      this.jumpBn = jump(this.fn, td);
       this.an = store.f64(size);
       this.bn = store.f64(size);
       const mg = params.mg;
@@ -91,6 +107,8 @@ export class SynapsePopulation implements Mechanism {
       this.fn = 0;
       this.decayAn = 1;
       this.decayBn = 1;
+      this.jumpAn = 0;
+      this.jumpBn = 0;
       this.an = new Float64Array(0);
       this.bn = new Float64Array(0);
       this.blockTable = new Float64Array(0);
@@ -102,19 +120,22 @@ export class SynapsePopulation implements Mechanism {
     this.kernels = this.hasNmda && rates !== 'table' ? null : membrane.kernels;
   }
 
-  /** One presynaptic event of weight 1 on synapse id k of a lane (ignored while silenced). */
+  /** One event of weight 1 on synapse id k of a lane, at the start of the next substep (ignored while silenced). */
   deliver(k: number, lane = 0): void {
     const s = k * this.lanes + lane;
     if (this.silenced[s]) return;
-    this.a[s] += this.f;
-    this.b[s] += this.f;
+    this.a[s] += this.jumpA;
+    this.b[s] += this.jumpB;
     if (this.hasNmda) {
-      this.an[s] += this.fn;
-      this.bn[s] += this.fn;
+      this.an[s] += this.jumpAn;
+      this.bn[s] += this.jumpBn;
     }
   }
 
-  /** Present conductance of synapse k, µS (AMPA and NMDA components together, without the Mg block). */
+  /**
+   * Present conductance of synapse k, µS (AMPA and NMDA components together, without the Mg block);
+   * under Crank–Nicolson, that of the middle of the next substep.
+   */
   conductance(k: number, lane = 0): number {
     const s = k * this.lanes + lane;
     const g = this.b[s] - this.a[s];
