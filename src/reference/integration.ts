@@ -22,14 +22,14 @@ export interface IntegrationSetting {
 export const INTEGRATION_METHODS: readonly IntegrationMethod[] = ['backward-euler', 'crank-nicolson'];
 
 /**
- * Crank–Nicolson at 0.03125 ms (32 substeps per ms, 0.8× the cost of 0.025 ms). Measured on six 3-s
- * trials per cell (`npm run validate`): 34/34 CVode spikes within ±0.5 ms against NEURON fixed
- * step's 31/34 and better on every figure; CN 0.05 matches 32/34 but its subthreshold |ΔV|
- * (0.0083 mV) is above the fixed step's (0.0076 mV), and CN 0.0625 matches 29/34.
+ * Crank–Nicolson at 0.05 ms (20 substeps per ms, half the cost of 0.025 ms). Measured on six 3-s
+ * trials per cell (`npm run validate`): 31/34 CVode spikes within ±0.5 ms, 3 missing and 3 extra,
+ * as NEURON's fixed step, and better on every other figure (mean |lag| 0.109 against 0.181 ms,
+ * subthreshold |ΔV| 0.0040 against 0.0076 mV); CN 0.0625 matches 30/34.
  */
 export const DEFAULT_INTEGRATION: Readonly<IntegrationSetting> = Object.freeze({
   method: 'crank-nicolson',
-  dt: 0.03125,
+  dt: 0.05,
 });
 
 /** NEURON's usual fixed step, the baseline the default is measured against. */
