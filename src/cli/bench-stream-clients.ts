@@ -9,7 +9,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { NeurotwinClient } from '../../clients/sdk/index.js';
+import { encodeInputChunkFrame } from '../../proto/input-chunk-wire.js';
 import type { SpikeBin } from '../../proto/messages.js';
+import { encodeOutputChunkFrame } from '../../proto/output-chunk-wire.js';
 import { benchInputs } from './bench-inputs.js';
 
 export interface StreamClientsConfig {
@@ -34,6 +36,39 @@ export interface StreamClientsResult {
   firstSentAt: number;
   lastReceivedAt: number;
   roundTripsMs: number[];
+  /** mean bytes on the wire of an input chunk frame (WebSocket header included, protobuf only) */
+  requestFrameBytes: number;
+  /** bytes on the wire of the surrogate output frame of a chunk (protobuf only) */
+  replyFrameBytes: number;
+}
+
+/** a WebSocket frame's header: 2 bytes, the extended length, and the client's 4-byte mask */
+function frameBytes(payload: number, masked: boolean): number {
+  return 2 + (payload < 126 ? 0 : payload < 65536 ? 2 : 8) + (masked ? 4 : 0) + payload;
+}
+
+/** Wire sizes of the counted frames, for the loopback-echo floor (loopback-echo.ts). */
+function wireSizes(c: StreamClientsConfig, parts: SpikeBin[][]): { request: number; reply: number } {
+  let request = 0;
+  for (let k = 0; k < parts.length; k++)
+    request += frameBytes(encodeInputChunkFrame(k * c.chunk, parts[k])?.byteLength ?? 0, true);
+  const reply = encodeOutputChunkFrame({
+    source: 'SURROGATE',
+    firstBin: c.chunks * c.chunk,
+    voltage: new Float32Array(c.chunk),
+    spikeProb: new Float32Array(c.chunk),
+    spike: new Uint8Array(c.chunk),
+    referenceLagBins: 0,
+  }).byteLength;
+  return { request: Math.round(request / parts.length), reply: frameBytes(reply, false) };
+}
+
+/** the chunks of a session, cut in advance from its pattern */
+function chunksOf(bins: SpikeBin[], chunk: number): SpikeBin[][] {
+  const parts: SpikeBin[][] = [];
+  for (let first = 0; first + chunk <= bins.length; first += chunk)
+    parts.push(bins.slice(first, first + chunk));
+  return parts;
 }
 
 function toBins(f: ReturnType<typeof benchInputs>['patterns'][number]): SpikeBin[] {
@@ -52,14 +87,11 @@ interface Tally {
 
 const now = () => performance.timeOrigin + performance.now();
 
-async function runClient(c: StreamClientsConfig, bins: SpikeBin[], tally: Tally): Promise<void> {
+async function runClient(c: StreamClientsConfig, parts: SpikeBin[][], tally: Tally): Promise<void> {
   const client = await NeurotwinClient.connect(c.url, { binary: c.binary });
   await client.open({ model: c.model });
   const outputs = client.outputs();
-  // the chunks cycle through the pattern, cut in advance
-  const parts: SpikeBin[][] = [];
-  for (let first = 0; first + c.chunk <= bins.length; first += c.chunk)
-    parts.push(bins.slice(first, first + c.chunk));
+  // the chunks cycle through the pattern
   for (let k = 0; k < c.chunks; k++) {
     const part = parts[k % parts.length];
     const t0 = now();
@@ -83,18 +115,23 @@ async function runClient(c: StreamClientsConfig, bins: SpikeBin[], tally: Tally)
 
 async function main(c: StreamClientsConfig): Promise<StreamClientsResult> {
   const length = c.chunk * Math.min(c.chunks, 20);
-  const patterns = benchInputs(c.nExc, c.nInh, length, 16, c.seed, 2).patterns.map(toBins);
+  const patterns = benchInputs(c.nExc, c.nInh, length, 16, c.seed, 2).patterns.map((p) =>
+    chunksOf(toBins(p), c.chunk),
+  );
   const tally: Tally = { bins: 0, firstSentAt: Infinity, lastReceivedAt: -Infinity, times: [] };
   await Promise.all(
     Array.from({ length: c.sessions }, (_, i) =>
       runClient(c, patterns[(c.firstSession + i) % patterns.length], tally),
     ),
   );
+  const sizes = wireSizes(c, patterns[c.firstSession % patterns.length]);
   return {
     bins: tally.bins,
     firstSentAt: tally.firstSentAt,
     lastReceivedAt: tally.lastReceivedAt,
     roundTripsMs: tally.times,
+    requestFrameBytes: sizes.request,
+    replyFrameBytes: sizes.reply,
   };
 }
 

@@ -2,13 +2,16 @@
  * `neurotwin bench stream`: starts the streaming server in this process and drives it from N
  * clients on loopback in worker threads (their own event loops); prints aggregate bins/s and the
  * chunk round trip (input chunk sent -> its surrogate outputs received) percentiles, over every
- * chunk of every session after the first `warmup` chunks of each.
+ * chunk of every session after the first `warmup` chunks of each. Then, in the same run, the floor
+ * under those figures: plain TCP echo on loopback with the same sessions and frame sizes
+ * (loopback-echo.ts).
  */
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ReferenceLauncher } from '../streaming/reference-launcher.js';
 import { startServer } from '../streaming/server.js';
 import { findModel } from './bench-inference.js';
+import { measureLoopbackEcho, type LoopbackEchoResult } from './loopback-echo.js';
 import type { StreamClientsConfig, StreamClientsResult } from './bench-stream-clients.js';
 
 export interface StreamBenchOptions {
@@ -41,6 +44,13 @@ export interface StreamBenchResult {
   p90Ms: number;
   p99Ms: number;
   maxMs: number;
+  /**
+   * the same sessions and frame sizes as plain TCP echo on loopback, server and clients in two
+   * threads as here: what the machine's loopback and the two threads cost alone (the floor)
+   */
+  loopbackEcho: LoopbackEchoResult;
+  /** p99 round trip ÷ the loopback echo's p99 */
+  p99OverLoopbackEcho: number;
   /** 1-minute load average of the machine at the start and at the end (other work slows it down) */
   loadAverage: [number, number];
 }
@@ -108,6 +118,14 @@ export async function benchStream(o: StreamBenchOptions): Promise<StreamBenchRes
     const seconds =
       (Math.max(...parts.map((p) => p.lastReceivedAt)) - Math.min(...parts.map((p) => p.firstSentAt))) / 1000;
     const sorted = Float64Array.from(parts.flatMap((p) => p.roundTripsMs)).sort();
+    const p99Ms = percentile(sorted, 99);
+    const loopbackEcho = await measureLoopbackEcho({
+      sessions: o.sessions,
+      messages: o.chunks,
+      warmup: o.warmup,
+      requestBytes: parts[0].requestFrameBytes,
+      replyBytes: parts[0].replyFrameBytes,
+    });
     return {
       model: entry.manifest.id,
       sessions: o.sessions,
@@ -122,8 +140,10 @@ export async function benchStream(o: StreamBenchOptions): Promise<StreamBenchRes
       aggregateBinsPerSecond: bins / seconds,
       p50Ms: percentile(sorted, 50),
       p90Ms: percentile(sorted, 90),
-      p99Ms: percentile(sorted, 99),
+      p99Ms,
       maxMs: sorted[sorted.length - 1],
+      loopbackEcho,
+      p99OverLoopbackEcho: p99Ms / loopbackEcho.p99Ms,
       loadAverage: [before, loadavg()[0]],
     };
   } finally {

@@ -429,6 +429,8 @@ export function registerBench(program: Command): void {
             `counted: ${r.countedChunks} chunks, the first ${r.warmupChunksPerSession} of each session left out\n` +
             `aggregate ${r.aggregateBinsPerSecond.toFixed(0)} bins/s (${r.bins} bins in ${r.wallSeconds.toFixed(2)} s)\n` +
             `chunk round trip p50 ${r.p50Ms.toFixed(2)} ms, p90 ${r.p90Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(2)} ms\n` +
+            `floor, plain TCP echo on loopback (same sessions, ${r.loopbackEcho.requestBytes} B out, ${r.loopbackEcho.replyBytes} B back, no model): ` +
+            `${r.loopbackEcho.messagesPerSecond.toFixed(0)} round trips/s, p50 ${r.loopbackEcho.p50Ms.toFixed(2)} ms, p99 ${r.loopbackEcho.p99Ms.toFixed(2)} ms (stream p99 ÷ echo p99 ${r.p99OverLoopbackEcho.toFixed(2)})\n` +
             `load average ${r.loadAverage.map((x) => x.toFixed(1)).join(' → ')}\n`,
         );
     });

@@ -43,6 +43,12 @@ describe('bench stream', () => {
       expect(f.p99Ms).toBeLessThanOrEqual(f.maxMs);
       // a round trip lies inside the measured window
       expect(f.maxMs).toBeLessThanOrEqual(f.wallSeconds * 1000);
+      // the loopback floor of the same run: the same sessions and counts, frames of the real sizes
+      const echo = f.loopbackEcho as unknown as Record<string, number>;
+      expect(echo).toMatchObject({ sessions: 5, counted: 5 * 6 });
+      expect(echo.requestBytes).toBeGreaterThan(20);
+      expect(echo.replyBytes).toBeGreaterThan(20 * 8);
+      expect(f.p99OverLoopbackEcho).toBeCloseTo(f.p99Ms / echo.p99Ms, 6);
     });
   }
 
