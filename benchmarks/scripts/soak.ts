@@ -18,6 +18,7 @@ import { NeurotwinClient, type OutputChunkMsg } from '../../clients/sdk/index.js
 import type { SpikeBin } from '../../proto/messages.js';
 import { benchInputs } from '../../src/cli/bench-inputs.js';
 import { fail, numberArg, scriptArgs } from './script-args.js';
+import { percentile } from '../../src/core/percentile.js';
 
 const USAGE = `
 usage: node dist/benchmarks/scripts/soak.js (npm run soak --) [--minutes 30] [--sessions 100]
@@ -248,11 +249,6 @@ async function warmUp(url: string, bins: SpikeBin[]): Promise<void> {
   await client.close();
   client.disconnect();
   await new Promise((r) => setTimeout(r, 2000));
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 function lagText(values: number[]): string {

@@ -13,6 +13,7 @@ import { startServer } from '../streaming/server.js';
 import { findModel } from './bench-inference.js';
 import { measureLoopbackEcho, type LoopbackEchoResult } from './loopback-echo.js';
 import type { StreamClientsConfig, StreamClientsResult } from './bench-stream-clients.js';
+import { percentile } from '../core/percentile.js';
 
 export interface StreamBenchOptions {
   model: string;
@@ -53,10 +54,6 @@ export interface StreamBenchResult {
   p99OverLoopbackEcho: number;
   /** 1-minute load average of the machine at the start and at the end (other work slows it down) */
   loadAverage: [number, number];
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 function runClients(config: StreamClientsConfig): Promise<StreamClientsResult> {

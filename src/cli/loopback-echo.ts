@@ -10,6 +10,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { compiledModule } from '../core/package-root.js';
 import type { EchoClientsConfig, EchoClientsResult } from './loopback-echo-clients.js';
+import { percentile } from '../core/percentile.js';
 
 export interface LoopbackEchoOptions {
   sessions: number;
@@ -45,10 +46,6 @@ function echoServer(requestBytes: number, replyBytes: number): Server {
     });
     socket.on('error', () => socket.destroy());
   });
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 export async function measureLoopbackEcho(o: LoopbackEchoOptions): Promise<LoopbackEchoResult> {
