@@ -3,7 +3,9 @@
  * measured by running the real dataset generator (worker threads on every core, input generation,
  * part files and the HDF5 file) on `trials` trials of `duration` ms into a temporary folder: first
  * one trial at a time per worker (`oneLane`), then two trials in lockstep per worker (the generator's
- * default, the top-level figures), in the same run. Prints one JSON object; asserts nothing.
+ * default, the top-level figures), then, as the baseline of the same run, two in lockstep at the
+ * earlier dataset default, fixed-step Crank–Nicolson 0.05 ms (`baseline`). Prints one JSON object;
+ * asserts nothing.
  *
  * The defaults are the shape of a real dataset: trials of the generator's default length (6 s) and
  * two rounds of lockstep pairs on every worker, so that the workers' start-up (module loading, the
@@ -15,10 +17,19 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDataset } from '../../src/dataset/generate.js';
+import {
+  integrationLabel,
+  resolveIntegration,
+  type GivenIntegration,
+} from '../../src/reference/integration.js';
+
+/** The dataset default before spike-adaptive substeps: the baseline of the same run. */
+const EARLIER_DEFAULT: GivenIntegration = { method: 'crank-nicolson', dt: 0.05, spikeDt: null };
 
 const USAGE = `usage: node dist/benchmarks/scripts/l5pc-throughput.js [--cell l5pc-nmda] [--trials 4×workers]
        [--duration 6000] [--workers cores] [--method backward-euler|crank-nicolson] [--dt ms]
-(method and dt: the dataset generator's defaults unless given)`;
+       [--spike-dt ms|off] [--no-baseline]
+(method, dt and spike dt: the dataset generator's defaults unless given)`;
 
 interface Throughput {
   workers: number;
@@ -44,6 +55,8 @@ async function main(): Promise<void> {
       workers: { type: 'string' },
       method: { type: 'string' },
       dt: { type: 'string' },
+      'spike-dt': { type: 'string' },
+      'no-baseline': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -59,9 +72,13 @@ async function main(): Promise<void> {
   const dt = values.dt === undefined ? undefined : Number(values.dt);
   if (dt !== undefined && !(dt > 0))
     throw new RangeError(`--dt must be a positive number, got '${values.dt}'`);
+  const spikeText = values['spike-dt'];
+  const spikeDt = spikeText === undefined ? undefined : spikeText === 'off' ? null : Number(spikeText);
+  const given: GivenIntegration = { method: values.method, dt, spikeDt };
+  const integration = resolveIntegration(given);
   const dir = mkdtempSync(join(tmpdir(), 'neurotwin-throughput-'));
   const simulatedSeconds = (trials * durationMs) / 1000;
-  const measure = async (lanes: number): Promise<Throughput> => {
+  const measure = async (lanes: number, setting: GivenIntegration): Promise<Throughput> => {
     const result = await generateDataset({
       cell: values.cell,
       trials,
@@ -70,7 +87,7 @@ async function main(): Promise<void> {
       out: join(dir, `throughput-${lanes}.h5`),
       workers,
       lanes,
-      integration: { method: values.method, dt },
+      integration: setting,
     });
     return {
       workers: result.workers,
@@ -81,14 +98,15 @@ async function main(): Promise<void> {
     };
   };
   try {
-    const oneLane = await measure(1);
-    const lockstep = await measure(2);
+    const oneLane = await measure(1, given);
+    const lockstep = await measure(2, given);
+    const baseline = values['no-baseline'] ? undefined : await measure(2, EARLIER_DEFAULT);
     console.log(
       JSON.stringify({
         bench: 'dataset generation throughput',
         cell: values.cell,
-        method: values.method ?? 'generator default',
-        dt: dt ?? 'generator default',
+        integration: integrationLabel(integration),
+        ...integration,
         trials,
         durationMs,
         cores,
@@ -99,6 +117,14 @@ async function main(): Promise<void> {
         lockstepOverOneLane: +(
           lockstep.simulatedHoursPerWallHour / oneLane.simulatedHoursPerWallHour
         ).toFixed(3),
+        ...(baseline
+          ? {
+              baseline: { integration: integrationLabel(resolveIntegration(EARLIER_DEFAULT)), ...baseline },
+              overBaseline: +(
+                lockstep.simulatedHoursPerWallHour / baseline.simulatedHoursPerWallHour
+              ).toFixed(3),
+            }
+          : {}),
       }),
     );
   } finally {

@@ -2,23 +2,24 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
 import { describeNamedCell } from '../reference/cells/describe.js';
-import { resampleTrace } from '../reference/cells/resample.js';
-import { runLockstepProtocols } from '../reference/cells/run-lockstep.js';
-import { runProtocol, type ProtocolResult } from '../reference/cells/run-protocol.js';
+import { modelFromDescription } from '../reference/cells/from-description.js';
+import { runBinnedTrials, type BinnedResult } from '../reference/cells/run-binned.js';
 import {
   DEFAULT_INTEGRATION,
   NEURON_FIXED_STEP,
   integrationLabel,
   resolveIntegration,
+  type GivenIntegration,
   type IntegrationSetting,
 } from '../reference/integration.js';
-import type { CellDescription } from '../reference/neuron-oracle/exchange-format.js';
+import type { CellDescription, ProtocolDescription } from '../reference/neuron-oracle/exchange-format.js';
 import { neuronAvailable, runNeuron } from '../reference/neuron-oracle/oracle.js';
 import { paperInputProtocol } from '../reference/neuron-oracle/paper-protocol.js';
 import type { KernelChoice } from '../reference/cable/wasm-kernels.js';
 import { benchInference, printInferenceBench } from './bench-inference.js';
 import { benchStream } from './bench-stream.js';
 import { nonNegativeInt, parseInteger, positiveInt, positiveNumber } from './options.js';
+import { addIntegrationFlags, givenIntegration } from './integration-flags.js';
 import type { EngineChoice } from '../inference/stream-batch.js';
 
 function engineChoice(v: string): EngineChoice {
@@ -42,7 +43,7 @@ export interface ReferenceBenchOptions {
   cell: string;
   duration: number;
   /** our engine's integration (default: DEFAULT_INTEGRATION) */
-  integration?: { method?: string; dt?: number };
+  integration?: GivenIntegration;
   seed: number;
   /** bench a CellDescription from a JSON file instead of a named cell */
   description?: string;
@@ -57,6 +58,10 @@ export interface ReferenceBenchOptions {
 export interface SimulatorFigure {
   method: IntegrationSetting['method'];
   dt: number;
+  /** spike-adaptive: the fine substep of the bins around spikes */
+  spikeDt?: number;
+  /** ours only: engine substeps per simulated ms that the run took (its cost) */
+  substepsPerMs?: number;
   wallSeconds: number;
   secondsPerSimulatedSecond: number;
   cpuSeconds: number;
@@ -98,8 +103,6 @@ export interface ReferenceBenchResult {
   loadAverage: [number, number];
   notes: string[];
 }
-
-const SPIKE_SAMPLE_MS = 0.125;
 
 function countPeaks(v: ArrayLike<number>): number {
   let n = 0;
@@ -168,19 +171,27 @@ export async function benchReference(opts: ReferenceBenchOptions): Promise<Refer
   ): SimulatorFigure => ({
     method: s.method,
     dt: s.dt,
+    ...(s.spikeDt !== undefined ? { spikeDt: s.spikeDt } : {}),
     wallSeconds: run.wallSeconds,
     secondsPerSimulatedSecond: run.wallSeconds / simSeconds,
     cpuSeconds: run.cpuSeconds,
     cpuSecondsPerSimulatedSecond: run.cpuSeconds / simSeconds,
     spikes,
   });
-  let oursAlone: ProtocolResult | undefined;
+  let oursAlone: BinnedResult | undefined;
+  const model = modelFromDescription(cell);
+  // ours runs bin by bin, as datasets and the streaming reference run the cell
+  const ours = (events: ProtocolDescription['events'][]): BinnedResult =>
+    runBinnedTrials(model, events, opts.duration, { ...integration, kernels: opts.kernels });
   // one after the other, so neither competes with the other for the CPU
   if (opts.ours) {
-    const res = runProtocol(cell, { ...base, ...integration, recordEvery: integration.dt }, opts.kernels);
+    const res = ours([base.events]);
     oursAlone = res;
-    const soma = resampleTrace(res.traces.soma, integration.dt, SPIKE_SAMPLE_MS, opts.duration);
-    result.ours = { ...figure(integration, res, countPeaks(soma)), kernels: res.usedKernels };
+    result.ours = {
+      ...figure(integration, res, countPeaks(res.soma[0])),
+      substepsPerMs: res.substepsPerMs,
+      kernels: res.usedKernels,
+    };
   }
   if (opts.neuron) {
     if (!neuronAvailable())
@@ -203,15 +214,8 @@ export async function benchReference(opts: ReferenceBenchOptions): Promise<Refer
         NEURON_FIXED_STEP.dt,
         NEURON_FIXED_STEP.method,
       );
-      const ours = runLockstepProtocols(
-        cell,
-        [base, second].map((p) => ({ ...p, ...integration, recordEvery: integration.dt })),
-        opts.kernels,
-      );
-      const spikes = ours.traces.reduce(
-        (n, t) => n + countPeaks(resampleTrace(t.soma, integration.dt, SPIKE_SAMPLE_MS, opts.duration)),
-        0,
-      );
+      const both = ours([base.events, second.events]);
+      const spikes = both.soma.reduce((n, soma) => n + countPeaks(soma), 0);
       const neuron = await runNeuron(cell, second);
       const perTrial = (
         wallSeconds: number,
@@ -222,10 +226,11 @@ export async function benchReference(opts: ReferenceBenchOptions): Promise<Refer
       });
       const lockstep: LockstepFigure = {
         seeds: [opts.seed, nextSeed],
-        firstLaneEqualsAlone: sameBits(ours.traces[0].soma, oursAlone.traces.soma),
+        firstLaneEqualsAlone: sameBits(both.soma[0], oursAlone.soma[0]),
         ours: {
-          ...figure(integration, perTrial(ours.wallSeconds, ours.cpuSeconds), spikes),
-          kernels: ours.usedKernels,
+          ...figure(integration, perTrial(both.wallSeconds, both.cpuSeconds), spikes),
+          substepsPerMs: both.substepsPerMs,
+          kernels: both.usedKernels,
         },
         neuron: figure(
           NEURON_FIXED_STEP,
@@ -256,7 +261,7 @@ function printHuman(r: ReferenceBenchResult): void {
   const line = (name: string, f?: SimulatorFigure): void => {
     if (f)
       out.push(
-        `${name.padEnd(8)} ${integrationLabel(f).padEnd(10)} ${f.secondsPerSimulatedSecond.toFixed(3)} s per simulated s  (${f.wallSeconds.toFixed(3)} s wall, ${f.cpuSeconds.toFixed(3)} s CPU, ${f.spikes} spikes)`,
+        `${name.padEnd(8)} ${integrationLabel(f).padEnd(14)} ${f.secondsPerSimulatedSecond.toFixed(3)} s per simulated s  (${f.wallSeconds.toFixed(3)} s wall, ${f.cpuSeconds.toFixed(3)} s CPU, ${f.spikes} spikes${f.substepsPerMs !== undefined ? `, ${f.substepsPerMs.toFixed(2)} substeps per ms` : ''})`,
       );
   };
   line('ours', r.ours);
@@ -283,6 +288,7 @@ interface BenchFlags {
   duration: number;
   method?: string;
   dt?: number;
+  spikeDt?: number | 'off';
   seed: number;
   description?: string;
   neuron: boolean;
@@ -294,22 +300,14 @@ interface BenchFlags {
 
 export function registerBench(program: Command): void {
   const bench = program.command('bench').description('speed measurements (figures printed, never asserted)');
-  bench
+  const reference = bench
     .command('reference')
     .description(
       `our compartmental engine (default ${integrationLabel(DEFAULT_INTEGRATION)} ms, the dataset default) vs NEURON fixed-step ${integrationLabel(NEURON_FIXED_STEP)} ms on the same cell and inputs: wall seconds per simulated second`,
     )
     .option('--cell <id>', 'reference cell (l5pc-nmda, l5pc-ampa)', 'l5pc-nmda')
-    .option('--duration <ms>', 'simulated time, ms', parseInteger('duration', 1, 10_000_000), 2000)
-    .option(
-      '--method <m>',
-      `our integrator: backward-euler or crank-nicolson (default ${DEFAULT_INTEGRATION.method})`,
-    )
-    .option(
-      '--dt <ms>',
-      `our substep, ms, dividing 1 ms (default ${DEFAULT_INTEGRATION.dt})`,
-      positiveNumber('dt'),
-    )
+    .option('--duration <ms>', 'simulated time, ms', parseInteger('duration', 1, 10_000_000), 2000);
+  addIntegrationFlags(reference, 'our engine')
     .option('--seed <n>', 'input pattern seed', parseInteger('seed', 0, 0xffffffff), 1)
     .option('--description <file>', 'bench this CellDescription JSON instead of the named cell')
     .option('--no-neuron', 'skip NEURON')
@@ -325,7 +323,7 @@ export function registerBench(program: Command): void {
         kernels: o.kernels,
         cell: o.cell,
         duration: o.duration,
-        integration: { method: o.method, dt: o.dt },
+        integration: givenIntegration(o),
         seed: o.seed,
         description: o.description,
         neuron: o.neuron,

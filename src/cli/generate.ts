@@ -6,7 +6,8 @@ import {
   validateGenerateOptions,
   type GenerateOptions,
 } from '../dataset/generate.js';
-import { currentCommand, parseInteger, positiveNumber } from './options.js';
+import { currentCommand, parseInteger } from './options.js';
+import { addIntegrationFlags, givenIntegration } from './integration-flags.js';
 import { progressLines } from './progress-lines.js';
 
 interface GenerateFlags {
@@ -21,6 +22,7 @@ interface GenerateFlags {
   dendrites?: boolean;
   method?: string;
   dt?: number;
+  spikeDt?: number | 'off';
   inputsFamily?: string;
   queue?: string;
   json?: boolean;
@@ -29,7 +31,7 @@ interface GenerateFlags {
 
 /** `neurotwin generate`: a dataset of N trials on worker threads, written as HDF5 (resumable). */
 export function registerGenerate(program: Command): void {
-  program
+  const cmd = program
     .command('generate')
     .description('generate a dataset of trials in parallel and write it as HDF5 (an interrupted run resumes)')
     .option('--cell <cell>', 'reference cell', 'if')
@@ -45,12 +47,8 @@ export function registerGenerate(program: Command): void {
     .option(
       '--morphology <file>',
       'morphology of a compartmental cell (.swc or .asc; default: procedural L5PC)',
-    )
-    .option(
-      '--method <name>',
-      'integrator of a compartmental cell: backward-euler | crank-nicolson (default: the engine default)',
-    )
-    .option('--dt <ms>', 'substep of a compartmental cell, ms (must divide 1 ms)', positiveNumber('dt'))
+    );
+  addIntegrationFlags(cmd, 'a compartmental cell')
     .option(
       '--inputs-family <name>',
       'input statistics: paper (default), no-inhibition, poisson-<Hz>, fast-modulation, only-<group> (e.g. only-apical)',
@@ -101,7 +99,7 @@ export function registerGenerate(program: Command): void {
         lanes: flags.lanes,
         morphology: flags.morphology,
         dendrites: flags.dendrites,
-        integration: { method: flags.method, dt: flags.dt },
+        integration: givenIntegration(flags),
         family: flags.inputsFamily,
         queue: flags.queue,
         commandLine: currentCommand(),

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { DEFAULT_INTEGRATION, integrationLabel, resolveIntegration } from '../reference/integration.js';
+import { integrationLabel, resolveIntegration } from '../reference/integration.js';
 import { defaultModelsDir } from '../registry/registry.js';
 import { defaultModelId, servingNote } from '../streaming/config.js';
 import { OPERATION_SETTINGS, operationSettings } from '../streaming/ops/settings.js';
 import { startServer } from '../streaming/server.js';
-import { positiveNumber } from './options.js';
+import { addIntegrationFlags, givenIntegration, type IntegrationFlags } from './integration-flags.js';
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -34,16 +34,8 @@ export function registerServe(program: Command): void {
       '--default-model <id>',
       "model served to a client that names none ('' for none; env NEUROTWIN_DEFAULT_MODEL)",
       defaultModelId(),
-    )
-    .option(
-      '--method <name>',
-      `integrator of compartmental reference cells: backward-euler | crank-nicolson (default ${DEFAULT_INTEGRATION.method})`,
-    )
-    .option(
-      '--dt <ms>',
-      `substep of compartmental reference cells, ms, dividing 1 ms (default ${DEFAULT_INTEGRATION.dt})`,
-      positiveNumber('dt'),
     );
+  addIntegrationFlags(serve, 'compartmental reference cells');
   for (const s of OPERATION_SETTINGS) serve.option(s.flag, `${s.help} (env ${s.env})`);
   serve.action(
     async (
@@ -52,11 +44,10 @@ export function registerServe(program: Command): void {
         models: string;
         host: string;
         defaultModel: string;
-        method?: string;
-        dt?: number;
-      } & Record<string, string | undefined>,
+      } & IntegrationFlags &
+        Record<string, string | undefined>,
     ) => {
-      const integration = resolveIntegration({ method: opts.method, dt: opts.dt });
+      const integration = resolveIntegration(givenIntegration(opts));
       const operations = operationSettings(process.env, opts);
       const modelsDir = resolve(opts.models);
       const server = await startServer({

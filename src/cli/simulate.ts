@@ -4,16 +4,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { cellInfo } from '../reference/cells/registry.js';
-import {
-  DEFAULT_INTEGRATION,
-  resolveIntegration,
-  type IntegrationSetting,
-} from '../reference/integration.js';
+import { integrationLabel, resolveIntegration, type IntegrationSetting } from '../reference/integration.js';
+import { addIntegrationFlags, anyIntegrationFlag, givenIntegration } from './integration-flags.js';
 import { TrialRunner } from '../dataset/simulate-trial.js';
 import { readInputFile } from '../dataset/input-file.js';
 import { writeTrialFile } from '../dataset/trial-file.js';
 import type { Trial } from '../dataset/trial.js';
-import { currentCommand, parseInteger, positiveNumber } from './options.js';
+import { currentCommand, parseInteger } from './options.js';
 
 export interface SimulateFlags {
   cell: string;
@@ -25,6 +22,7 @@ export interface SimulateFlags {
   dendrites?: boolean;
   method?: string;
   dt?: number;
+  spikeDt?: number | 'off';
   json?: boolean;
   quiet?: boolean;
   out?: string;
@@ -59,7 +57,7 @@ export interface SimulateSummary {
  * writes the soma voltage, spike times (and dendritic voltages) as JSON or HDF5.
  */
 export function registerSimulate(program: Command): void {
-  program
+  const cmd = program
     .command('simulate')
     .description('simulate one trial of a reference cell on generated or given input spikes')
     .option('--cell <cell>', 'reference cell (if, l5pc-nmda, l5pc-ampa)', 'if')
@@ -75,16 +73,8 @@ export function registerSimulate(program: Command): void {
       parseInteger('duration', 1, 10_000_000),
     )
     .option('--seed <n>', 'seed of the input pattern (0..4294967295)', parseInteger('seed', 0, 0xffffffff), 1)
-    .option('--dendrites', 'also record every dendritic compartment (written with --out)')
-    .option(
-      '--method <name>',
-      `integrator of a compartmental cell: backward-euler | crank-nicolson (default ${DEFAULT_INTEGRATION.method})`,
-    )
-    .option(
-      '--dt <ms>',
-      `substep of a compartmental cell, ms, dividing 1 ms (default ${DEFAULT_INTEGRATION.dt})`,
-      positiveNumber('dt'),
-    )
+    .option('--dendrites', 'also record every dendritic compartment (written with --out)');
+  addIntegrationFlags(cmd, 'a compartmental cell')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress bar')
     .option('--out <file>', 'write the trial: .h5/.hdf5 as a one-trial dataset, otherwise JSON')
@@ -151,11 +141,14 @@ export async function simulateCommand(
   if (flags.trial !== undefined && flags.inputs === undefined) throw new Error('--trial needs --inputs');
   let integration: IntegrationSetting | undefined;
   if (info.compartmental) {
-    integration = resolveIntegration({ method: flags.method, dt: flags.dt });
+    integration = resolveIntegration(givenIntegration(flags));
     neuronOptions.method = integration.method;
     neuronOptions.dt = integration.dt;
-  } else if (flags.method !== undefined || flags.dt !== undefined) {
-    throw new Error(`cell '${flags.cell}' is a point neuron: --method and --dt apply to compartmental cells`);
+    if (integration.spikeDt !== undefined) neuronOptions.spikeDt = integration.spikeDt;
+  } else if (anyIntegrationFlag(flags)) {
+    throw new Error(
+      `cell '${flags.cell}' is a point neuron: --method, --dt and --spike-dt apply to compartmental cells`,
+    );
   }
 
   const start = performance.now();
@@ -229,7 +222,7 @@ function inputSource(path: string, trial: number | undefined): string {
 
 function describe(s: SimulateSummary): string {
   return (
-    `${s.cell}${s.morphology ? ` (${s.morphology})` : ''}${s.integration ? `, ${s.integration.method} dt ${s.integration.dt} ms` : ''}, ${s.inputs} inputs, seed ${s.seed}, ${s.durationMs} ms: ` +
+    `${s.cell}${s.morphology ? ` (${s.morphology})` : ''}${s.integration ? `, ${integrationLabel(s.integration)} ms` : ''}, ${s.inputs} inputs, seed ${s.seed}, ${s.durationMs} ms: ` +
     `${s.outputSpikes} output spikes (${s.firingRateHz.toFixed(2)} Hz), inputs ${s.inputSpikes.exc} exc / ${s.inputSpikes.inh} inh, ` +
     `${s.wallSeconds.toFixed(3)} s (${s.wallSecondsPerSimulatedSecond.toFixed(3)} s per simulated s)` +
     `${s.out ? `, written to ${s.out}` : ''}`

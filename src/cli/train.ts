@@ -165,6 +165,7 @@ export function registerTrain(program: Command): void {
           meanEventsPerMs: meanEventsPerMs(train),
           integrationMethod: header.integrationMethod,
           dtMs: header.dtMs,
+          ...(header.spikeDtMs !== undefined ? { spikeDtMs: header.spikeDtMs } : {}),
           morphology: header.morphology,
         },
         dataSeeds: {

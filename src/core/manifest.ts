@@ -91,6 +91,8 @@ export interface ModelManifest {
     meanEventsPerMs?: number;
     integrationMethod?: string;
     dtMs?: number;
+    /** spike-adaptive data: the fine substep of the bins around spikes */
+    spikeDtMs?: number;
     morphology?: string;
     /** wall seconds of all epochs run */
     wallSeconds?: number;

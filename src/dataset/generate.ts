@@ -7,7 +7,7 @@ import { compiledModule } from '../core/package-root.js';
 import { checkSeed } from '../core/rng.js';
 import { inputFamily } from '../inputs/families.js';
 import { cellInfo, hasLanes } from '../reference/cells/registry.js';
-import { checkDt, checkMethod, resolveIntegration } from '../reference/integration.js';
+import { checkDt, checkMethod, resolveIntegration, type GivenIntegration } from '../reference/integration.js';
 import { DatasetWriter, h5Ready, type DatasetHeader } from './hdf5.js';
 import type { TrialBatch, TrialJob, WorkerInit, WorkerReply } from './generate-protocol.js';
 import { parseRedisUrl } from './queue/redis-url.js';
@@ -54,7 +54,7 @@ export interface GenerateOptions {
    */
   lanes?: number;
   /** integrator of a compartmental cell (unset fields: DEFAULT_INTEGRATION's) */
-  integration?: { method?: string; dt?: number };
+  integration?: GivenIntegration;
   commandLine?: string;
   /**
    * redis://HOST:PORT: put the trials on the BullMQ queue there for `neurotwin worker` processes
@@ -107,10 +107,10 @@ export function validateGenerateOptions(o: GenerateOptions): void {
   if (o.workers !== undefined && (!Number.isInteger(o.workers) || o.workers < 0)) {
     throw new RangeError(`workers must be a non-negative integer, got ${String(o.workers)}`);
   }
-  const { method, dt } = o.integration ?? {};
-  if ((method !== undefined || dt !== undefined) && !info.compartmental)
+  const { method, dt, spikeDt } = o.integration ?? {};
+  if ((method !== undefined || dt !== undefined || spikeDt !== undefined) && !info.compartmental)
     throw new RangeError(
-      `cell '${o.cell}' is a point neuron: --method and --dt apply to compartmental cells`,
+      `cell '${o.cell}' is a point neuron: --method, --dt and --spike-dt apply to compartmental cells`,
     );
   if (method !== undefined) checkMethod(method);
   if (o.lanes !== undefined) {
@@ -121,6 +121,7 @@ export function validateGenerateOptions(o: GenerateOptions): void {
       );
   }
   if (dt !== undefined) checkDt(dt);
+  if (info.compartmental) resolveIntegration(o.integration);
   if (o.family !== undefined) inputFamily(info.defaultInputs(runNeuronOptions(o)), o.family);
   if (o.queue !== undefined) {
     parseRedisUrl(o.queue);
@@ -154,9 +155,11 @@ function runNeuronOptions(options: GenerateOptions): Record<string, unknown> {
   const neuronOptions = { ...(options.neuronOptions ?? {}) };
   if (options.morphology !== undefined) neuronOptions.morphologyFile = resolve(options.morphology);
   if (cellInfo(options.cell).compartmental) {
-    const { method, dt } = resolveIntegration(options.integration);
+    const { method, dt, spikeDt } = resolveIntegration(options.integration);
     neuronOptions.method = method;
     neuronOptions.dt = dt;
+    if (spikeDt !== undefined) neuronOptions.spikeDt = spikeDt;
+    else delete neuronOptions.spikeDt;
   }
   return neuronOptions;
 }
@@ -250,6 +253,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
       ? {
           integrationMethod: String(neuronOptions.method),
           dtMs: Number(neuronOptions.dt),
+          ...(neuronOptions.spikeDt !== undefined ? { spikeDtMs: Number(neuronOptions.spikeDt) } : {}),
         }
       : {}),
     dendriticCompartments: first.dendriticVoltage ? first.dendriticVoltage.length / options.durationMs : 0,

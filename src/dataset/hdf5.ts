@@ -58,6 +58,8 @@ export interface DatasetHeader {
   /** compartmental cells: the integrator and its substep (ms) the data was simulated with */
   integrationMethod?: string;
   dtMs?: number;
+  /** spike-adaptive integration: the fine substep (ms) of the bins around spikes */
+  spikeDtMs?: number;
   /** when > 0, every trial carries dendriticVoltage of this many compartments per bin */
   dendriticCompartments?: number;
 }
@@ -339,6 +341,7 @@ export class DatasetWriter {
     if (h.morphology !== undefined) str('morphology', h.morphology);
     if (h.integrationMethod !== undefined) str('integration_method', h.integrationMethod);
     if (h.dtMs !== undefined) f.create_attribute('dt_ms', h.dtMs, null, '<d');
+    if (h.spikeDtMs !== undefined) f.create_attribute('spike_dt_ms', h.spikeDtMs, null, '<d');
     if ((h.dendriticCompartments ?? 0) > 0) int('n_dendritic_compartments', h.dendriticCompartments ?? 0);
     f.close();
     this.closed = true;
@@ -427,6 +430,7 @@ export class DatasetReader {
     if (optional('integration_method') !== undefined)
       this.header.integrationMethod = String(optional('integration_method'));
     if (optional('dt_ms') !== undefined) this.header.dtMs = Number(optional('dt_ms'));
+    if (optional('spike_dt_ms') !== undefined) this.header.spikeDtMs = Number(optional('spike_dt_ms'));
     if (optional('n_dendritic_compartments') !== undefined) {
       this.header.dendriticCompartments = Number(optional('n_dendritic_compartments'));
     }

@@ -18,7 +18,7 @@ export interface TrialFileMeta {
   /** compartmental cells: 'procedural' or the morphology file */
   morphology?: string;
   /** compartmental cells: the integrator the trial was simulated with */
-  integration?: { method: string; dt: number };
+  integration?: { method: string; dt: number; spikeDt?: number };
   /** generator configuration of generated inputs; null for given inputs */
   inputs: PatternGeneratorConfig | null;
   /** where given inputs came from */
@@ -48,9 +48,7 @@ export async function writeTrialFile(path: string, trial: Trial, meta: TrialFile
         baseSeed: trial.seed,
         commandLine: meta.commandLine ?? '',
         morphology: meta.morphology,
-        ...(meta.integration
-          ? { integrationMethod: meta.integration.method, dtMs: meta.integration.dt }
-          : {}),
+        ...(meta.integration ? integrationFields(meta.integration) : {}),
         dendriticCompartments: D,
       },
       [trial],
@@ -66,7 +64,7 @@ export function trialJson(trial: Trial, meta: TrialFileMeta): Record<string, unk
     format: INPUTS_FORMAT,
     cell: meta.cell,
     ...(meta.morphology !== undefined ? { morphology: meta.morphology } : {}),
-    ...(meta.integration ? { integrationMethod: meta.integration.method, dtMs: meta.integration.dt } : {}),
+    ...(meta.integration ? integrationFields(meta.integration) : {}),
     labelConvention: meta.labelConvention,
     seed: trial.seed,
     durationMs: trial.durationMs,
@@ -104,4 +102,17 @@ function labelledBins(labels: Uint8Array): number[] {
   const bins: number[] = [];
   for (let k = 0; k < labels.length; k++) if (labels[k]) bins.push(k);
   return bins;
+}
+
+/** The header fields of a trial's integration. */
+function integrationFields(i: { method: string; dt: number; spikeDt?: number }): {
+  integrationMethod: string;
+  dtMs: number;
+  spikeDtMs?: number;
+} {
+  return {
+    integrationMethod: i.method,
+    dtMs: i.dt,
+    ...(i.spikeDt !== undefined ? { spikeDtMs: i.spikeDt } : {}),
+  };
 }

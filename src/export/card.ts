@@ -52,7 +52,7 @@ export function renderCard(m: ModelManifest, state?: CheckpointState, thresholdN
   lines.push(`- training data: \`${m.training.data}\`; validation data: \`${m.training.valid}\``);
   if (m.training.simulatedHours !== undefined)
     lines.push(
-      `- ${m.training.trials ?? '?'} training trials, ${m.training.simulatedHours.toFixed(3)} simulated hours${m.training.integrationMethod ? `, simulated with ${m.training.integrationMethod} at dt ${m.training.dtMs} ms on the ${m.training.morphology ?? 'default'} morphology` : ''}`,
+      `- ${m.training.trials ?? '?'} training trials, ${m.training.simulatedHours.toFixed(3)} simulated hours${m.training.integrationMethod ? `, simulated with ${m.training.integrationMethod} at dt ${m.training.dtMs} ms${m.training.spikeDtMs !== undefined ? ` (${m.training.spikeDtMs} ms around spikes)` : ''} on the ${m.training.morphology ?? 'default'} morphology` : ''}`,
     );
   lines.push(
     `- data seeds: ${JSON.stringify(m.training.dataSeeds)}; training seed ${m.training.seed}; tfjs backend ${m.training.backend}${m.training.wallSeconds !== undefined ? `; ${(m.training.wallSeconds / 3600).toFixed(2)} h of training wall time` : ''}`,

@@ -47,6 +47,7 @@ export interface TrainingDataInfo {
   /** compartmental cells: the data's integrator, substep and morphology */
   integrationMethod?: string;
   dtMs?: number;
+  spikeDtMs?: number;
   morphology?: string;
 }
 

@@ -41,6 +41,7 @@ export async function readTrialFiles(files: readonly string[]): Promise<LoadedDa
     'morphology',
     'integrationMethod',
     'dtMs',
+    'spikeDtMs',
   ];
   loaded.forEach(({ header }, i) => {
     for (const key of same) {

@@ -14,7 +14,7 @@ function table(head: string[], rows: string[][]): string {
 
 /**
  * The accuracy table: one row per setting (NEURON's fixed step first), pooled figures against
- * CVode, cost in substeps relative to 0.025 ms, and whether the setting agrees with CVode at least
+ * CVode, cost in substeps taken relative to 0.025 ms, and whether the setting agrees with CVode at least
  * as well as the baseline on every figure.
  */
 export function formatAccuracy(run: AccuracyRun, defaultSetting: IntegrationSetting): string {
@@ -29,7 +29,7 @@ export function formatAccuracy(run: AccuracyRun, defaultSetting: IntegrationSett
         : `engine ${integrationLabel(r.setting)}${sameSetting(r.setting, defaultSetting) ? ' (default)' : ''}`;
     return [
       name,
-      (substepsPerMs(r.setting) / baseCost).toFixed(3),
+      (r.substepsPerMs / baseCost).toFixed(3),
       `${f.matched}/${f.referenceSpikes}`,
       String(f.missing),
       String(f.extra),

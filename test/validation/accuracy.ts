@@ -11,11 +11,13 @@ import {
   substepsPerMs,
   type IntegrationSetting,
 } from '../../src/reference/integration.js';
-import type { CellDescription } from '../../src/reference/neuron-oracle/exchange-format.js';
+import type {
+  CellDescription,
+  ProtocolDescription,
+} from '../../src/reference/neuron-oracle/exchange-format.js';
 import { runNeuronBatch, type CvodeSettings } from '../../src/reference/neuron-oracle/oracle.js';
-import { resampleTrace } from '../../src/reference/cells/resample.js';
 import { paperInputProtocol } from '../../src/reference/neuron-oracle/paper-protocol.js';
-import { detectSpikePeaks, SPIKE_TOLERANCE_MS, type EngineRunner } from './cases.js';
+import { detectSpikePeaks, SPIKE_TOLERANCE_MS } from './cases.js';
 import { matchSpikes } from './compare.js';
 
 /**
@@ -25,13 +27,28 @@ import { matchSpikes } from './compare.js';
  */
 export const CVODE_GROUND_TRUTH: CvodeSettings = { atol: 1e-6, rtol: 1e-6 };
 
-/** Every setting of the engine that is measured: both methods at substeps dividing 1 ms. */
-export const ENGINE_SETTINGS: IntegrationSetting[] = [0.025, 0.03125, 0.05, 0.0625, 0.1, 0.125].flatMap(
-  (dt) => [
+/**
+ * Every setting of the engine that is measured: both methods at fixed substeps dividing 1 ms, and
+ * spike-adaptive Crank–Nicolson (coarse substeps, 0.025 ms in the bins around spikes).
+ */
+export const ENGINE_SETTINGS: IntegrationSetting[] = [
+  ...[0.025, 0.03125, 0.05, 0.0625, 0.1, 0.125].flatMap((dt) => [
     { method: 'backward-euler' as const, dt },
     { method: 'crank-nicolson' as const, dt },
-  ],
-);
+  ]),
+  ...[0.1, 0.125, 0.2].map((dt) => ({ method: 'crank-nicolson' as const, dt, spikeDt: 0.025 })),
+];
+
+/**
+ * One trial of the engine on events at whole ms, bin by bin as datasets run it: the soma at
+ * 8 samples/ms (t = 0 … durationMs), the wall seconds and the substeps per ms it took.
+ */
+export type PaperTrialRunner = (
+  cell: CellDescription,
+  events: ProtocolDescription['events'],
+  durationMs: number,
+  setting: IntegrationSetting,
+) => { soma: Float64Array; wallSeconds: number; substepsPerMs: number };
 
 const SAMPLE_MS = 0.125; // the 8-samples-per-ms soma trace of spike detection (spec §9.2)
 const CLIP_MV = -55; // spikes clipped out of voltage figures (spec §9.4)
@@ -159,6 +176,8 @@ export interface SettingResult {
   tally: AccuracyTally;
   /** engine wall seconds of the integration, summed over trials (NEURON: its run alone) */
   wallSeconds: number;
+  /** substeps per simulated ms, averaged over trials: the setting's cost (measured where adaptive) */
+  substepsPerMs: number;
 }
 
 export interface AccuracyRun {
@@ -180,7 +199,7 @@ export interface AccuracyCase {
  */
 export async function measureAccuracy(
   cases: AccuracyCase[],
-  engine: EngineRunner,
+  engine: PaperTrialRunner,
   settings: IntegrationSetting[],
   opts: { seeds: number[]; durationMs: number; onProgress?: (what: string) => void },
 ): Promise<AccuracyRun> {
@@ -190,13 +209,16 @@ export async function measureAccuracy(
     simulator: 'neuron-fixed',
     tally: emptyTally(),
     wallSeconds: 0,
+    substepsPerMs: substepsPerMs(NEURON_FIXED_STEP),
   };
   const results: SettingResult[] = settings.map((setting) => ({
     setting,
     simulator: 'engine',
     tally: emptyTally(),
     wallSeconds: 0,
+    substepsPerMs: 0,
   }));
+  let trialCount = 0;
   const trials: AccuracyRun['trials'] = [];
   let cvodeWallSeconds = 0;
   for (const { cell, dataset } of cases) {
@@ -214,15 +236,15 @@ export async function measureAccuracy(
     for (const [k, setting] of settings.entries()) {
       opts.onProgress?.(`${cell.cell}: engine ${integrationLabel(setting)}`);
       engineTraces.push(
-        await Promise.all(
-          protocols.map(async (p) => {
-            const run = await engine(cell, { ...p, ...setting, recordEvery: setting.dt });
-            results[k].wallSeconds += run.wallSeconds ?? 0;
-            return resampleTrace(run.traces.soma, setting.dt, SAMPLE_MS, durationMs);
-          }),
-        ),
+        protocols.map((p) => {
+          const run = engine(cell, p.events, durationMs, setting);
+          results[k].wallSeconds += run.wallSeconds;
+          results[k].substepsPerMs += run.substepsPerMs;
+          return run.soma;
+        }),
       );
     }
+    trialCount += protocols.length;
     opts.onProgress?.(`${cell.cell}: waiting for NEURON (CVode and fixed step)`);
     const nrn = await neuron;
     seeds.forEach((seed, s) => {
@@ -241,13 +263,17 @@ export async function measureAccuracy(
       results.forEach((r, k) => addTally(r.tally, tallyTrial(engineTraces[k][s], truthTrace)));
     });
   }
+  for (const r of results) r.substepsPerMs /= Math.max(1, trialCount);
   return { cells: cases.map((c) => c.cell.cell), trials, baseline, settings: results, cvodeWallSeconds };
 }
 
-/** Settings ordered by cost (substeps per ms), cheapest first; ties by fewer spike mismatches, then RMSE. */
+/**
+ * Settings ordered by cost (substeps per ms taken), cheapest first; ties by fewer spike mismatches,
+ * then RMSE.
+ */
 export function byCost(results: SettingResult[]): SettingResult[] {
   return [...results].sort((a, b) => {
-    const c = substepsPerMs(a.setting) - substepsPerMs(b.setting);
+    const c = a.substepsPerMs - b.substepsPerMs;
     if (c !== 0) return c;
     const fa = pooled(a.tally);
     const fb = pooled(b.tally);
@@ -262,5 +288,5 @@ export function chooseDefault(run: AccuracyRun): SettingResult | null {
 }
 
 export function sameSetting(a: IntegrationSetting, b: IntegrationSetting): boolean {
-  return a.method === b.method && Math.abs(a.dt - b.dt) < 1e-12;
+  return a.method === b.method && Math.abs(a.dt - b.dt) < 1e-12 && (a.spikeDt ?? 0) === (b.spikeDt ?? 0);
 }

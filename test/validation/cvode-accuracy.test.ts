@@ -64,7 +64,7 @@ describe('integrator accuracy against NEURON CVode', () => {
           { cell: describeNamedCell('l5pc-nmda'), dataset: 'nmda' },
           { cell: describeNamedCell('l5pc-ampa'), dataset: 'ampa' },
         ],
-        engineSide.run,
+        engineSide.runPaper,
         settings,
         { seeds: TEST_SEEDS, durationMs: TEST_DURATION_MS },
       );

@@ -82,7 +82,7 @@ async function main(): Promise<number> {
   await step(
     `every integrator setting against CVode (${opts.seeds.length} trials × ${opts.durationMs} ms per cell)`,
     async () => {
-      const run = await measureAccuracy(accuracyCases, engine.run, ENGINE_SETTINGS, {
+      const run = await measureAccuracy(accuracyCases, engine.runPaper, ENGINE_SETTINGS, {
         ...opts,
         onProgress: (what) => process.stderr.write(`validate:   ${what}\n`),
       });

@@ -63,6 +63,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       const neuronOptions: Record<string, unknown> = { ...data.neuronOptions };
       if (data.method !== undefined) neuronOptions.method = data.method;
       if (data.dt !== undefined) neuronOptions.dt = data.dt;
+      if (data.spikeDt !== undefined) neuronOptions.spikeDt = data.spikeDt;
       if (data.morphology)
         neuronOptions.morphologyFile = await fetchMorphology(redis, data.morphology, options.morphologyCache);
       log(`trial ${data.index} of run ${data.run} (${data.cell}, ${data.durationMs} ms) started`);

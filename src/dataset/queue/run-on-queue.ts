@@ -89,7 +89,7 @@ async function jobTemplate(
   request: QueueRunRequest,
   redis: Redis,
 ): Promise<Omit<TrialJobData, 'index' | 'seed'>> {
-  const { morphologyFile, method, dt, ...rest } = request.neuronOptions;
+  const { morphologyFile, method, dt, spikeDt, ...rest } = request.neuronOptions;
   const template: Omit<TrialJobData, 'index' | 'seed'> = {
     format: JOB_FORMAT,
     version: JOB_VERSION,
@@ -102,6 +102,7 @@ async function jobTemplate(
   };
   if (method !== undefined) template.method = String(method);
   if (dt !== undefined) template.dt = Number(dt);
+  if (spikeDt !== undefined) template.spikeDt = Number(spikeDt);
   if (morphologyFile !== undefined)
     template.morphology = await publishMorphology(redis, String(morphologyFile));
   return template;

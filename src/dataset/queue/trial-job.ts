@@ -29,6 +29,8 @@ export interface TrialJobData {
   /** integrator of a compartmental cell; absent: the engine's default */
   method?: string;
   dt?: number;
+  /** spike-adaptive integration: the fine substep, ms */
+  spikeDt?: number;
   dendrites: boolean;
   /** further cell options (JSON), without the morphology */
   neuronOptions: Record<string, unknown>;
@@ -96,21 +98,31 @@ export function checkTrialJob(data: unknown): TrialJobData {
   if (!Number.isInteger(job.durationMs) || (job.durationMs as number) <= 0)
     throw new TrialRefusal(`duration must be a positive integer number of ms, got ${String(job.durationMs)}`);
   if (typeof job.dendrites !== 'boolean') throw new TrialRefusal('dendrites must be true or false');
-  if (!compartmental && (job.dendrites || job.method !== undefined || job.dt !== undefined || job.morphology))
+  if (
+    !compartmental &&
+    (job.dendrites ||
+      job.method !== undefined ||
+      job.dt !== undefined ||
+      job.spikeDt !== undefined ||
+      job.morphology)
+  )
     throw new TrialRefusal(
-      `cell '${job.cell}' is a point neuron: dendrites, method, dt and morphology do not apply`,
+      `cell '${job.cell}' is a point neuron: dendrites, method, dt, spikeDt and morphology do not apply`,
     );
   if (job.method !== undefined && !KNOWN_METHODS.includes(job.method))
     throw new TrialRefusal(`unknown integration method '${job.method}' (${KNOWN_METHODS.join(' or ')})`);
-  if (job.dt !== undefined) {
-    const dt = job.dt;
+  for (const [what, dt] of [
+    ['dt', job.dt],
+    ['spikeDt', job.spikeDt],
+  ] as const) {
+    if (dt === undefined) continue;
     if (!(typeof dt === 'number' && dt > 0 && Math.abs(1 / dt - Math.round(1 / dt)) < 1e-9))
-      throw new TrialRefusal(`dt must divide 1 ms into a whole number of substeps, got ${String(dt)}`);
+      throw new TrialRefusal(`${what} must divide 1 ms into a whole number of substeps, got ${String(dt)}`);
   }
   const options = job.neuronOptions;
   if (!options || typeof options !== 'object' || Array.isArray(options))
     throw new TrialRefusal('neuronOptions must be an object');
-  for (const key of ['morphologyFile', 'morphology', 'tree', 'method', 'dt'])
+  for (const key of ['morphologyFile', 'morphology', 'tree', 'method', 'dt', 'spikeDt'])
     if (key in options)
       throw new TrialRefusal(`neuronOptions.${key} cannot travel in a job (it has its own field)`);
   if (job.morphology !== undefined) {

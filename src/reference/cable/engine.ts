@@ -416,6 +416,26 @@ export class CompartmentEngine {
     return this.kernels !== null;
   }
 
+  /**
+   * The arrays that hold the dynamical state, in a fixed order: V, the gates of every channel, SK z,
+   * [Ca]i, the synaptic states and silenced flags. Every one is lane-minor (entry k·lanes + l belongs
+   * to lane l), so two engines of one cell and lane count can copy state lane by lane.
+   */
+  stateArrays(): (Float64Array | Uint8Array)[] {
+    const arrays: (Float64Array | Uint8Array)[] = [this.v];
+    for (const ch of this.channels) arrays.push(ch.gate0, ch.gate1);
+    arrays.push(this.skZ, this.cai);
+    for (const p of [this.exc, this.inh]) arrays.push(p.a, p.b, p.an, p.bn, p.silenced);
+    return arrays;
+  }
+
+  /** Sets the substep count (the clock) without touching the state, e.g. after copying state in. */
+  resumeAt(stepIndex: number): void {
+    if (!Number.isInteger(stepIndex) || stepIndex < 0)
+      throw new RangeError(`stepIndex must be an integer >= 0, got ${stepIndex}`);
+    this._stepIndex = stepIndex;
+  }
+
   /** A deep copy of the dynamical state. */
   snapshot(): EngineState {
     const gates: Float64Array[] = [];

@@ -3,14 +3,16 @@
  * lanes, cable/engine.ts). The 1-ms bin rules are those of the Neuron interface (./compartmental-neuron.ts
  * is this class with one lane): bin k = [k, k+1) ms; the soma sample of bin k is taken at t = k, before
  * the inputs of bin k act (spec §6.3); the events of bin k are delivered at the start of its first
- * substep (repeated ids within a bin count once); 1/dt substeps follow, with the soma sampled at
- * 8 samples/ms for spike detection (§9.2). The spike label of bin k is decided after bin k+1, so a
- * step for bin k returns the outputs of bin k−1 (outputDelay = 1).
+ * substep (repeated ids within a bin count once); the bin's substeps follow (1/dt of them, or
+ * spike-adaptive ones with `spikeDt`: ./bin-stepper.ts), with the soma sampled at 8 samples/ms for
+ * spike detection (§9.2). The spike label of bin k is decided after bin k+1, so a step for bin k
+ * returns the outputs of bin k−1 (outputDelay = 1).
  */
 import type { BinOutput } from '../../core/neuron.js';
 import { NeuronInputError } from '../../core/neuron.js';
 import type { CellModel } from '../cable/cell-model.js';
-import { CompartmentEngine, type EngineOptions, type EngineState } from '../cable/engine.js';
+import type { CompartmentEngine, EngineState } from '../cable/engine.js';
+import { createBinStepper, type BinStepper, type BinStepperOptions } from './bin-stepper.js';
 import { SAMPLES_PER_MS, SpikeDetector, type SpikeDetectorState } from './spike-detector.js';
 
 export interface CompartmentalLanesState {
@@ -18,6 +20,8 @@ export interface CompartmentalLanesState {
   detectors: SpikeDetectorState[];
   binsStepped: number;
   lastVoltage: Float64Array;
+  /** spike-adaptive bins: per lane, the bin before which the fine dt holds */
+  schedule?: Float64Array;
 }
 
 export class CompartmentalLanes {
@@ -27,51 +31,44 @@ export class CompartmentalLanes {
   readonly nInh: number;
   readonly outputDelay = 1;
   readonly engine: CompartmentEngine;
+  /** substeps per ms of a bin at dt (spike-adaptive bins take more around spikes) */
   readonly substepsPerMs: number;
+  private readonly stepper: BinStepper;
   private readonly detectors: SpikeDetector[];
-  /** for sample j = 1..8 of a bin: the substep after which it is due and its interpolation weight */
-  private readonly sampleStep: Int32Array;
-  private readonly sampleWeight: Float64Array;
+  /** the soma samples of the last bin: lane l's sample j (t = bin start + j/8 ms) at l·8 + j − 1 */
+  readonly binSamples: Float64Array;
   /** call counter marking which synapses (of which lane) already received an event in this call */
   private readonly excMark: Float64Array;
   private readonly inhMark: Float64Array;
-  private readonly before: Float64Array;
   private readonly binStart: Float64Array;
   private lastVoltage: Float64Array;
   private callId = 0;
   private _binsStepped = 0;
 
-  constructor(model: CellModel, options: EngineOptions = {}) {
-    this.engine = new CompartmentEngine(model, options);
+  constructor(model: CellModel, options: BinStepperOptions = {}) {
+    this.stepper = createBinStepper(model, options);
+    this.engine = this.stepper.engine;
     const L = this.engine.lanes;
     this.lanes = L;
     this.cell = model.name;
     this.nExc = model.synapses.excNodes.length;
     this.nInh = model.synapses.inhNodes.length;
-    const perMs = Math.round(1 / this.engine.dt);
-    if (Math.abs(perMs * this.engine.dt - 1) > 1e-9) {
-      throw new RangeError(`dt must divide 1 ms into a whole number of substeps, got ${this.engine.dt}`);
-    }
-    this.substepsPerMs = perMs;
-    this.sampleStep = new Int32Array(SAMPLES_PER_MS);
-    this.sampleWeight = new Float64Array(SAMPLES_PER_MS);
-    for (let j = 1; j <= SAMPLES_PER_MS; j++) {
-      const pos = (j * perMs) / SAMPLES_PER_MS; // in substeps from the bin start
-      const after = Math.ceil(pos - 1e-9);
-      this.sampleStep[j - 1] = after;
-      // weight of the later substep's value in the interpolation between substeps after−1 and after
-      this.sampleWeight[j - 1] = 1 - (after - pos);
-    }
+    this.substepsPerMs = this.stepper.substepsPerMs;
+    this.binSamples = new Float64Array(L * SAMPLES_PER_MS);
     this.detectors = Array.from({ length: L }, () => new SpikeDetector());
     this.excMark = new Float64Array(this.nExc * L).fill(-1);
     this.inhMark = new Float64Array(this.nInh * L).fill(-1);
-    this.before = new Float64Array(L);
     this.binStart = new Float64Array(L);
     this.lastVoltage = new Float64Array(L).fill(NaN);
   }
 
   get binsStepped(): number {
     return this._binsStepped;
+  }
+
+  /** Engine substeps (all lanes together) since reset: the cost of the bins stepped. */
+  get substepsTaken(): number {
+    return this.stepper.substepsTaken;
   }
 
   /**
@@ -88,10 +85,11 @@ export class CompartmentalLanes {
       this.checkIds(exc[l], this.nExc, 'excitatory');
       this.checkIds(inh[l], this.nInh, 'inhibitory');
     }
-    const eng = this.engine;
-    const v = eng.v;
+    const stepper = this.stepper;
+    const v = this.engine.v;
     const bin = this._binsStepped;
-    const { before, binStart, detectors } = this;
+    const { binStart, detectors, binSamples } = this;
+    stepper.beginBin();
     for (let l = 0; l < L; l++) {
       // the soma is node 0: lane l's soma voltage is v[l]
       binStart[l] = v[l];
@@ -101,26 +99,19 @@ export class CompartmentalLanes {
         const k = e[q];
         if (this.excMark[k * L + l] === id) continue;
         this.excMark[k * L + l] = id;
-        eng.deliverExc(k, l);
+        stepper.deliverExc(k, l);
       }
       const h = inh[l];
       for (let q = 0; q < h.length; q++) {
         const k = h[q];
         if (this.inhMark[k * L + l] === id) continue;
         this.inhMark[k * L + l] = id;
-        eng.deliverInh(k, l);
+        stepper.deliverInh(k, l);
       }
     }
-    before.set(binStart);
-    let sample = 0;
-    for (let s = 1; s <= this.substepsPerMs; s++) {
-      eng.step();
-      while (sample < SAMPLES_PER_MS && this.sampleStep[sample] === s) {
-        const w = this.sampleWeight[sample];
-        for (let l = 0; l < L; l++) detectors[l].push(before[l] + w * (v[l] - before[l]));
-        sample++;
-      }
-      for (let l = 0; l < L; l++) before[l] = v[l];
+    stepper.stepBin(binSamples);
+    for (let l = 0; l < L; l++) {
+      for (let j = 0; j < SAMPLES_PER_MS; j++) detectors[l].push(binSamples[l * SAMPLES_PER_MS + j]);
     }
     this._binsStepped = bin + 1;
     if (bin === 0) {
@@ -152,7 +143,7 @@ export class CompartmentalLanes {
   }
 
   reset(): void {
-    this.engine.reset();
+    this.stepper.reset();
     for (const d of this.detectors) d.reset();
     this._binsStepped = 0;
     this.lastVoltage.fill(NaN);
@@ -164,6 +155,7 @@ export class CompartmentalLanes {
       detectors: this.detectors.map((d) => d.snapshot()),
       binsStepped: this._binsStepped,
       lastVoltage: this.lastVoltage.slice(),
+      schedule: this.stepper.snapshotSchedule(),
     };
   }
 
@@ -179,6 +171,7 @@ export class CompartmentalLanes {
       throw new RangeError(`snapshot does not fit ${this.lanes} lane(s) of '${this.cell}'`);
     }
     this.engine.restore(s.engine);
+    this.stepper.restoreSchedule(s.binsStepped, s.schedule && s.schedule.length > 0 ? s.schedule : undefined);
     this.detectors.forEach((d, l) => d.restore(s.detectors[l]));
     this._binsStepped = s.binsStepped;
     this.lastVoltage = s.lastVoltage.slice();

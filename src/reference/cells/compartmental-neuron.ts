@@ -4,7 +4,8 @@
  */
 import type { BinOutput, Neuron, NeuronSnapshot } from '../../core/neuron.js';
 import type { CellModel } from '../cable/cell-model.js';
-import type { CompartmentEngine, EngineOptions } from '../cable/engine.js';
+import type { CompartmentEngine } from '../cable/engine.js';
+import type { BinStepperOptions } from './bin-stepper.js';
 import { CompartmentalLanes, type CompartmentalLanesState } from './compartmental-lanes.js';
 
 interface CompartmentalSnapshot {
@@ -24,7 +25,7 @@ export class CompartmentalNeuron implements Neuron {
   private readonly inh: ArrayLike<number>[] = [[]];
   private readonly out: BinOutput[] = [{ bin: 0, voltage: 0, spike: false }];
 
-  constructor(model: CellModel, options: EngineOptions = {}) {
+  constructor(model: CellModel, options: BinStepperOptions = {}) {
     if (options.lanes !== undefined && options.lanes !== 1) {
       throw new RangeError(`a CompartmentalNeuron has one lane (got lanes ${options.lanes})`);
     }

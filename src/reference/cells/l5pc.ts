@@ -4,7 +4,7 @@
  */
 import { buildCompartmentTree, type CompartmentOptions } from '../cable/compartments.js';
 import type { CompartmentTree } from '../cable/compartment-tree.js';
-import type { EngineOptions } from '../cable/engine.js';
+import type { BinStepperOptions } from './bin-stepper.js';
 import { buildProceduralL5pc } from '../morphology/procedural-l5pc.js';
 import type { Morphology } from '../morphology/types.js';
 import { CompartmentalLanes } from './compartmental-lanes.js';
@@ -14,7 +14,7 @@ import type { CellModel } from '../cable/cell-model.js';
 
 export type L5pcCellId = 'l5pc-nmda' | 'l5pc-ampa';
 
-export interface L5pcCellOptions extends EngineOptions, Omit<L5pcOptions, 'synapses' | 'name'> {
+export interface L5pcCellOptions extends BinStepperOptions, Omit<L5pcOptions, 'synapses' | 'name'> {
   /** morphology to use (default: the procedural L5PC of spec §2.5) */
   morphology?: Morphology;
   /** a ready compartment tree (overrides morphology) */

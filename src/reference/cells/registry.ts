@@ -20,7 +20,7 @@ export type CellOptions = Record<string, unknown>;
 /**
  * Cell options every compartmental cell understands besides its own: `morphologyFile`, the path of
  * a .swc/.asc morphology (plain JSON, so it can travel to worker threads and into run records), and
- * the integration `method` and `dt` (default: DEFAULT_INTEGRATION).
+ * the integration `method`, `dt` and `spikeDt` (default: DEFAULT_INTEGRATION).
  */
 export interface MorphologyFileOption {
   morphologyFile?: string;
@@ -90,14 +90,23 @@ function rejectMorphology(cell: string, options: CellOptions): void {
   }
 }
 
-/** The options with `method` and `dt` checked and, where absent, DEFAULT_INTEGRATION's. */
+/**
+ * The options with `method`, `dt` and `spikeDt` checked and resolved (resolveIntegration: absent
+ * ones DEFAULT_INTEGRATION's, spikeDt null for none).
+ */
 function withIntegration(options: L5pcCellOptions): L5pcCellOptions {
-  const { method, dt } = options as { method?: unknown; dt?: unknown };
+  const { method, dt, spikeDt, ...rest } = options as L5pcCellOptions & {
+    method?: unknown;
+    dt?: unknown;
+    spikeDt?: unknown;
+  };
   if (method !== undefined && typeof method !== 'string')
     throw new RangeError(`method must be a string, got ${JSON.stringify(method)}`);
   if (dt !== undefined && typeof dt !== 'number')
     throw new RangeError(`dt must be a number, got ${JSON.stringify(dt)}`);
-  return { ...options, ...resolveIntegration({ method, dt }) };
+  if (spikeDt !== undefined && spikeDt !== null && typeof spikeDt !== 'number')
+    throw new RangeError(`spikeDt must be a number or null, got ${JSON.stringify(spikeDt)}`);
+  return { ...rest, ...resolveIntegration({ method, dt, spikeDt }) };
 }
 
 /** Morphologies read per path, so that the inputs and the cell of one run share one reading. */

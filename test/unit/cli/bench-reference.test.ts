@@ -26,12 +26,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('bench reference', () => {
   it('runs our engine at DEFAULT_INTEGRATION unless told otherwise', async () => {
     const r = await benchReference(base);
-    expect(r.ours).toMatchObject({ method: DEFAULT_INTEGRATION.method, dt: DEFAULT_INTEGRATION.dt });
+    expect(r.ours).toMatchObject({
+      method: DEFAULT_INTEGRATION.method,
+      dt: DEFAULT_INTEGRATION.dt,
+      spikeDt: DEFAULT_INTEGRATION.spikeDt,
+    });
+    expect(r.ours!.substepsPerMs).toBeGreaterThanOrEqual(1 / DEFAULT_INTEGRATION.dt);
     expect(r.ours!.secondsPerSimulatedSecond).toBeCloseTo(r.ours!.wallSeconds / 0.02, 9);
     expect(r.neuron).toBeUndefined();
     expect(r.ratio).toBeUndefined();
     const be = await benchReference({ ...base, integration: { method: 'backward-euler', dt: 0.025 } });
-    expect(be.ours).toMatchObject({ method: 'backward-euler', dt: 0.025 });
+    expect(be.ours).toMatchObject({ method: 'backward-euler', dt: 0.025, substepsPerMs: 40 });
+    expect(be.ours!.spikeDt).toBeUndefined();
     expect(be.inputEvents).toEqual(r.inputEvents);
   });
 
@@ -80,6 +86,7 @@ describe('bench reference', () => {
     [{ cell: 'if' }, /no description for cell 'if'/],
     [{ integration: { method: 'rk4' } }, /unknown integration method 'rk4'/],
     [{ integration: { dt: 0.3 } }, /dt must divide 1 ms/],
+    [{ integration: { spikeDt: 0.3 } }, /spikeDt must divide 1 ms/],
   ])('fails clearly: %j', async (flags: Partial<ReferenceBenchOptions>, message) => {
     const opts: ReferenceBenchOptions = { ...base, ...flags };
     if (opts.description && !opts.description.startsWith('/')) opts.description = join(dir, opts.description);

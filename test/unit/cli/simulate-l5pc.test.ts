@@ -160,14 +160,25 @@ if (!built) console.warn('CLI tests skipped: run `npm run build` first');
     expect(readJson('d.json').somaVoltage).toEqual(a.somaVoltage);
   });
 
-  it('integrates with DEFAULT_INTEGRATION unless --method/--dt say otherwise, and records which', async () => {
+  it('integrates with DEFAULT_INTEGRATION unless --method/--dt/--spike-dt say otherwise, and records which', async () => {
     const base = ['simulate', '--cell', 'l5pc-nmda', '--morphology', swc, '--duration', '150', '--seed', '4'];
     const byDefault = ok(...base, '--out', 'm0.json');
     expect(byDefault.integration).toEqual({ ...DEFAULT_INTEGRATION });
     const be = ok(...base, '--method', 'backward-euler', '--dt', '0.025', '--out', 'm1.h5');
     expect(be.integration).toEqual({ method: 'backward-euler', dt: 0.025 });
+    // --spike-dt off: every bin at the default dt; --dt with --spike-dt: spike-adaptive at those
+    const off = ok(...base, '--spike-dt', 'off', '--out', 'm2.json');
+    expect(off.integration).toEqual({ method: DEFAULT_INTEGRATION.method, dt: DEFAULT_INTEGRATION.dt });
+    const adaptive = ok(...base, '--dt', '0.1', '--spike-dt', '0.05', '--out', 'm3.json');
+    expect(adaptive.integration).toEqual({ method: DEFAULT_INTEGRATION.method, dt: 0.1, spikeDt: 0.05 });
     const m0 = JSON.parse(readFileSync(join(dir, 'm0.json'), 'utf8')) as TrialJson & Record<string, unknown>;
-    expect([m0.integrationMethod, m0.dtMs]).toEqual([DEFAULT_INTEGRATION.method, DEFAULT_INTEGRATION.dt]);
+    expect([m0.integrationMethod, m0.dtMs, m0.spikeDtMs]).toEqual([
+      DEFAULT_INTEGRATION.method,
+      DEFAULT_INTEGRATION.dt,
+      DEFAULT_INTEGRATION.spikeDt,
+    ]);
+    const m2 = JSON.parse(readFileSync(join(dir, 'm2.json'), 'utf8')) as Record<string, unknown>;
+    expect(m2.spikeDtMs).toBeUndefined();
     const reader = await DatasetReader.open(join(dir, 'm1.h5'));
     try {
       expect(reader.header).toMatchObject({ integrationMethod: 'backward-euler', dtMs: 0.025 });
@@ -219,10 +230,11 @@ if (!built) console.warn('CLI tests skipped: run `npm run build` first');
     [{ cell: 'if', dendrites: true }, /no dendrites to record/],
     [
       { cell: 'if', method: 'crank-nicolson' },
-      /point neuron: --method and --dt apply to compartmental cells/,
+      /point neuron: --method, --dt and --spike-dt apply to compartmental cells/,
     ],
     [{ cell: 'l5pc-nmda', method: 'rk4' }, /unknown integration method 'rk4'/],
     [{ cell: 'l5pc-nmda', dt: 0.3 }, /dt must divide 1 ms into a whole number of substeps, got 0.3/],
+    [{ cell: 'l5pc-nmda', dt: 0.05, spikeDt: 0.1 }, /spikeDt \(0.1 ms\) must be smaller than dt \(0.05 ms\)/],
     [{ cell: 'l5pc-nmda', inputs: 'nothing.json' }, /nothing\.json: no such input file/],
     [
       { cell: 'l5pc-nmda', inputs: 'ids.json' },
@@ -279,6 +291,7 @@ if (!built) console.warn('CLI tests skipped: run `npm run build` first');
       expect(reader.header).toMatchObject({
         integrationMethod: DEFAULT_INTEGRATION.method,
         dtMs: DEFAULT_INTEGRATION.dt,
+        spikeDtMs: DEFAULT_INTEGRATION.spikeDt,
       });
       expect(reader.readDendriticVoltage(1)).toHaveLength(200 * reader.header.nExc);
     } finally {
