@@ -19,7 +19,7 @@ export interface StreamingConfig {
   /** folder of the built browser dashboard (default: clients/web/dist of this project) */
   webDir?: string;
   /** integration of compartmental reference cells (unset fields: DEFAULT_INTEGRATION's) */
-  referenceIntegration?: { method?: string; dt?: number };
+  referenceIntegration?: { method?: string; dt?: number; spikeDt?: number | null };
   // flow control
   /** bins a session may have accepted but not yet sent back from every source (opened.inputCreditBins) */
   inputCreditBins: number;
