@@ -27,6 +27,10 @@ export interface StreamClientsConfig {
   warmupChunks: number;
   binary: boolean;
   seed: number;
+  /** sessions over all threads */
+  totalSessions: number;
+  /** paced: ms between a session's chunks (sessions spread evenly over it); unset: back to back */
+  intervalMs?: number;
 }
 
 export interface StreamClientsResult {
@@ -87,13 +91,29 @@ interface Tally {
 
 const now = () => performance.timeOrigin + performance.now();
 
-async function runClient(c: StreamClientsConfig, parts: SpikeBin[][], tally: Tally): Promise<void> {
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function runClient(
+  c: StreamClientsConfig,
+  session: number,
+  parts: SpikeBin[][],
+  tally: Tally,
+  opened: () => Promise<number>,
+): Promise<void> {
   const client = await NeurotwinClient.connect(c.url, { binary: c.binary });
   await client.open({ model: c.model });
   const outputs = client.outputs();
+  // every session's schedule starts once all sessions of the thread are open
+  const startAt = await opened();
+  const offset = c.intervalMs === undefined ? 0 : (c.intervalMs * session) / c.totalSessions;
   // the chunks cycle through the pattern
   for (let k = 0; k < c.chunks; k++) {
     const part = parts[k % parts.length];
+    if (c.intervalMs !== undefined) {
+      const due = startAt + offset + k * c.intervalMs;
+      const wait = due - now();
+      if (wait > 0) await sleep(wait);
+    }
     const t0 = now();
     await client.sendBins(k * c.chunk, part);
     const r = await outputs.next();
@@ -119,9 +139,16 @@ async function main(c: StreamClientsConfig): Promise<StreamClientsResult> {
     chunksOf(toBins(p), c.chunk),
   );
   const tally: Tally = { bins: 0, firstSentAt: Infinity, lastReceivedAt: -Infinity, times: [] };
+  let open = 0;
+  let begin!: (at: number) => void;
+  const start = new Promise<number>((resolve) => (begin = resolve));
+  const opened = (): Promise<number> => {
+    if (++open === c.sessions) begin(now() + 10);
+    return start;
+  };
   await Promise.all(
     Array.from({ length: c.sessions }, (_, i) =>
-      runClient(c, patterns[(c.firstSession + i) % patterns.length], tally),
+      runClient(c, c.firstSession + i, patterns[(c.firstSession + i) % patterns.length], tally, opened),
     ),
   );
   const sizes = wireSizes(c, patterns[c.firstSession % patterns.length]);

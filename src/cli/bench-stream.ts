@@ -26,6 +26,12 @@ export interface StreamBenchOptions {
   clientThreads: number;
   binary: boolean;
   seed: number;
+  /**
+   * offered load, bins/s over all sessions: session i sends chunk k at start + (k + i/N)·interval
+   * (interval = chunk·N/rate), or as soon as chunk k − 1 is answered if that is later; unset: every
+   * chunk as soon as the last one is answered (the most the server and clients carry)
+   */
+  rate?: number;
 }
 
 export interface StreamBenchResult {
@@ -36,6 +42,8 @@ export interface StreamBenchResult {
   encoding: 'protobuf' | 'json';
   warmupChunksPerSession: number;
   clientThreads: number;
+  /** the offered load (bins/s) when paced, else absent */
+  offeredBinsPerSecond?: number;
   /** chunks counted (sessions × (chunks − warm-up)) and their bins */
   countedChunks: number;
   bins: number;
@@ -108,6 +116,8 @@ export async function benchStream(o: StreamBenchOptions): Promise<StreamBenchRes
           warmupChunks: o.warmup,
           binary: o.binary,
           seed: o.seed,
+          totalSessions: o.sessions,
+          ...(o.rate !== undefined ? { intervalMs: (1000 * o.chunk * o.sessions) / o.rate } : {}),
         });
       }),
     );
@@ -131,6 +141,7 @@ export async function benchStream(o: StreamBenchOptions): Promise<StreamBenchRes
       encoding: o.binary ? 'protobuf' : 'json',
       warmupChunksPerSession: o.warmup,
       clientThreads: threads,
+      ...(o.rate !== undefined ? { offeredBinsPerSecond: o.rate } : {}),
       countedChunks: sorted.length,
       bins,
       wallSeconds: seconds,

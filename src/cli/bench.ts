@@ -407,10 +407,16 @@ export function registerBench(program: Command): void {
       1,
     )
     .option('--json-frames', 'JSON text frames instead of protobuf')
+    .option(
+      '--rate <bins/s>',
+      'offered load: the sessions together send this many bins per second, each chunk on its schedule (default: each chunk as soon as the last one is answered)',
+      positiveNumber('rate'),
+    )
     .option('--seed <n>', 'input seed', nonNegativeInt('seed'), 1)
     .option('--json', 'print the figures as JSON')
     .action(async (o: Record<string, unknown>) => {
       const r = await benchStream({
+        rate: o.rate as number | undefined,
         model: String(o.model),
         sessions: o.sessions as number,
         chunk: o.chunk as number,
@@ -425,7 +431,7 @@ export function registerBench(program: Command): void {
         process.stdout.write(
           `${r.sessions} sessions of ${r.model}, ${r.chunksPerSession} chunks of ${r.chunkBins} bins each (${r.encoding}), clients in ${r.clientThreads} thread(s)\n` +
             `counted: ${r.countedChunks} chunks, the first ${r.warmupChunksPerSession} of each session left out\n` +
-            `aggregate ${r.aggregateBinsPerSecond.toFixed(0)} bins/s (${r.bins} bins in ${r.wallSeconds.toFixed(2)} s)\n` +
+            `aggregate ${r.aggregateBinsPerSecond.toFixed(0)} bins/s (${r.bins} bins in ${r.wallSeconds.toFixed(2)} s${r.offeredBinsPerSecond !== undefined ? `; offered ${r.offeredBinsPerSecond.toFixed(0)} bins/s` : '; each chunk sent when the last was answered'})\n` +
             `chunk round trip p50 ${r.p50Ms.toFixed(2)} ms, p90 ${r.p90Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(2)} ms\n` +
             `floor, plain TCP echo on loopback (same sessions, ${r.loopbackEcho.requestBytes} B out, ${r.loopbackEcho.replyBytes} B back, no model): ` +
             `${r.loopbackEcho.messagesPerSecond.toFixed(0)} round trips/s, p50 ${r.loopbackEcho.p50Ms.toFixed(2)} ms, p99 ${r.loopbackEcho.p99Ms.toFixed(2)} ms (stream p99 ÷ echo p99 ${r.p99OverLoopbackEcho.toFixed(2)})\n` +

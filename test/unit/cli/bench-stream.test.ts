@@ -52,6 +52,18 @@ describe('bench stream', () => {
     });
   }
 
+  it('--rate paces the chunks: each session sends on its schedule, the sessions together at the offered load', () => {
+    // 4 sessions × 20-bin chunks at 1,600 bins/s: a chunk every 50 ms per session
+    const r = bench('--sessions 4 --chunks 12 --warmup 2 --chunk 20 --rate 1600 --json'.split(' '));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const f = JSON.parse(r.stdout) as Record<string, number>;
+    expect(f).toMatchObject({ offeredBinsPerSecond: 1600, countedChunks: 4 * 10, bins: 4 * 10 * 20 });
+    // counted chunks 2..11: their sends span at least 9 intervals less the sessions' spread (< 1)
+    expect(f.wallSeconds).toBeGreaterThan(8 * 0.05);
+    expect(f.aggregateBinsPerSecond).toBeLessThan(1600 * 1.3);
+  });
+
   it('refuses a warm-up that leaves nothing to count, and more client threads than sessions', () => {
     const a = bench(['--sessions', '2', '--chunks', '4', '--warmup', '4']);
     expect(a.status).not.toBe(0);
