@@ -10,6 +10,8 @@
  * cable's error at a coarse second-order step sits mostly in the fast voltage changes of spikes, so
  * the coarse dt carries the long subthreshold stretches and the fine dt the few ms around spikes.
  * Every decision is per lane, so a lane's trial is the same to the bit as the trial run alone.
+ * The caller's electrode currents (engine.injection) act in redone bins too; voltage clamps
+ * (engine.setClamp, for validation protocols) are for fixed steps only.
  */
 import type { CellModel } from '../cable/cell-model.js';
 import { CompartmentEngine, type EngineOptions } from '../cable/engine.js';
@@ -24,6 +26,8 @@ export const SPIKE_TRIGGER_MV = -57;
 /** Bins kept at the fine dt after the last fine bin above the trigger. */
 export const SPIKE_HOLD_BINS = 3;
 
+type StateArray = Float64Array | Uint8Array;
+
 export interface BinStepperOptions extends EngineOptions {
   /** fine substep (ms) of bins around spikes; unset: every bin at `dt` */
   spikeDt?: number;
@@ -35,7 +39,10 @@ export interface BinStepper {
   readonly lanes: number;
   /** substeps per ms of a bin at the coarse dt */
   readonly substepsPerMs: number;
-  /** engine substeps (all lanes together) taken since reset, coarse, fine and redone ones alike */
+  /**
+   * engine substeps taken since reset, coarse, fine and redone ones alike: a substep of the coarse
+   * engine (all lanes together) or of one lane's fine engine counts one
+   */
   readonly substepsTaken: number;
   /** call before the bin's events are delivered */
   beginBin(): void;
@@ -77,8 +84,8 @@ class SomaSampler {
   }
 
   /**
-   * Runs `perMs` substeps of eng, sampling every lane's soma (node 0: v[l]) into samples, and
-   * returns nothing; vMax[l] receives lane l's highest soma voltage at a substep end.
+   * Runs `perMs` substeps of eng, sampling every lane's soma (node 0: v[l]) into samples; vMax[l]
+   * receives lane l's highest soma voltage at a substep end.
    */
   run(
     eng: CompartmentEngine,
@@ -165,14 +172,18 @@ export class SpikeAdaptiveBins implements BinStepper {
   readonly engine: CompartmentEngine;
   readonly lanes: number;
   readonly substepsPerMs: number;
-  private readonly fine: CompartmentEngine;
+  /**
+   * one one-lane engine per lane at the fine dt: a redone bin steps only the lanes that need it
+   * (each lane's arithmetic is that of a one-lane engine either way, so the results are the same)
+   */
+  private readonly fines: CompartmentEngine[];
   private readonly finePerMs: number;
   private readonly coarseSampler: SomaSampler;
   private readonly fineSampler: SomaSampler;
-  private readonly coarseState: (Float64Array | Uint8Array)[];
-  private readonly fineState: (Float64Array | Uint8Array)[];
+  private readonly coarseState: StateArray[];
+  private readonly fineStates: StateArray[][];
   /** the coarse engine's state at the start of the bin */
-  private readonly saved: (Float64Array | Uint8Array)[];
+  private readonly saved: StateArray[];
   /** the bin's deliveries, to replay on the fine engine: lane·2 + (1 if inhibitory), synapse id */
   private readonly logWhat: Int32Array;
   private readonly logId: Int32Array;
@@ -180,7 +191,8 @@ export class SpikeAdaptiveBins implements BinStepper {
   /** per lane: bins before this index are taken at the fine dt without a coarse try */
   private readonly fineUntil: Float64Array;
   private readonly needFine: Uint8Array;
-  private readonly fineSamples: Float64Array;
+  private readonly fineSamples = new Float64Array(SAMPLES_PER_MS);
+  private readonly fineVMax = new Float64Array(1);
   private readonly before: Float64Array;
   private readonly vMax: Float64Array;
   private bin = 0;
@@ -194,13 +206,16 @@ export class SpikeAdaptiveBins implements BinStepper {
     if (!(this.finePerMs > this.substepsPerMs)) {
       throw new RangeError(`spikeDt (${spikeDt} ms) must be smaller than dt (${this.engine.dt} ms)`);
     }
-    this.fine = new CompartmentEngine(model, { ...engineOptions, dt: spikeDt });
     const L = this.engine.lanes;
+    this.fines = Array.from(
+      { length: L },
+      () => new CompartmentEngine(model, { ...engineOptions, dt: spikeDt, lanes: 1 }),
+    );
     this.lanes = L;
     this.coarseSampler = new SomaSampler(this.substepsPerMs);
     this.fineSampler = new SomaSampler(this.finePerMs);
     this.coarseState = this.engine.stateArrays();
-    this.fineState = this.fine.stateArrays();
+    this.fineStates = this.fines.map((f) => f.stateArrays());
     this.saved = this.coarseState.map((a) => a.slice());
     // after deduplication a bin delivers each synapse of a lane at most once
     const capacity = (model.synapses.excNodes.length + model.synapses.inhNodes.length) * L;
@@ -208,7 +223,6 @@ export class SpikeAdaptiveBins implements BinStepper {
     this.logId = new Int32Array(capacity);
     this.fineUntil = new Float64Array(L);
     this.needFine = new Uint8Array(L);
-    this.fineSamples = new Float64Array(L * SAMPLES_PER_MS);
     this.before = new Float64Array(L);
     this.vMax = new Float64Array(L);
   }
@@ -259,32 +273,39 @@ export class SpikeAdaptiveBins implements BinStepper {
     this.engine.resumeAt(this.bin * this.substepsPerMs);
   }
 
-  /** The bin again from its start at the fine dt; its results replace the coarse ones of needFine lanes. */
+  /**
+   * The bin again from its start at the fine dt, for each lane that needs it on its own one-lane
+   * engine; the results replace that lane's coarse ones.
+   */
   private redoFine(samples: Float64Array): void {
-    const { lanes: L, fine, saved, fineState, coarseState, needFine, fineSamples, vMax, bin } = this;
-    for (let a = 0; a < saved.length; a++) fineState[a].set(saved[a]);
-    // the caller's electrode currents, held over the bin, act in the redone bin too
-    fine.injection.set(this.engine.injection);
-    fine.resumeAt(bin * this.finePerMs);
-    for (let q = 0; q < this.logLength; q++) {
-      const what = this.logWhat[q];
-      const lane = what >> 1;
-      if (what & 1) fine.deliverInh(this.logId[q], lane);
-      else fine.deliverExc(this.logId[q], lane);
-    }
-    this.fineSampler.run(fine, this.finePerMs, fineSamples, this.before, vMax);
-    this._substeps += this.finePerMs;
+    const { lanes: L, saved, coarseState, needFine, fineSamples, vMax, bin } = this;
+    const injection = this.engine.injection;
     for (let l = 0; l < L; l++) {
       if (!needFine[l]) continue;
-      copyLane(coarseState, fineState, l, L);
-      samples.set(fineSamples.subarray(l * SAMPLES_PER_MS, (l + 1) * SAMPLES_PER_MS), l * SAMPLES_PER_MS);
+      const fine = this.fines[l];
+      const state = this.fineStates[l];
+      for (let a = 0; a < saved.length; a++) laneOut(state[a], saved[a], l, L);
+      // the caller's electrode currents, held over the bin, act in the redone bin too
+      laneOut(fine.injection, injection, l, L);
+      fine.resumeAt(bin * this.finePerMs);
+      for (let q = 0; q < this.logLength; q++) {
+        const what = this.logWhat[q];
+        if (what >> 1 !== l) continue;
+        if (what & 1) fine.deliverInh(this.logId[q], 0);
+        else fine.deliverExc(this.logId[q], 0);
+      }
+      this.fineSampler.run(fine, this.finePerMs, fineSamples, this.before, this.fineVMax);
+      this._substeps += this.finePerMs;
+      vMax[l] = this.fineVMax[0];
+      for (let a = 0; a < state.length; a++) laneIn(coarseState[a], state[a], l, L);
+      samples.set(fineSamples, l * SAMPLES_PER_MS);
       if (vMax[l] > SPIKE_TRIGGER_MV) this.fineUntil[l] = bin + 1 + SPIKE_HOLD_BINS;
     }
   }
 
   reset(): void {
     this.engine.reset();
-    this.fine.reset();
+    for (const fine of this.fines) fine.reset();
     this.fineUntil.fill(0);
     this.bin = 0;
     this.logLength = 0;
@@ -304,19 +325,16 @@ export class SpikeAdaptiveBins implements BinStepper {
   }
 }
 
-/** Lane l of every state array of src into dst (arrays lane-minor: entry k·lanes + l). */
-function copyLane(
-  dst: (Float64Array | Uint8Array)[],
-  src: (Float64Array | Uint8Array)[],
-  lane: number,
-  lanes: number,
-): void {
-  for (let a = 0; a < dst.length; a++) {
-    const d = dst[a];
-    const s = src[a];
-    if (lanes === 1) d.set(s);
-    else for (let i = lane; i < d.length; i += lanes) d[i] = s[i];
-  }
+/** Lane l of a lane-minor array (entry k·lanes + l) into a one-lane array (entry k). */
+function laneOut(one: StateArray, all: StateArray, lane: number, lanes: number): void {
+  if (lanes === 1) one.set(all);
+  else for (let k = 0, i = lane; k < one.length; k++, i += lanes) one[k] = all[i];
+}
+
+/** A one-lane array back into lane l of a lane-minor array. */
+function laneIn(all: StateArray, one: StateArray, lane: number, lanes: number): void {
+  if (lanes === 1) all.set(one);
+  else for (let k = 0, i = lane; k < one.length; k++, i += lanes) all[i] = one[k];
 }
 
 /** The stepper of the options: spike-adaptive when spikeDt is set, fixed otherwise. */
