@@ -7,7 +7,7 @@ import { compiledModule } from '../core/package-root.js';
 import { checkSeed } from '../core/rng.js';
 import { inputFamily } from '../inputs/families.js';
 import { cellInfo, hasLanes } from '../reference/cells/registry.js';
-import { checkDt, checkMethod, resolveIntegration, type GivenIntegration } from '../reference/integration.js';
+import { resolveIntegration, type GivenIntegration } from '../reference/integration.js';
 import { DatasetWriter, h5Ready, type DatasetHeader } from './hdf5.js';
 import type { TrialBatch, TrialJob, WorkerInit, WorkerReply } from './generate-protocol.js';
 import { parseRedisUrl } from './queue/redis-url.js';
@@ -112,7 +112,8 @@ export function validateGenerateOptions(o: GenerateOptions): void {
     throw new RangeError(
       `cell '${o.cell}' is a point neuron: --method, --dt and --spike-dt apply to compartmental cells`,
     );
-  if (method !== undefined) checkMethod(method);
+  // method, dt and spikeDt, each and together (spikeDt below dt)
+  if (info.compartmental) resolveIntegration(o.integration);
   if (o.lanes !== undefined) {
     if (o.lanes !== 1 && o.lanes !== 2) throw new RangeError(`lanes must be 1 or 2, got ${String(o.lanes)}`);
     if (o.lanes > 1 && !hasLanes(o.cell))
@@ -120,8 +121,6 @@ export function validateGenerateOptions(o: GenerateOptions): void {
         `cell '${o.cell}' is a point neuron: trials in lockstep (lanes) need a compartmental cell`,
       );
   }
-  if (dt !== undefined) checkDt(dt);
-  if (info.compartmental) resolveIntegration(o.integration);
   if (o.family !== undefined) inputFamily(info.defaultInputs(runNeuronOptions(o)), o.family);
   if (o.queue !== undefined) {
     parseRedisUrl(o.queue);

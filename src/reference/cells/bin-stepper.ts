@@ -15,6 +15,7 @@
  */
 import type { CellModel } from '../cable/cell-model.js';
 import { CompartmentEngine, type EngineOptions } from '../cable/engine.js';
+import { checkDt } from '../integration.js';
 import { SAMPLES_PER_MS } from './spike-detector.js';
 
 /**
@@ -58,12 +59,8 @@ export interface BinStepper {
 }
 
 /** Substeps per ms of dt, or a RangeError if dt does not divide 1 ms. */
-export function substepsOf(dt: number, what = 'dt'): number {
-  const perMs = Math.round(1 / dt);
-  if (!(dt > 0) || Math.abs(perMs * dt - 1) > 1e-9) {
-    throw new RangeError(`${what} must divide 1 ms into a whole number of substeps, got ${dt}`);
-  }
-  return perMs;
+function substepsOf(dt: number, what = 'dt'): number {
+  return Math.round(1 / checkDt(dt, what));
 }
 
 /**
