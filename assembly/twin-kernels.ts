@@ -128,7 +128,9 @@ export function ringPush(n: i32, T: i32, C: i32, L: i32, clock: usize, x: usize,
  * Depthwise causal conv on the ring of its input (kernel k, C channels, M kernels per channel):
  *   out[b·T + τ][c·M + m] = act(bias[c·M + m] + Σ_j ring[b][(clock + τ − (k−1−j)) & mask][c] · taps[j][m][c])
  * (taps rearranged by the caller to [k][M][C]). Four channels at a time, the sum over the k taps
- * held in a register; the ring rows of the taps are consecutive (mod L), oldest first.
+ * held in a register; the ring rows of the taps are consecutive (mod L), oldest first. With M = 2
+ * and blocks of bins, four bins of a slot go together (depthwiseFourBins); every output's sum is
+ * taken in the same order either way, so the results are the same to the bit.
  */
 export function depthwiseStep(
   n: i32,
@@ -148,6 +150,19 @@ export function depthwiseStep(
   const rowBytes = <usize>(C << 2);
   const tapBytes = rowBytes * <usize>M;
   const width = C * M;
+  // with M = 2, channels below C4 of bins τ < T4 of every slot go four bins at a time
+  const C4 = M == 2 ? C & ~3 : 0;
+  const T4 = T & ~3;
+  if (C4 > 0 && T4 > 0) {
+    for (let b = 0; b < n; b++) {
+      const r = ring + <usize>b * <usize>L * rowBytes;
+      for (let tau = 0; tau < T4; tau += 4) {
+        const oldest = (u32At(clock, b) + <u32>tau - <u32>(k - 1)) & mask;
+        const y = out + <usize>(b * T + tau) * <usize>(width << 2);
+        depthwiseFourBins(k, C4, mask, rowBytes, tapBytes, width, r, oldest, taps, bias, act, y);
+      }
+    }
+  }
   for (let row = 0; row < n * T; row++) {
     const b = row / T;
     const oldest = <i32>((u32At(clock, b) + <u32>(row - b * T) - <u32>(k - 1)) & mask);
@@ -155,7 +170,7 @@ export function depthwiseStep(
     const split = min(k, L - oldest);
     const r = ring + <usize>b * <usize>L * rowBytes;
     const y = out + <usize>row * <usize>(width << 2);
-    let c0 = 0;
+    let c0 = row - b * T < T4 ? C4 : 0;
     if (M == 2) {
       // both kernels of four channels from one load of the inputs
       for (; c0 + 4 <= C; c0 += 4) {
@@ -202,6 +217,68 @@ export function depthwiseStep(
         setF32(y, o, activate(f32At(bias, o) + acc, act));
       }
     }
+  }
+}
+
+/**
+ * Four consecutive bins of one slot (bin τ + i reads ring rows oldest + i + j) and both kernels
+ * (M = 2) of channels below C4, four channels at a time: each tap's two weight vectors are loaded
+ * once for the four bins, and the window of four input rows slides by one row per tap.
+ */
+function depthwiseFourBins(
+  k: i32,
+  C4: i32,
+  mask: u32,
+  rowBytes: usize,
+  tapBytes: usize,
+  width: i32,
+  r: usize,
+  oldest: u32,
+  taps: usize,
+  bias: usize,
+  act: i32,
+  y: usize,
+): void {
+  const outBytes = <usize>(width << 2);
+  for (let c0 = 0; c0 < C4; c0 += 4) {
+    const at = r + <usize>(c0 << 2);
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let b0 = f32x4.splat(0);
+    let b1 = f32x4.splat(0);
+    let d0 = f32x4.splat(0);
+    let d1 = f32x4.splat(0);
+    let e0 = f32x4.splat(0);
+    let e1 = f32x4.splat(0);
+    let x0 = v128.load(at + <usize>(oldest & mask) * rowBytes);
+    let x1 = v128.load(at + <usize>((oldest + 1) & mask) * rowBytes);
+    let x2 = v128.load(at + <usize>((oldest + 2) & mask) * rowBytes);
+    let w = taps + <usize>(c0 << 2);
+    for (let j = 0; j < k; j++) {
+      const x3 = v128.load(at + <usize>((oldest + <u32>j + 3) & mask) * rowBytes);
+      const w0 = v128.load(w);
+      const w1 = v128.load(w + rowBytes);
+      a0 = f32x4.add(a0, f32x4.mul(x0, w0));
+      a1 = f32x4.add(a1, f32x4.mul(x0, w1));
+      b0 = f32x4.add(b0, f32x4.mul(x1, w0));
+      b1 = f32x4.add(b1, f32x4.mul(x1, w1));
+      d0 = f32x4.add(d0, f32x4.mul(x2, w0));
+      d1 = f32x4.add(d1, f32x4.mul(x2, w1));
+      e0 = f32x4.add(e0, f32x4.mul(x3, w0));
+      e1 = f32x4.add(e1, f32x4.mul(x3, w1));
+      x0 = x1;
+      x1 = x2;
+      x2 = x3;
+      w += tapBytes;
+    }
+    storeLanes(y, bias, c0, 0, 2, a0, act);
+    storeLanes(y, bias, c0, 1, 2, a1, act);
+    storeLanes(y + outBytes, bias, c0, 0, 2, b0, act);
+    storeLanes(y + outBytes, bias, c0, 1, 2, b1, act);
+    storeLanes(y + 2 * outBytes, bias, c0, 0, 2, d0, act);
+    storeLanes(y + 2 * outBytes, bias, c0, 1, 2, d1, act);
+    storeLanes(y + 3 * outBytes, bias, c0, 0, 2, e0, act);
+    storeLanes(y + 3 * outBytes, bias, c0, 1, 2, e1, act);
   }
 }
 
