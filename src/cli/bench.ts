@@ -19,7 +19,7 @@ import type { KernelChoice } from '../reference/cable/wasm-kernels.js';
 import { benchInference, printInferenceBench } from './bench-inference.js';
 import { benchStream } from './bench-stream.js';
 import { nonNegativeInt, parseInteger, positiveInt, positiveNumber } from './options.js';
-import { addIntegrationFlags, givenIntegration } from './integration-flags.js';
+import { addIntegrationFlags, givenIntegration, type IntegrationFlags } from './integration-flags.js';
 import type { EngineChoice } from '../inference/stream-batch.js';
 
 function engineChoice(v: string): EngineChoice {
@@ -283,12 +283,9 @@ function printHuman(r: ReferenceBenchResult): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-interface BenchFlags {
+interface BenchFlags extends IntegrationFlags {
   cell: string;
   duration: number;
-  method?: string;
-  dt?: number;
-  spikeDt?: number | 'off';
   seed: number;
   description?: string;
   neuron: boolean;

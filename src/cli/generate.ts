@@ -7,10 +7,10 @@ import {
   type GenerateOptions,
 } from '../dataset/generate.js';
 import { currentCommand, parseInteger } from './options.js';
-import { addIntegrationFlags, givenIntegration } from './integration-flags.js';
+import { addIntegrationFlags, givenIntegration, type IntegrationFlags } from './integration-flags.js';
 import { progressLines } from './progress-lines.js';
 
-interface GenerateFlags {
+interface GenerateFlags extends IntegrationFlags {
   cell: string;
   trials: number;
   duration: number;
@@ -20,9 +20,6 @@ interface GenerateFlags {
   lanes?: number;
   morphology?: string;
   dendrites?: boolean;
-  method?: string;
-  dt?: number;
-  spikeDt?: number | 'off';
   inputsFamily?: string;
   queue?: string;
   json?: boolean;

@@ -5,14 +5,19 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { cellInfo } from '../reference/cells/registry.js';
 import { integrationLabel, resolveIntegration, type IntegrationSetting } from '../reference/integration.js';
-import { addIntegrationFlags, anyIntegrationFlag, givenIntegration } from './integration-flags.js';
+import {
+  addIntegrationFlags,
+  anyIntegrationFlag,
+  givenIntegration,
+  type IntegrationFlags,
+} from './integration-flags.js';
 import { TrialRunner } from '../dataset/simulate-trial.js';
 import { readInputFile } from '../dataset/input-file.js';
 import { writeTrialFile } from '../dataset/trial-file.js';
 import type { Trial } from '../dataset/trial.js';
 import { currentCommand, parseInteger } from './options.js';
 
-export interface SimulateFlags {
+export interface SimulateFlags extends IntegrationFlags {
   cell: string;
   morphology?: string;
   inputs?: string;
@@ -20,9 +25,6 @@ export interface SimulateFlags {
   duration?: number;
   seed: number;
   dendrites?: boolean;
-  method?: string;
-  dt?: number;
-  spikeDt?: number | 'off';
   json?: boolean;
   quiet?: boolean;
   out?: string;
