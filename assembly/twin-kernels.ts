@@ -51,6 +51,16 @@ function addRow(y: usize, x: usize, n: i32): void {
 }
 
 /**
+ * dst[0..bytes) = src[0..bytes) for the short rows of the rings and panels: sixteen bytes at a time
+ * inline, where memory.copy would be a call into the runtime per row.
+ */
+function copyRow(dst: usize, src: usize, bytes: usize): void {
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) v128.store(dst + i, v128.load(src + i));
+  for (; i < bytes; i += 4) store<u32>(dst + i, load<u32>(src + i));
+}
+
+/**
  * The synaptic layer (a causal conv over the synapses, kernel k, F filters) as queues of future
  * outputs: a spike on synapse s adds table[s][lag][:] to the output due lag bins from now, so
  *   out[b][f] = act(bias[f] + queue[b][clock & mask][f]),
@@ -115,11 +125,7 @@ export function ringPush(n: i32, T: i32, C: i32, L: i32, clock: usize, x: usize,
     const t = u32At(clock, b);
     const r = ring + <usize>b * <usize>L * rowBytes;
     for (let tau = 0; tau < T; tau++) {
-      memory.copy(
-        r + <usize>((t + <u32>tau) & mask) * rowBytes,
-        x + <usize>(b * T + tau) * rowBytes,
-        rowBytes,
-      );
+      copyRow(r + <usize>((t + <u32>tau) & mask) * rowBytes, x + <usize>(b * T + tau) * rowBytes, rowBytes);
     }
   }
 }
@@ -295,6 +301,132 @@ function storeLanes(y: usize, bias: usize, c: i32, m: i32, M: i32, acc: v128, ac
 }
 
 /**
+ * A depthwise layer's block as windows for a batched matrix product: for channel c and slot b, the
+ * W = k − 1 + T ring rows from the oldest tap of the block's first bin to its bin T − 1 (T may
+ * exceed the block: rows past it are stale ring rows, whose products the caller drops),
+ *   A[c][b][w] = ring[b][(clock − (k−1) + w) & mask][c],   w < W,
+ * so that A[c] · Toeplitz(taps of c) gives the channel's outputs of the whole block at once.
+ */
+export function depthwiseWindows(
+  n: i32,
+  T: i32,
+  k: i32,
+  C: i32,
+  L: i32,
+  clock: usize,
+  ring: usize,
+  A: usize,
+): void {
+  const mask = <u32>(L - 1);
+  const rowBytes = <usize>(C << 2);
+  const W = k - 1 + T;
+  const windowBytes = <usize>(W << 2);
+  const channelBytes = <usize>n * windowBytes;
+  const C4 = C & ~3;
+  const W4 = W & ~3;
+  for (let b = 0; b < n; b++) {
+    const r = ring + <usize>b * <usize>L * rowBytes;
+    const start = u32At(clock, b) - <u32>(k - 1);
+    const out = A + <usize>b * windowBytes;
+    // four rows by four channels at a time, transposed in registers
+    for (let w = 0; w < W4; w += 4) {
+      const r0 = r + <usize>((start + <u32>w) & mask) * rowBytes;
+      const r1 = r + <usize>((start + <u32>w + 1) & mask) * rowBytes;
+      const r2 = r + <usize>((start + <u32>w + 2) & mask) * rowBytes;
+      const r3 = r + <usize>((start + <u32>w + 3) & mask) * rowBytes;
+      let o = out + ((<usize>w) << 2);
+      for (let c = 0; c < C4; c += 4) {
+        const at = <usize>(c << 2);
+        const v0 = v128.load(r0 + at);
+        const v1 = v128.load(r1 + at);
+        const v2 = v128.load(r2 + at);
+        const v3 = v128.load(r3 + at);
+        const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+        const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+        v128.store(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+        v128.store(o + channelBytes, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+        v128.store(o + 2 * channelBytes, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+        v128.store(o + 3 * channelBytes, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+        o += 4 * channelBytes;
+      }
+      for (let c = C4; c < C; c++) {
+        const oc = out + <usize>c * channelBytes + ((<usize>w) << 2);
+        store<f32>(oc, f32At(r0, c));
+        store<f32>(oc + 4, f32At(r1, c));
+        store<f32>(oc + 8, f32At(r2, c));
+        store<f32>(oc + 12, f32At(r3, c));
+      }
+    }
+    for (let w = W4; w < W; w++) {
+      const row = r + <usize>((start + <u32>w) & mask) * rowBytes;
+      const o = out + ((<usize>w) << 2);
+      for (let c = 0; c < C; c++) store<f32>(o + <usize>c * channelBytes, f32At(row, c));
+    }
+  }
+}
+
+/**
+ * The batched product's outputs back in rows, the block's first T of the TZ bins of each product
+ * row: out[b·T + τ][c·M + m] = act(bias[c·M + m] + Z[c][b][τ·M + m]), Z rows TZ·M floats. With
+ * M = 2, two channels by two bins at a time (one shuffle per row).
+ */
+export function depthwiseRows(
+  n: i32,
+  T: i32,
+  TZ: i32,
+  C: i32,
+  M: i32,
+  Z: usize,
+  bias: usize,
+  act: i32,
+  out: usize,
+): void {
+  const width = C * M;
+  const rowBytes = <usize>(width << 2);
+  const zRowBytes = (<usize>(TZ * M)) << 2;
+  const channelBytes = <usize>n * zRowBytes;
+  const pairs = M == 2 && (act == LINEAR || act == RELU) ? C & ~1 : 0;
+  const T2 = T & ~1;
+  const zero = f32x4.splat(0);
+  for (let b = 0; b < n; b++) {
+    const y = out + <usize>(b * T) * rowBytes;
+    const zb = Z + <usize>b * zRowBytes;
+    for (let c = 0; c < pairs; c += 2) {
+      const za = zb + <usize>c * channelBytes;
+      const zc = za + channelBytes;
+      const bv = v128.load(bias + ((<usize>(c * 2)) << 2));
+      let yo = y + ((<usize>(c * 2)) << 2);
+      for (let tau = 0; tau < T2; tau += 2) {
+        const at = (<usize>(tau * 2)) << 2;
+        const va = v128.load(za + at);
+        const vc = v128.load(zc + at);
+        let r0 = f32x4.add(bv, v128.shuffle<f32>(va, vc, 0, 1, 4, 5));
+        let r1 = f32x4.add(bv, v128.shuffle<f32>(va, vc, 2, 3, 6, 7));
+        if (act == RELU) {
+          r0 = f32x4.max(r0, zero);
+          r1 = f32x4.max(r1, zero);
+        }
+        v128.store(yo, r0);
+        v128.store(yo + rowBytes, r1);
+        yo += 2 * rowBytes;
+      }
+    }
+    for (let tau = 0; tau < T; tau++) {
+      const yt = y + <usize>tau * rowBytes;
+      for (let c = tau < T2 ? pairs : 0; c < C; c++) {
+        const zc = zb + <usize>c * channelBytes;
+        for (let m = 0; m < M; m++) {
+          const o = c * M + m;
+          setF32(yt, o, activate(f32At(bias, o) + f32At(zc, tau * M + m), act));
+        }
+      }
+    }
+  }
+}
+
+/**
  * The taps of a dilated causal conv (kernel k, C channels, dilation d) as one row per (slot, bin):
  *   panel[b·T + τ][j·C + c] = ring[b][(clock + τ − (k−1−j)·d) & mask][c]   (tap k−1: bin τ itself)
  */
@@ -317,11 +449,7 @@ export function gatherTaps(
     const r = ring + <usize>b * <usize>L * rowBytes;
     const p = panel + <usize>row * <usize>k * rowBytes;
     for (let j = 0; j < k; j++) {
-      memory.copy(
-        p + <usize>j * rowBytes,
-        r + <usize>((t - <u32>((k - 1 - j) * d)) & mask) * rowBytes,
-        rowBytes,
-      );
+      copyRow(p + <usize>j * rowBytes, r + <usize>((t - <u32>((k - 1 - j) * d)) & mask) * rowBytes, rowBytes);
     }
   }
 }

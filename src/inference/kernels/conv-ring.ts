@@ -15,6 +15,7 @@ import {
   type Stage,
   MAX_BLOCK,
   ringLength,
+  slotAt,
 } from './stage.js';
 
 export class ConvRingStage implements Stage {
@@ -51,22 +52,13 @@ export class ConvRingStage implements Stage {
     this.gemm = new DenseGemm(k * C, F, plan.weights(w), plan.weights(b), w, b, config.activation, threads);
   }
 
-  async step(arena: Arena, n: number, T: number): Promise<void> {
+  async step(arena: Arena, n: number, T: number, first: number): Promise<void> {
     if (this.ring) {
       const { kernels } = arena;
-      const clock = this.io.clock.offset;
-      kernels.ringPush(n, T, this.C, this.L, clock, this.input.offset, this.ring.offset);
-      kernels.gatherTaps(
-        n,
-        T,
-        this.config.kernel,
-        this.C,
-        this.d,
-        this.L,
-        clock,
-        this.ring.offset,
-        this.panel.offset,
-      );
+      const clock = slotAt(this.io.clock, first);
+      const ring = slotAt(this.ring, first);
+      kernels.ringPush(n, T, this.C, this.L, clock, this.input.offset, ring);
+      kernels.gatherTaps(n, T, this.config.kernel, this.C, this.d, this.L, clock, ring, this.panel.offset);
     }
     await this.gemm.run(arena, n * T, this.panel, this.out);
   }

@@ -27,8 +27,8 @@ export class HeadsStage {
     this.voltage = plan.scratch(4 * MAX_BLOCK);
   }
 
-  /** `rows` = slots × bins */
-  step(arena: Arena, rows: number): void {
+  /** `rows` = slots × bins, written from output row `firstRow` on */
+  step(arena: Arena, rows: number, firstRow: number): void {
     arena.kernels.heads(
       rows,
       this.H,
@@ -37,8 +37,8 @@ export class HeadsStage {
       this.bs,
       this.wv.offset,
       this.bv,
-      this.prob.offset,
-      this.voltage.offset,
+      this.prob.offset + 4 * firstRow,
+      this.voltage.offset + 4 * firstRow,
     );
   }
 }

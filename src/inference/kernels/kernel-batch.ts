@@ -15,7 +15,7 @@ import { Arena, ArenaPlan } from './arena.js';
 import { ConvRingStage } from './conv-ring.js';
 import { DepthwiseRingStage } from './depthwise-ring.js';
 import { HeadsStage } from './heads-stage.js';
-import { MAX_BLOCK, type BatchRegions, type Region, type Stage, checkBins } from './stage.js';
+import { MAX_BLOCK, type BatchRegions, type Region, type Stage, checkBins, chunkSlots } from './stage.js';
 import { StepWeights } from './step-weights.js';
 import { SynapticQueueStage } from './synaptic-queue.js';
 import { twinKernelsBuilt } from './twin-wasm.js';
@@ -55,6 +55,7 @@ export class KernelBatch implements StreamBatch {
   private readonly io: BatchRegions;
   private readonly stages: Stage[] = [];
   private readonly gemmStages: ConvRingStage[] = [];
+  private readonly depthwiseStages: DepthwiseRingStage[] = [];
   private readonly heads: HeadsStage;
   private readonly nIn: number;
   private arena: Arena;
@@ -97,9 +98,20 @@ export class KernelBatch implements StreamBatch {
       let stage: Stage;
       if (l.kind === 'synaptic-conv')
         stage = new SynapticQueueStage(plan, this.io, l, this.nIn, weights, prefix);
-      else if (l.kind === 'depthwise-conv')
-        stage = new DepthwiseRingStage(plan, this.io, l, width, rows as Region, weights, prefix);
-      else {
+      else if (l.kind === 'depthwise-conv') {
+        const depthwise = new DepthwiseRingStage(
+          plan,
+          this.io,
+          l,
+          width,
+          rows as Region,
+          weights,
+          prefix,
+          model.threads,
+        );
+        this.depthwiseStages.push(depthwise);
+        stage = depthwise;
+      } else {
         const conv = new ConvRingStage(
           plan,
           this.io,
@@ -167,11 +179,15 @@ export class KernelBatch implements StreamBatch {
     try {
       this.writeInput(input, idle, n * bins);
       const arena = this.arena;
-      for (const stage of this.stages) {
-        const pending = stage.step(arena, n, bins);
-        if (pending) await pending;
+      const chunk = chunkSlots(bins);
+      for (let first = 0; first < n; first += chunk) {
+        const m = Math.min(chunk, n - first);
+        for (const stage of this.stages) {
+          const pending = stage.step(arena, m, bins, first);
+          if (pending) await pending;
+        }
+        this.heads.step(arena, m * bins, first * bins);
       }
-      this.heads.step(arena, n * bins);
       arena.kernels.advance(n, bins, this.io.clock.offset, this.io.idle.offset);
     } finally {
       this.running = false;
@@ -180,6 +196,7 @@ export class KernelBatch implements StreamBatch {
 
   async dispose(): Promise<void> {
     for (const s of this.gemmStages) await s.gemm.dispose();
+    for (const s of this.depthwiseStages) await s.toeplitz.dispose();
   }
 
   private checkIdle(what: string): void {

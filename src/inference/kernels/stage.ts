@@ -32,10 +32,26 @@ export function checkBins(bins: number): void {
 export interface Stage {
   /** floats per (slot, bin) of the output rows */
   readonly width: number;
-  /** the output rows [slot · T + bin][width] */
+  /** the output rows [slot · T + bin][width] of the slots being stepped (from the region's start) */
   readonly out: Region;
-  /** every one of the n slots by T bins */
-  step(arena: Arena, n: number, T: number): void | Promise<void>;
+  /** slots first .. first + n − 1 by T bins (their state is at slotAt(region, first)) */
+  step(arena: Arena, n: number, T: number, first: number): void | Promise<void>;
+}
+
+/** Byte offset of slot `first`'s part of a per-slot region (state, clocks, idle flags). */
+export function slotAt(r: Region, first: number): number {
+  return r.offset + first * r.bytesPerSlot;
+}
+
+/**
+ * Slots stepped together, layer after layer, for blocks of T bins: about ROWS_PER_CHUNK rows, so
+ * that the rows, panels and windows of a chunk stay in a core's cache between the layers (measured
+ * on l5pc-nmda-factored: 128 slots × 16 bins stepped 1.3–1.4× faster than 500 × 16).
+ */
+export const ROWS_PER_CHUNK = 2048;
+
+export function chunkSlots(T: number): number {
+  return Math.max(1, Math.floor(ROWS_PER_CHUNK / T));
 }
 
 /**

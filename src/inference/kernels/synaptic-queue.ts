@@ -15,6 +15,7 @@ import {
   type Stage,
   MAX_BLOCK,
   ringLength,
+  slotAt,
 } from './stage.js';
 
 export class SynapticQueueStage implements Stage {
@@ -42,7 +43,7 @@ export class SynapticQueueStage implements Stage {
     this.out = plan.scratch(F * 4 * MAX_BLOCK);
   }
 
-  step(arena: Arena, n: number, T: number): void {
+  step(arena: Arena, n: number, T: number, first: number): void {
     const { io, config: c } = this;
     arena.kernels.synapticStep(
       n,
@@ -53,11 +54,11 @@ export class SynapticQueueStage implements Stage {
       this.table.offset,
       this.bias.offset,
       ACTIVATION_CODE[c.activation],
-      io.offsets.offset,
+      io.offsets.offset + 4 * first * T, // the CSR's rows are (slot, bin), T per slot
       io.ids.offset,
-      io.idle.offset,
-      io.clock.offset,
-      this.queue ? this.queue.offset : 0,
+      slotAt(io.idle, first),
+      slotAt(io.clock, first),
+      this.queue ? slotAt(this.queue, first) : 0,
       this.out.offset,
     );
   }

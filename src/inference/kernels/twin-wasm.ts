@@ -41,6 +41,27 @@ export interface TwinKernels {
     act: number,
     out: number,
   ): void;
+  depthwiseWindows(
+    n: number,
+    T: number,
+    k: number,
+    C: number,
+    L: number,
+    clock: number,
+    ring: number,
+    A: number,
+  ): void;
+  depthwiseRows(
+    n: number,
+    T: number,
+    TZ: number,
+    C: number,
+    M: number,
+    Z: number,
+    bias: number,
+    act: number,
+    out: number,
+  ): void;
   gatherTaps(
     n: number,
     T: number,
