@@ -317,52 +317,167 @@ export function depthwiseWindows(
   ring: usize,
   A: usize,
 ): void {
-  const mask = <u32>(L - 1);
   const rowBytes = <usize>(C << 2);
   const W = k - 1 + T;
-  const windowBytes = <usize>(W << 2);
-  const channelBytes = <usize>n * windowBytes;
-  const C4 = C & ~3;
-  const W4 = W & ~3;
+  const channelBytes = <usize>n * <usize>(W << 2);
   for (let b = 0; b < n; b++) {
     const r = ring + <usize>b * <usize>L * rowBytes;
     const start = u32At(clock, b) - <u32>(k - 1);
-    const out = A + <usize>b * windowBytes;
-    // four rows by four channels at a time, transposed in registers
-    for (let w = 0; w < W4; w += 4) {
-      const r0 = r + <usize>((start + <u32>w) & mask) * rowBytes;
-      const r1 = r + <usize>((start + <u32>w + 1) & mask) * rowBytes;
-      const r2 = r + <usize>((start + <u32>w + 2) & mask) * rowBytes;
-      const r3 = r + <usize>((start + <u32>w + 3) & mask) * rowBytes;
-      let o = out + ((<usize>w) << 2);
-      for (let c = 0; c < C4; c += 4) {
-        const at = <usize>(c << 2);
-        const v0 = v128.load(r0 + at);
-        const v1 = v128.load(r1 + at);
-        const v2 = v128.load(r2 + at);
-        const v3 = v128.load(r3 + at);
-        const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
-        const t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
-        const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
-        const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
-        v128.store(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-        v128.store(o + channelBytes, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
-        v128.store(o + 2 * channelBytes, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
-        v128.store(o + 3 * channelBytes, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
-        o += 4 * channelBytes;
-      }
-      for (let c = C4; c < C; c++) {
-        const oc = out + <usize>c * channelBytes + ((<usize>w) << 2);
-        store<f32>(oc, f32At(r0, c));
-        store<f32>(oc + 4, f32At(r1, c));
-        store<f32>(oc + 8, f32At(r2, c));
-        store<f32>(oc + 12, f32At(r3, c));
-      }
+    windowOf(r, start, W, C, L, A + <usize>b * <usize>(W << 2), channelBytes);
+  }
+}
+
+/**
+ * One window: out[c·channelBytes/4 + w] = r[(start + w) & (L − 1)][c] for w < W, four rows by four
+ * channels at a time, transposed in registers.
+ */
+function windowOf(r: usize, start: u32, W: i32, C: i32, L: i32, out: usize, channelBytes: usize): void {
+  const mask = <u32>(L - 1);
+  const rowBytes = <usize>(C << 2);
+  const C4 = C & ~3;
+  const W4 = W & ~3;
+  for (let w = 0; w < W4; w += 4) {
+    const r0 = r + <usize>((start + <u32>w) & mask) * rowBytes;
+    const r1 = r + <usize>((start + <u32>w + 1) & mask) * rowBytes;
+    const r2 = r + <usize>((start + <u32>w + 2) & mask) * rowBytes;
+    const r3 = r + <usize>((start + <u32>w + 3) & mask) * rowBytes;
+    let o = out + ((<usize>w) << 2);
+    for (let c = 0; c < C4; c += 4) {
+      const at = <usize>(c << 2);
+      const v0 = v128.load(r0 + at);
+      const v1 = v128.load(r1 + at);
+      const v2 = v128.load(r2 + at);
+      const v3 = v128.load(r3 + at);
+      const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+      const t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+      const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+      v128.store(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+      v128.store(o + channelBytes, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+      v128.store(o + 2 * channelBytes, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+      v128.store(o + 3 * channelBytes, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+      o += 4 * channelBytes;
     }
-    for (let w = W4; w < W; w++) {
-      const row = r + <usize>((start + <u32>w) & mask) * rowBytes;
-      const o = out + ((<usize>w) << 2);
-      for (let c = 0; c < C; c++) store<f32>(o + <usize>c * channelBytes, f32At(row, c));
+    for (let c = C4; c < C; c++) {
+      const oc = out + <usize>c * channelBytes + ((<usize>w) << 2);
+      store<f32>(oc, f32At(r0, c));
+      store<f32>(oc + 4, f32At(r1, c));
+      store<f32>(oc + 8, f32At(r2, c));
+      store<f32>(oc + 12, f32At(r3, c));
+    }
+  }
+  for (let w = W4; w < W; w++) {
+    const row = r + <usize>((start + <u32>w) & mask) * rowBytes;
+    const o = out + ((<usize>w) << 2);
+    for (let c = 0; c < C; c++) store<f32>(o + <usize>c * channelBytes, f32At(row, c));
+  }
+}
+
+/**
+ * A partitioned depthwise layer (bins stepped a few at a time): the taps that look P or more bins
+ * back are summed once per period of P bins, into a per-slot ring Q of 2P rows (two periods), and
+ * each bin adds its period's row to the sum of its P most recent taps. tags[b][q & 1] = q + 1 says
+ * that slot b's Q holds period q. This lists (slot, period) for every period a block of the
+ * non-idle slots reaches that Q does not hold yet, and marks them held (the caller fills them
+ * before the bins are summed); it returns the count. An idle slot's ring rows from its clock on
+ * are not its input, so it is left for when it steps.
+ */
+export function depthwisePeriodsDue(
+  n: i32,
+  T: i32,
+  P: i32,
+  clock: usize,
+  idle: usize,
+  tags: usize,
+  list: usize,
+): i32 {
+  let count = 0;
+  for (let b = 0; b < n; b++) {
+    if (load<u8>(idle + <usize>b)) continue;
+    const t = u32At(clock, b);
+    const first = t / <u32>P;
+    const last = (t + <u32>(T - 1)) / <u32>P;
+    for (let q = first; q <= last; q++) {
+      const tag = tags + ((<usize>b) << 3) + ((<usize>(q & 1)) << 2);
+      if (load<u32>(tag) == q + 1) continue;
+      store<u32>(tag, q + 1);
+      const e = list + ((<usize>count) << 3);
+      store<u32>(e, <u32>b);
+      store<u32>(e + 4, q);
+      count++;
+    }
+  }
+  return count;
+}
+
+/** The windows of the listed periods: the k − 1 ring rows before period q's first bin, q·P. */
+export function depthwisePeriodWindows(
+  count: i32,
+  list: usize,
+  k: i32,
+  C: i32,
+  L: i32,
+  P: i32,
+  ring: usize,
+  A: usize,
+): void {
+  const rowBytes = <usize>(C << 2);
+  const W = k - 1;
+  const channelBytes = <usize>count * <usize>(W << 2);
+  for (let e = 0; e < count; e++) {
+    const b = load<u32>(list + ((<usize>e) << 3));
+    const q = load<u32>(list + ((<usize>e) << 3) + 4);
+    const r = ring + <usize>b * <usize>L * rowBytes;
+    windowOf(r, q * <u32>P - <u32>W, W, C, L, A + <usize>e * <usize>(W << 2), channelBytes);
+  }
+}
+
+/**
+ * The listed periods' products into their slots' Q: Q[b][(q·P + i) & (2P − 1)][c·M + m] =
+ * Z[c][e][i·M + m] (`zeros`: C·M zero floats, for the rows' missing bias).
+ */
+export function depthwisePeriodRows(
+  count: i32,
+  list: usize,
+  P: i32,
+  C: i32,
+  M: i32,
+  Z: usize,
+  zeros: usize,
+  Q: usize,
+): void {
+  const rowBytes = (<usize>(C * M)) << 2;
+  const slotBytes = <usize>(2 * P) * rowBytes;
+  const zRowBytes = (<usize>(P * M)) << 2;
+  const channelBytes = <usize>count * zRowBytes;
+  for (let e = 0; e < count; e++) {
+    const b = load<u32>(list + ((<usize>e) << 3));
+    const q = load<u32>(list + ((<usize>e) << 3) + 4);
+    const y = Q + <usize>b * slotBytes + <usize>((q & 1) * <u32>P) * rowBytes;
+    productRows(Z + <usize>e * zRowBytes, channelBytes, P, C, M, zeros, LINEAR, y);
+  }
+}
+
+/** out[b·T + τ][:] = act(out[b·T + τ][:] + Q[b][(clock + τ) & (2P − 1)][:]): the bins' period sums added. */
+export function depthwiseAddPeriod(
+  n: i32,
+  T: i32,
+  width: i32,
+  P: i32,
+  clock: usize,
+  Q: usize,
+  act: i32,
+  out: usize,
+): void {
+  const rowBytes = <usize>(width << 2);
+  const slotBytes = <usize>(2 * P) * rowBytes;
+  const mask = <u32>(2 * P - 1);
+  for (let b = 0; b < n; b++) {
+    const t = u32At(clock, b);
+    for (let tau = 0; tau < T; tau++) {
+      const y = out + <usize>(b * T + tau) * rowBytes;
+      addRow(y, Q + <usize>b * slotBytes + <usize>((t + <u32>tau) & mask) * rowBytes, width);
+      if (act != LINEAR) for (let f = 0; f < width; f++) setF32(y, f, activate(f32At(y, f), act));
     }
   }
 }
@@ -383,44 +498,59 @@ export function depthwiseRows(
   act: i32,
   out: usize,
 ): void {
-  const width = C * M;
-  const rowBytes = <usize>(width << 2);
+  const rowBytes = (<usize>(C * M)) << 2;
   const zRowBytes = (<usize>(TZ * M)) << 2;
   const channelBytes = <usize>n * zRowBytes;
+  for (let b = 0; b < n; b++) {
+    productRows(Z + <usize>b * zRowBytes, channelBytes, T, C, M, bias, act, out + <usize>(b * T) * rowBytes);
+  }
+}
+
+/**
+ * y[τ][c·M + m] = act(bias[c·M + m] + z[c·channelBytes/4 + τ·M + m]) for τ < T: one entry of a
+ * Toeplitz product back in rows. With M = 2, two channels by two bins at a time.
+ */
+function productRows(
+  z: usize,
+  channelBytes: usize,
+  T: i32,
+  C: i32,
+  M: i32,
+  bias: usize,
+  act: i32,
+  y: usize,
+): void {
+  const rowBytes = (<usize>(C * M)) << 2;
   const pairs = M == 2 && (act == LINEAR || act == RELU) ? C & ~1 : 0;
   const T2 = T & ~1;
   const zero = f32x4.splat(0);
-  for (let b = 0; b < n; b++) {
-    const y = out + <usize>(b * T) * rowBytes;
-    const zb = Z + <usize>b * zRowBytes;
-    for (let c = 0; c < pairs; c += 2) {
-      const za = zb + <usize>c * channelBytes;
-      const zc = za + channelBytes;
-      const bv = v128.load(bias + ((<usize>(c * 2)) << 2));
-      let yo = y + ((<usize>(c * 2)) << 2);
-      for (let tau = 0; tau < T2; tau += 2) {
-        const at = (<usize>(tau * 2)) << 2;
-        const va = v128.load(za + at);
-        const vc = v128.load(zc + at);
-        let r0 = f32x4.add(bv, v128.shuffle<f32>(va, vc, 0, 1, 4, 5));
-        let r1 = f32x4.add(bv, v128.shuffle<f32>(va, vc, 2, 3, 6, 7));
-        if (act == RELU) {
-          r0 = f32x4.max(r0, zero);
-          r1 = f32x4.max(r1, zero);
-        }
-        v128.store(yo, r0);
-        v128.store(yo + rowBytes, r1);
-        yo += 2 * rowBytes;
+  for (let c = 0; c < pairs; c += 2) {
+    const za = z + <usize>c * channelBytes;
+    const zc = za + channelBytes;
+    const bv = v128.load(bias + ((<usize>(c * 2)) << 2));
+    let yo = y + ((<usize>(c * 2)) << 2);
+    for (let tau = 0; tau < T2; tau += 2) {
+      const at = (<usize>(tau * 2)) << 2;
+      const va = v128.load(za + at);
+      const vc = v128.load(zc + at);
+      let r0 = f32x4.add(bv, v128.shuffle<f32>(va, vc, 0, 1, 4, 5));
+      let r1 = f32x4.add(bv, v128.shuffle<f32>(va, vc, 2, 3, 6, 7));
+      if (act == RELU) {
+        r0 = f32x4.max(r0, zero);
+        r1 = f32x4.max(r1, zero);
       }
+      v128.store(yo, r0);
+      v128.store(yo + rowBytes, r1);
+      yo += 2 * rowBytes;
     }
-    for (let tau = 0; tau < T; tau++) {
-      const yt = y + <usize>tau * rowBytes;
-      for (let c = tau < T2 ? pairs : 0; c < C; c++) {
-        const zc = zb + <usize>c * channelBytes;
-        for (let m = 0; m < M; m++) {
-          const o = c * M + m;
-          setF32(yt, o, activate(f32At(bias, o) + f32At(zc, tau * M + m), act));
-        }
+  }
+  for (let tau = 0; tau < T; tau++) {
+    const yt = y + <usize>tau * rowBytes;
+    for (let c = tau < T2 ? pairs : 0; c < C; c++) {
+      const zc = z + <usize>c * channelBytes;
+      for (let m = 0; m < M; m++) {
+        const o = c * M + m;
+        setF32(yt, o, activate(f32At(bias, o) + f32At(zc, tau * M + m), act));
       }
     }
   }

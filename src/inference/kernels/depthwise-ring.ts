@@ -1,11 +1,18 @@
 /**
- * A depthwise-conv layer resident: a ring of its last L input rows per slot, and each step the k
- * taps of every channel read where they lie in the ring (k × C × M multiply-adds, four channels at
- * a time, summed in a register). The taps come from the step graph's `w` [k][C][M], rearranged to [k][M][C].
- * Blocks of several bins go instead through one batched product per block (depthwise-toeplitz.ts).
+ * A depthwise-conv layer resident: a ring of its last L input rows per slot, read three ways.
+ *   - Blocks of BLOCK_MIN_BINS or more bins: one batched Toeplitz product per block
+ *     (depthwise-toeplitz.ts), every output of the block at once.
+ *   - Fewer bins with a long kernel (k ≥ 2P), partitioned: the taps that look P = MAX_BLOCK or more
+ *     bins back depend only on rows before the bin's period of P bins, so they are summed once per
+ *     period and slot, by a Toeplitz product over the slots that enter a new period; each bin then
+ *     sums only its P most recent taps in the ring kernel and adds its period's row.
+ *   - Otherwise the ring kernel over all k taps (k × C × M multiply-adds per bin, four channels at
+ *     a time, summed in a register).
+ * All three give the same sums up to float rounding. The ring kernel's taps are the step graph's
+ * `w` [k][C][M] rearranged to [k][M][C].
  */
 import type { DepthwiseConvConfig } from '../../surrogate/layers/depthwise-conv.js';
-import { DepthwiseToeplitz } from './depthwise-toeplitz.js';
+import { TOEPLITZ_MIN_ROWS, ToeplitzProduct } from './depthwise-toeplitz.js';
 import type { StepWeights } from './step-weights.js';
 import {
   ACTIVATION_CODE,
@@ -19,14 +26,32 @@ import {
   slotAt,
 } from './stage.js';
 
+/**
+ * Blocks from which the block product beats the ring kernel (measured on l5pc-nmda-factored, 500
+ * slots: at 6 bins 1.07× the ring kernel's neuron-steps/s, at 16 bins 1.2–1.3×).
+ */
+export const BLOCK_MIN_BINS = 6;
+/** The period of a partitioned layer, bins. */
+const P = MAX_BLOCK;
+const LINEAR = ACTIVATION_CODE.linear;
+
 export class DepthwiseRingStage implements Stage {
   readonly width: number;
   readonly out: Region;
   private readonly taps: Region;
   private readonly bias: Region;
+  /** C·M zeros: the period sums carry no bias */
+  private readonly zeros: Region;
   private readonly ring: Region;
   private readonly L: number;
-  readonly toeplitz: DepthwiseToeplitz;
+  private readonly act: number;
+  private readonly block: ToeplitzProduct;
+  /** null when the kernel is too short to gain from it */
+  private readonly period: ToeplitzProduct | null;
+  /** per slot: the sums of the old taps of two periods, and which periods they are */
+  private readonly periodSums: Region | null;
+  private readonly periodTags: Region | null;
+  private readonly periodList: Region;
   private readonly windows: Region;
   private readonly products: Region;
 
@@ -47,53 +72,118 @@ export class DepthwiseRingStage implements Stage {
       for (let c = 0; c < C; c++)
         for (let m = 0; m < M; m++) byM[(j * M + m) * C + c] = w[(j * C + c) * M + m];
     this.width = C * M;
+    this.act = ACTIVATION_CODE[config.activation];
     this.taps = plan.weights(byM);
     this.bias = plan.weights(weights.get(`${prefix}_b`, [C * M]));
+    this.zeros = plan.weights(new Float32Array(C * M));
     this.L = ringLength(k - 1);
     this.ring = plan.state(this.L * C * 4);
     this.out = plan.scratch(C * M * 4 * MAX_BLOCK);
-    this.toeplitz = new DepthwiseToeplitz(k, C, M, w, threads);
-    this.windows = plan.scratch(this.toeplitz.windowFloats * 4);
-    this.products = plan.scratch(this.toeplitz.productFloats * 4);
+    this.block = new ToeplitzProduct(k, C, M, { W: k - 1 + MAX_BLOCK, bins: MAX_BLOCK, jEnd: k }, w, threads);
+    this.period =
+      k >= 2 * P ? new ToeplitzProduct(k, C, M, { W: k - 1, bins: P, jEnd: k - P }, w, threads) : null;
+    this.periodSums = this.period ? plan.state(2 * P * C * M * 4) : null;
+    this.periodTags = this.period ? plan.state(2 * 4) : null;
+    // a block of fewer than BLOCK_MIN_BINS ≤ P bins reaches at most two periods per slot
+    this.periodList = plan.scratch(2 * 2 * 4);
+    const perSlot = (t: ToeplitzProduct | null, entries: number) => ({
+      windows: t ? entries * t.windowFloats * 4 : 0,
+      products: t ? entries * t.productFloats * 4 : 0,
+    });
+    const a = perSlot(this.block, 1);
+    const b = perSlot(this.period, 2);
+    this.windows = plan.scratch(Math.max(a.windows, b.windows));
+    this.products = plan.scratch(Math.max(a.products, b.products));
   }
 
   step(arena: Arena, n: number, T: number, first: number): void | Promise<void> {
-    const { kernels } = arena;
     const clock = slotAt(this.io.clock, first);
     const ring = slotAt(this.ring, first);
-    kernels.ringPush(n, T, this.C, this.L, clock, this.input.offset, ring);
-    if (DepthwiseToeplitz.worthIt(n, T)) return this.blockProduct(arena, n, T, clock, ring);
-    kernels.depthwiseStep(
+    arena.kernels.ringPush(n, T, this.C, this.L, clock, this.input.offset, ring);
+    if (T >= BLOCK_MIN_BINS && n * T >= TOEPLITZ_MIN_ROWS) return this.blockProduct(arena, n, T, clock, ring);
+    if (this.period) return this.partitioned(arena, n, T, first, clock, ring);
+    this.ringKernel(arena, n, T, this.config.kernel, 0, this.act, clock, ring);
+  }
+
+  async dispose(): Promise<void> {
+    await this.block.dispose();
+    await this.period?.dispose();
+  }
+
+  /** Σ over the taps j0 .. j0 + taps − 1 (the newest `taps` when j0 = k − taps), plus the bias. */
+  private ringKernel(
+    arena: Arena,
+    n: number,
+    T: number,
+    taps: number,
+    j0: number,
+    act: number,
+    clock: number,
+    ring: number,
+  ): void {
+    const { C } = this;
+    const M = this.config.multiplier;
+    arena.kernels.depthwiseStep(
       n,
       T,
-      this.config.kernel,
-      this.C,
-      this.config.multiplier,
+      taps,
+      C,
+      M,
       this.L,
       clock,
       ring,
-      this.taps.offset,
+      this.taps.offset + j0 * M * C * 4,
       this.bias.offset,
-      ACTIVATION_CODE[this.config.activation],
+      act,
       this.out.offset,
     );
   }
 
   private async blockProduct(arena: Arena, n: number, T: number, clock: number, ring: number): Promise<void> {
-    const { k, C, M } = this.toeplitz;
-    const B = DepthwiseToeplitz.bins;
-    arena.kernels.depthwiseWindows(n, B, k, C, this.L, clock, ring, this.windows.offset);
-    await this.toeplitz.run(arena, n, this.windows, this.products);
+    const { k, C, M } = this.block;
+    arena.kernels.depthwiseWindows(n, MAX_BLOCK, k, C, this.L, clock, ring, this.windows.offset);
+    await this.block.run(arena, n, this.windows, this.products);
     arena.kernels.depthwiseRows(
       n,
       T,
-      B,
+      MAX_BLOCK,
       C,
       M,
       this.products.offset,
       this.bias.offset,
-      ACTIVATION_CODE[this.config.activation],
+      this.act,
       this.out.offset,
     );
+  }
+
+  private async partitioned(
+    arena: Arena,
+    n: number,
+    T: number,
+    first: number,
+    clock: number,
+    ring: number,
+  ): Promise<void> {
+    const period = this.period as ToeplitzProduct;
+    const sums = slotAt(this.periodSums as Region, first);
+    const { kernels } = arena;
+    const { k, C, M } = period;
+    const list = this.periodList.offset;
+    const due = kernels.depthwisePeriodsDue(
+      n,
+      T,
+      P,
+      clock,
+      slotAt(this.io.idle, first),
+      slotAt(this.periodTags as Region, first),
+      list,
+    );
+    if (due > 0) {
+      kernels.depthwisePeriodWindows(due, list, k, C, this.L, P, ring, this.windows.offset);
+      await period.run(arena, due, this.windows, this.products);
+      kernels.depthwisePeriodRows(due, list, P, C, M, this.products.offset, this.zeros.offset, sums);
+    }
+    this.ringKernel(arena, n, T, P, k - P, LINEAR, clock, ring);
+    kernels.depthwiseAddPeriod(n, T, this.width, P, clock, sums, this.act, this.out.offset);
   }
 }

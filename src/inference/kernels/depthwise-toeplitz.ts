@@ -1,33 +1,37 @@
 /**
- * A depthwise layer's block of bins as one batched matrix product in onnxruntime: per channel c,
- * the slots' windows A[c] [n][W] (W = k − 1 + B ring rows, from depthwiseWindows; B = MAX_BLOCK)
+ * Part of a depthwise layer as one batched matrix product in onnxruntime: per channel c, windows of
+ * W consecutive input rows, one per entry (a slot's block, or a slot's coming period), A[c] [e][W],
  * times the channel's Toeplitz matrix of taps
- *   B[c][w][τ·M + m] = taps[w − τ][c][m]   for 0 ≤ w − τ < k, else 0,
- * gives Z[c] [n][B·M], the outputs of B bins (depthwiseRows keeps the block's first T). The
- * product does W/k times the ring kernel's k × C × M multiply-adds per bin, and all B bins
- * whatever T, but at the speed of onnxruntime's GEMM rather than of 128-bit SIMD: faster from a
- * few bins on (TOEPLITZ_MIN_BINS). One session, made with the layer.
+ *   B[c][w][i·M + m] = taps[w − i][c][m]   for 0 ≤ w − i < jEnd, else 0,
+ * give Z[c] [e][bins·M]: output i of an entry sums the taps j < jEnd over window rows i .. i + jEnd − 1
+ * (tap j = k − 1 − lag). Used two ways (depthwise-ring.ts):
+ *   - a block of bins: W = k − 1 + MAX_BLOCK, jEnd = k: every output of MAX_BLOCK bins;
+ *   - the coming period of P bins: W = k − 1 rows before it, jEnd = k − P: the taps that look
+ *     P or more bins back, which the rows before the period already fix.
+ * W/jEnd times the multiply-adds of the ring kernel per output, but at the speed of onnxruntime's
+ * GEMM rather than of 128-bit SIMD. The session is made with the layer.
  */
 import ort from 'onnxruntime-node';
 import { GraphBuilder } from '../../surrogate/onnx-graph.js';
 import type { Arena, Region } from './arena.js';
-import { MAX_BLOCK } from './stage.js';
 
-/**
- * Blocks from which the product beats the ring kernel (measured on l5pc-nmda-factored, 500 slots:
- * even at 6 bins, 1.07× the ring kernel's neuron-steps/s; at 16, 1.2–1.3×).
- */
-export const TOEPLITZ_MIN_BINS = 6;
-/** Rows (slots × bins) below which onnxruntime's fixed cost per run (~10 µs) outweighs its speed. */
+/** Rows (entries × bins) below which onnxruntime's fixed cost per run (~10 µs) outweighs its speed. */
 export const TOEPLITZ_MIN_ROWS = 48;
 
-export class DepthwiseToeplitz {
-  /** bins of the windows and products, whatever the block */
-  static readonly bins = MAX_BLOCK;
+export interface ToeplitzShape {
+  /** window rows per entry */
+  W: number;
+  /** outputs (bins) per entry */
+  bins: number;
+  /** taps j < jEnd of the k */
+  jEnd: number;
+}
+
+export class ToeplitzProduct {
   private session: ort.InferenceSession | null = null;
   private readonly creating: Promise<ort.InferenceSession>;
   private tensorsArena: Arena | null = null;
-  /** per slot count, tensors on the arena's windows and products */
+  /** per entry count, tensors on the arena's windows and products */
   private readonly tensors = new Map<
     number,
     { feeds: Record<string, ort.Tensor>; fetches: Record<string, ort.Tensor> }
@@ -37,10 +41,13 @@ export class DepthwiseToeplitz {
     readonly k: number,
     readonly C: number,
     readonly M: number,
+    readonly shape: ToeplitzShape,
     /** the step graph's taps [k][C][M] */
     taps: Float32Array,
     threads: number,
   ) {
+    if (shape.jEnd > k || shape.W < shape.bins - 1 + shape.jEnd)
+      throw new Error(`Toeplitz product: ${JSON.stringify(shape)} does not fit a kernel of ${k}`);
     this.creating = ort.InferenceSession.create(this.graph(taps), {
       executionProviders: ['cpu'],
       intraOpNumThreads: threads,
@@ -51,38 +58,34 @@ export class DepthwiseToeplitz {
     this.creating.catch(() => undefined);
   }
 
-  /** Whether a block of n slots by T bins goes through the product. */
-  static worthIt(n: number, T: number): boolean {
-    return T >= TOEPLITZ_MIN_BINS && n * T >= TOEPLITZ_MIN_ROWS;
-  }
-
-  /** Floats per slot of the windows (A) and of the products (Z). */
+  /** Floats per entry of the windows (A) and of the products (Z). */
   get windowFloats(): number {
-    return this.C * (this.k - 1 + DepthwiseToeplitz.bins);
+    return this.C * this.shape.W;
   }
 
   get productFloats(): number {
-    return this.C * DepthwiseToeplitz.bins * this.M;
+    return this.C * this.shape.bins * this.M;
   }
 
-  /** Z[c][b][τ·M + m] for the n slots' windows A[c][b][w]. */
-  async run(arena: Arena, n: number, windows: Region, products: Region): Promise<void> {
+  /** Z[c][e][i·M + m] for the `entries` windows A[c][e][w] (both laid out for that count). */
+  async run(arena: Arena, entries: number, windows: Region, products: Region): Promise<void> {
     const session = this.session ?? (this.session = await this.creating);
     if (this.tensorsArena !== arena) {
       this.tensors.clear();
       this.tensorsArena = arena;
     }
-    let t = this.tensors.get(n);
+    let t = this.tensors.get(entries);
     if (!t) {
-      const { C, M, k } = this;
-      const W = k - 1 + DepthwiseToeplitz.bins;
-      const BM = DepthwiseToeplitz.bins * M;
+      const { C, M } = this;
+      const { W, bins } = this.shape;
       t = {
-        feeds: { a: new ort.Tensor('float32', arena.f32(windows, C * n * W), [C, n, W]) },
-        fetches: { z: new ort.Tensor('float32', arena.f32(products, C * n * BM), [C, n, BM]) },
+        feeds: { a: new ort.Tensor('float32', arena.f32(windows, C * entries * W), [C, entries, W]) },
+        fetches: {
+          z: new ort.Tensor('float32', arena.f32(products, C * entries * bins * M), [C, entries, bins * M]),
+        },
       };
       if (this.tensors.size > 64) this.tensors.clear();
-      this.tensors.set(n, t);
+      this.tensors.set(entries, t);
     }
     await session.run(t.feeds, t.fetches);
   }
@@ -95,18 +98,18 @@ export class DepthwiseToeplitz {
 
   private graph(taps: Float32Array): Uint8Array {
     const { k, C, M } = this;
-    const B = DepthwiseToeplitz.bins;
-    const W = k - 1 + B;
-    const toeplitz = new Float32Array(C * W * B * M);
+    const { W, bins, jEnd } = this.shape;
+    const cols = bins * M;
+    const toeplitz = new Float32Array(C * W * cols);
     for (let c = 0; c < C; c++)
-      for (let tau = 0; tau < B; tau++)
-        for (let j = 0; j < k; j++)
+      for (let i = 0; i < bins; i++)
+        for (let j = 0; j < jEnd; j++)
           for (let m = 0; m < M; m++)
-            toeplitz[(c * W + tau + j) * B * M + tau * M + m] = taps[(j * C + c) * M + m];
-    const g = new GraphBuilder('depthwise_block');
-    const a = g.input('a', [C, 'slots', W]);
-    g.node('MatMul', [a, g.floatInit('toeplitz', [C, W, B * M], toeplitz)], {}, 'z');
-    g.output('z', [C, 'slots', B * M]);
-    return g.encode(`a depthwise layer (kernel ${k}) over blocks of ${B} bins`);
+            toeplitz[(c * W + i + j) * cols + i * M + m] = taps[(j * C + c) * M + m];
+    const g = new GraphBuilder('depthwise_toeplitz');
+    const a = g.input('a', [C, 'entries', W]);
+    g.node('MatMul', [a, g.floatInit('toeplitz', [C, W, cols], toeplitz)], {}, 'z');
+    g.output('z', [C, 'entries', cols]);
+    return g.encode(`taps 0..${jEnd - 1} of a depthwise layer (kernel ${k}) over windows of ${W} rows`);
   }
 }

@@ -196,7 +196,7 @@ export class KernelBatch implements StreamBatch {
 
   async dispose(): Promise<void> {
     for (const s of this.gemmStages) await s.gemm.dispose();
-    for (const s of this.depthwiseStages) await s.toeplitz.dispose();
+    for (const s of this.depthwiseStages) await s.dispose();
   }
 
   private checkIdle(what: string): void {

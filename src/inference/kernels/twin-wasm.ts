@@ -51,6 +51,45 @@ export interface TwinKernels {
     ring: number,
     A: number,
   ): void;
+  depthwisePeriodsDue(
+    n: number,
+    T: number,
+    P: number,
+    clock: number,
+    idle: number,
+    tags: number,
+    list: number,
+  ): number;
+  depthwisePeriodWindows(
+    count: number,
+    list: number,
+    k: number,
+    C: number,
+    L: number,
+    P: number,
+    ring: number,
+    A: number,
+  ): void;
+  depthwisePeriodRows(
+    count: number,
+    list: number,
+    P: number,
+    C: number,
+    M: number,
+    Z: number,
+    zeros: number,
+    Q: number,
+  ): void;
+  depthwiseAddPeriod(
+    n: number,
+    T: number,
+    width: number,
+    P: number,
+    clock: number,
+    Q: number,
+    act: number,
+    out: number,
+  ): void;
   depthwiseRows(
     n: number,
     T: number,

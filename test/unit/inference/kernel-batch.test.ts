@@ -164,8 +164,10 @@ describe('ShardedBatch', () => {
           if (!idle[b]) worst = Math.max(worst, Math.abs(sharded.voltage[b] - single.voltage[b]));
         }
       }
-      // the same kernels on the same rows: the same floats
-      expect(worst).toBe(0);
+      // the same kernels on the same rows, but the depthwise layer's period sums go through
+      // onnxruntime's GEMM over however many slots of a shard enter a period, and its summation
+      // order may depend on that count: float rounding of a -70 mV voltage, not more
+      expect(worst).toBeLessThan(1e-4);
       const bad: StepInput = {
         offsets: Uint32Array.from({ length: sharded.size + 1 }, (_, i) => (i === 0 ? 0 : 1)),
         ids: Uint32Array.of(model.nInputs + 5),
