@@ -35,6 +35,9 @@ export const BLOCK_MIN_BINS = 6;
 const P = MAX_BLOCK;
 const LINEAR = ACTIVATION_CODE.linear;
 
+/** 'auto': the three ways above; 'ring': always the ring kernel over all k taps (the baseline) */
+export type DepthwisePaths = 'auto' | 'ring';
+
 export class DepthwiseRingStage implements Stage {
   readonly width: number;
   readonly out: Region;
@@ -64,6 +67,7 @@ export class DepthwiseRingStage implements Stage {
     weights: StepWeights,
     prefix: string,
     threads: number,
+    private readonly paths: DepthwisePaths = 'auto',
   ) {
     const { kernel: k, multiplier: M } = config;
     const w = weights.get(`${prefix}_w`, [k, C, M]);
@@ -100,8 +104,11 @@ export class DepthwiseRingStage implements Stage {
     const clock = slotAt(this.io.clock, first);
     const ring = slotAt(this.ring, first);
     arena.kernels.ringPush(n, T, this.C, this.L, clock, this.input.offset, ring);
-    if (T >= BLOCK_MIN_BINS && n * T >= TOEPLITZ_MIN_ROWS) return this.blockProduct(arena, n, T, clock, ring);
-    if (this.period) return this.partitioned(arena, n, T, first, clock, ring);
+    if (this.paths === 'auto') {
+      if (T >= BLOCK_MIN_BINS && n * T >= TOEPLITZ_MIN_ROWS)
+        return this.blockProduct(arena, n, T, clock, ring);
+      if (this.period) return this.partitioned(arena, n, T, first, clock, ring);
+    }
     this.ringKernel(arena, n, T, this.config.kernel, 0, this.act, clock, ring);
   }
 

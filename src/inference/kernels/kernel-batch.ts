@@ -13,7 +13,7 @@ import type { StepInput, StreamBatch } from '../stream-batch.js';
 import type { StepModel } from '../step-model.js';
 import { Arena, ArenaPlan } from './arena.js';
 import { ConvRingStage } from './conv-ring.js';
-import { DepthwiseRingStage } from './depthwise-ring.js';
+import { DepthwiseRingStage, type DepthwisePaths } from './depthwise-ring.js';
 import { HeadsStage } from './heads-stage.js';
 import { MAX_BLOCK, type BatchRegions, type Region, type Stage, checkBins, chunkSlots } from './stage.js';
 import { StepWeights } from './step-weights.js';
@@ -21,6 +21,11 @@ import { SynapticQueueStage } from './synaptic-queue.js';
 import { twinKernelsBuilt } from './twin-wasm.js';
 
 type KernelLayer = SynapticConvConfig | DepthwiseConvConfig | ConvConfig;
+
+export interface KernelOptions {
+  /** how depthwise layers are summed: 'auto' (see depthwise-ring.ts) or always the ring kernel (a baseline) */
+  depthwise?: DepthwisePaths;
+}
 
 /** Why the kernels cannot run this model, or null when they can. */
 export function kernelsUnsupported(model: StepModel): string | null {
@@ -58,6 +63,7 @@ export class KernelBatch implements StreamBatch {
   private readonly depthwiseStages: DepthwiseRingStage[] = [];
   private readonly heads: HeadsStage;
   private readonly nIn: number;
+  private readonly scratchBytesPerRow: number;
   private arena: Arena;
   private slots = 0;
   private running = false;
@@ -74,6 +80,7 @@ export class KernelBatch implements StreamBatch {
   constructor(
     readonly model: StepModel,
     initialCapacity = 64,
+    options: KernelOptions = {},
   ) {
     if (!Number.isInteger(initialCapacity) || initialCapacity < 1)
       throw new Error(`initial capacity must be a positive integer, got ${initialCapacity}`);
@@ -108,6 +115,7 @@ export class KernelBatch implements StreamBatch {
           weights,
           prefix,
           model.threads,
+          options.depthwise ?? 'auto',
         );
         this.depthwiseStages.push(depthwise);
         stage = depthwise;
@@ -132,6 +140,8 @@ export class KernelBatch implements StreamBatch {
     });
     this.heads = new HeadsStage(plan, width, rows as unknown as Region, weights);
     this.arena = Arena.build(plan, initialCapacity);
+    this.scratchBytesPerRow =
+      plan.regions.reduce((sum, r) => sum + (r.kind === 'scratch' ? r.bytesPerSlot : 0), 0) / MAX_BLOCK;
     this.makeViews();
   }
 
@@ -179,7 +189,7 @@ export class KernelBatch implements StreamBatch {
     try {
       this.writeInput(input, idle, n * bins);
       const arena = this.arena;
-      const chunk = chunkSlots(bins);
+      const chunk = chunkSlots(bins, this.scratchBytesPerRow);
       for (let first = 0; first < n; first += chunk) {
         const m = Math.min(chunk, n - first);
         for (const stage of this.stages) {
