@@ -67,11 +67,11 @@ if (!hasWorker) console.warn('l5pc-reference e2e skipped: run `npm run build` fi
       }
       expect(next).toBe(BINS);
     }
-    // the surrogate did not wait for the slower reference
+    // the surrogate did not wait for the slower reference: the reference fell behind, and the
+    // surrogate's stream ended first (which of the two first chunks comes first is a race under
+    // load: the reference, at its spike-adaptive default, takes ~15 ms for its first 50 bins)
     expect(Math.max(...sur.map((c) => c.referenceLagBins))).toBeGreaterThan(0);
     const lastSurrogate = arrivals.lastIndexOf(sur[sur.length - 1]);
-    const firstReference = arrivals.indexOf(ref[0]);
-    expect(firstReference).toBeGreaterThan(arrivals.indexOf(sur[0]));
     expect(lastSurrogate).toBeLessThan(arrivals.length - 1);
 
     const refVoltage = Float32Array.from(ref.flatMap((c) => Array.from(c.voltage)));
