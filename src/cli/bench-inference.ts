@@ -87,8 +87,13 @@ export function findModel(spec: string): RegisteredModel {
   return entry;
 }
 
-/** Bins every stream steps before the timed run (not counted). */
-const WARM_UP_BINS = 32;
+/**
+ * Bins every stream steps before the timed run (not counted): every block size the run will use,
+ * and time for V8 to compile the kernels of a new worker's WebAssembly with its optimising tier.
+ */
+const WARM_UP_BINS = 64;
+/** Bins per stream of the onnxruntime baseline (one run per bin: slow; its rate does not depend on it). */
+const BASELINE_BINS = 200;
 
 async function stepsPerSecond(
   model: StepModel,
@@ -154,7 +159,16 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
     const blocked = await stepsPerSecond(model, batchInputs, o.streams, engine, shards, undefined);
     const singleBlocked = await stepsPerSecond(model, singleInputs, 1, engine, 1, undefined);
     const baseline =
-      batched.engine === 'kernels' ? await stepsPerSecond(model, batchInputs, o.streams, 'onnx', 1, 1) : null;
+      batched.engine === 'kernels'
+        ? await stepsPerSecond(
+            model,
+            batchInputs.map((p) => truncate(p, BASELINE_BINS)),
+            o.streams,
+            'onnx',
+            1,
+            1,
+          )
+        : null;
     const matmul = await measureMatmul(o.matmulSize, o.threads);
     const flops = stepFlops(m, inputs.meanActive);
     const perStep = flops ? (model.inputForm === 'active' ? flops.queue : flops.dense) : null;

@@ -33,6 +33,11 @@ import {
 export const BLOCK_MIN_BINS = 6;
 /** The period of a partitioned layer, bins. */
 const P = MAX_BLOCK;
+/**
+ * Slots from which the partitioned sum pays: its period product is one onnxruntime run (~10–20 µs)
+ * per period, which a handful of slots does not earn back (one stream alone: 0.6× the ring kernel).
+ */
+export const PARTITION_MIN_SLOTS = 16;
 const LINEAR = ACTIVATION_CODE.linear;
 
 /** 'auto': the three ways above; 'ring': always the ring kernel over all k taps (the baseline) */
@@ -107,7 +112,7 @@ export class DepthwiseRingStage implements Stage {
     if (this.paths === 'auto') {
       if (T >= BLOCK_MIN_BINS && n * T >= TOEPLITZ_MIN_ROWS)
         return this.blockProduct(arena, n, T, clock, ring);
-      if (this.period) return this.partitioned(arena, n, T, first, clock, ring);
+      if (this.period && n >= PARTITION_MIN_SLOTS) return this.partitioned(arena, n, T, first, clock, ring);
     }
     this.ringKernel(arena, n, T, this.config.kernel, 0, this.act, clock, ring);
   }

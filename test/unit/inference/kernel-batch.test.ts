@@ -293,3 +293,51 @@ describe('KernelBatch blocks', () => {
     },
   );
 });
+
+describe('KernelBatch depthwise paths', () => {
+  it('sums an 80-ms depthwise layer by blocks, by periods and by the ring kernel alike, whatever the mix of block sizes', async () => {
+    const m = registry.get('l5pc-nmda-factored')!;
+    const model = await StepModel.load(m.manifest, m.stepPath);
+    const auto = new KernelBatch(model, 8, { depthwise: 'auto' });
+    const ring = new KernelBatch(model, 8, { depthwise: 'ring' });
+    try {
+      const slots = 40; // enough for the block product (6+ bins) and the partitioned sums (16+ slots)
+      for (let i = 0; i < slots; i++) expect(auto.addSlot()).toBe(ring.addSlot());
+      const rnd = lcg(7);
+      // blocks that cross 16-bin periods anywhere, block products between partitioned steps
+      const blocks = [1, 1, 3, 16, 5, 1, 7, 2, 16, 9, 1, 4, 16, 16, 1, 11, 2, 3, 1, 1, 6, 13, 1, 16];
+      let worst = 0;
+      for (const [i, T] of blocks.entries()) {
+        if (i === 12) {
+          // a slot leaves mid-run and its place is taken by the last one; a fresh one joins
+          expect(auto.removeSlot(5)).toBe(ring.removeSlot(5));
+          expect(auto.addSlot()).toBe(ring.addSlot());
+        }
+        const idle = Uint8Array.from({ length: slots }, () => (rnd() < 0.15 ? 1 : 0));
+        const offsets = new Uint32Array(slots * T + 1);
+        const ids: number[] = [];
+        for (let r = 0; r < slots * T; r++) {
+          offsets[r] = ids.length;
+          for (let j = Math.floor(rnd() * 10); j > 0; j--) ids.push(Math.floor(rnd() * model.nInputs));
+        }
+        offsets[slots * T] = ids.length;
+        const input: StepInput = { offsets, ids: Uint32Array.from(ids) };
+        await auto.step(input, idle, T);
+        await ring.step(input, idle, T);
+        for (let b = 0; b < slots; b++) {
+          if (idle[b]) continue;
+          for (let t = 0; t < T; t++)
+            worst = Math.max(worst, Math.abs(auto.voltage[b * T + t] - ring.voltage[b * T + t]));
+        }
+      }
+      expect(worst).toBeLessThan(5e-4);
+      // and the slots' voltages differ with their inputs: not two batches compared at rest
+      const last = Array.from(auto.voltage.subarray(0, slots * blocks[blocks.length - 1]));
+      expect(Math.max(...last) - Math.min(...last)).toBeGreaterThan(0.1);
+    } finally {
+      await auto.dispose();
+      await ring.dispose();
+      await model.dispose();
+    }
+  });
+});
