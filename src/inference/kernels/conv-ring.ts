@@ -49,7 +49,18 @@ export class ConvRingStage implements Stage {
     this.ring = lags > 0 ? plan.state(this.L * C * 4) : null;
     this.panel = lags > 0 ? sharedPanel : input;
     this.out = plan.scratch(F * 4 * MAX_BLOCK);
-    this.gemm = new DenseGemm(k * C, F, plan.weights(w), plan.weights(b), w, b, config.activation, threads);
+    this.gemm = new DenseGemm(
+      k * C,
+      F,
+      this.panel,
+      this.out,
+      plan.weights(w),
+      plan.weights(b),
+      w,
+      b,
+      config.activation,
+      threads,
+    );
   }
 
   async step(arena: Arena, n: number, T: number, first: number): Promise<void> {
@@ -60,6 +71,6 @@ export class ConvRingStage implements Stage {
       kernels.ringPush(n, T, this.C, this.L, clock, this.input.offset, ring);
       kernels.gatherTaps(n, T, this.config.kernel, this.C, this.d, this.L, clock, ring, this.panel.offset);
     }
-    await this.gemm.run(arena, n * T, this.panel, this.out);
+    await this.gemm.run(arena, n * T);
   }
 }

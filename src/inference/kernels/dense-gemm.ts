@@ -6,6 +6,7 @@
 import ort from 'onnxruntime-node';
 import { GraphBuilder } from '../../surrogate/onnx-graph.js';
 import type { Arena, Region } from './arena.js';
+import { ArenaSession } from './arena-session.js';
 import { ACTIVATION_CODE, type ActivationName } from './stage.js';
 
 /** Rows from which onnxruntime is faster than the kernels' loop (measured on [n,160]·[160,32]). */
@@ -19,59 +20,50 @@ const ORT_ACTIVATION: Record<ActivationName, string | null> = {
 };
 
 export class DenseGemm {
-  private session: ort.InferenceSession | null = null;
-  private creating: Promise<ort.InferenceSession> | null = null;
-  private tensorsArena: Arena | null = null;
-  private readonly tensors = new Map<
-    number,
-    { feeds: Record<string, ort.Tensor>; fetches: Record<string, ort.Tensor> }
-  >();
+  private readonly session: ArenaSession;
 
   constructor(
     readonly K: number,
     readonly F: number,
+    /** the input rows [n][K] and output rows [n][F] of every run */
+    private readonly x: Region,
+    private readonly y: Region,
     private readonly w: Region,
     private readonly bias: Region,
     private readonly wData: Float32Array,
     private readonly biasData: Float32Array,
     private readonly activation: ActivationName,
-    private readonly threads: number,
-  ) {}
+    threads: number,
+  ) {
+    this.session = new ArenaSession(
+      () => this.graph(),
+      threads,
+      (arena, n) => ({
+        feeds: { x: new ort.Tensor('float32', arena.f32(x, n * K), [n, K]) },
+        fetches: { y: new ort.Tensor('float32', arena.f32(y, n * F), [n, F]) },
+      }),
+    );
+  }
 
-  async run(arena: Arena, n: number, x: Region, y: Region): Promise<void> {
+  async run(arena: Arena, n: number): Promise<void> {
     if (n < ORT_MIN_ROWS) {
       arena.kernels.dense(
         n,
         this.K,
         this.F,
-        x.offset,
+        this.x.offset,
         this.w.offset,
         this.bias.offset,
         ACTIVATION_CODE[this.activation],
-        y.offset,
+        this.y.offset,
       );
       return;
     }
-    const session = this.session ?? (await this.open());
-    const t = this.tensorsFor(arena, n, x, y);
-    await session.run(t.feeds, t.fetches);
+    await this.session.run(arena, n);
   }
 
-  async dispose(): Promise<void> {
-    const s = this.session ?? (this.creating ? await this.creating : null);
-    this.session = null;
-    if (s) await s.release();
-  }
-
-  private async open(): Promise<ort.InferenceSession> {
-    this.creating ??= ort.InferenceSession.create(this.graph(), {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: this.threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
-    this.session = await this.creating;
-    return this.session;
+  dispose(): Promise<void> {
+    return this.session.dispose();
   }
 
   private graph(): Uint8Array {
@@ -85,22 +77,5 @@ export class DenseGemm {
     g.node(op ?? 'Identity', [pre], {}, 'y');
     g.output('y', ['batch', this.F]);
     return g.encode('one dense layer of a resident twin');
-  }
-
-  private tensorsFor(arena: Arena, n: number, x: Region, y: Region) {
-    if (this.tensorsArena !== arena) {
-      this.tensors.clear();
-      this.tensorsArena = arena;
-    }
-    let t = this.tensors.get(n);
-    if (!t) {
-      t = {
-        feeds: { x: new ort.Tensor('float32', arena.f32(x, n * this.K), [n, this.K]) },
-        fetches: { y: new ort.Tensor('float32', arena.f32(y, n * this.F), [n, this.F]) },
-      };
-      if (this.tensors.size > 64) this.tensors.clear();
-      this.tensors.set(n, t);
-    }
-    return t;
   }
 }

@@ -12,7 +12,7 @@
  * `w` [k][C][M] rearranged to [k][M][C].
  */
 import type { DepthwiseConvConfig } from '../../surrogate/layers/depthwise-conv.js';
-import { TOEPLITZ_MIN_ROWS, ToeplitzProduct } from './depthwise-toeplitz.js';
+import { TOEPLITZ_MIN_ROWS, ToeplitzProduct, type ToeplitzShape } from './depthwise-toeplitz.js';
 import type { StepWeights } from './step-weights.js';
 import {
   ACTIVATION_CODE,
@@ -88,21 +88,22 @@ export class DepthwiseRingStage implements Stage {
     this.L = ringLength(k - 1);
     this.ring = plan.state(this.L * C * 4);
     this.out = plan.scratch(C * M * 4 * MAX_BLOCK);
-    this.block = new ToeplitzProduct(k, C, M, { W: k - 1 + MAX_BLOCK, bins: MAX_BLOCK, jEnd: k }, w, threads);
-    this.period =
-      k >= 2 * P ? new ToeplitzProduct(k, C, M, { W: k - 1, bins: P, jEnd: k - P }, w, threads) : null;
-    this.periodSums = this.period ? plan.state(2 * P * C * M * 4) : null;
-    this.periodTags = this.period ? plan.state(2 * 4) : null;
-    // a block of fewer than BLOCK_MIN_BINS ≤ P bins reaches at most two periods per slot
+    const blockShape: ToeplitzShape = { W: k - 1 + MAX_BLOCK, bins: MAX_BLOCK, jEnd: k };
+    const periodShape: ToeplitzShape | null = k >= 2 * P ? { W: k - 1, bins: P, jEnd: k - P } : null;
+    // one block's window per slot, or two periods' (a block of at most P bins reaches two)
+    const blockFloats = ToeplitzProduct.floats(C, M, blockShape);
+    const periodFloats = periodShape
+      ? ToeplitzProduct.floats(C, M, periodShape)
+      : { windows: 0, products: 0 };
+    this.windows = plan.scratch(4 * Math.max(blockFloats.windows, 2 * periodFloats.windows));
+    this.products = plan.scratch(4 * Math.max(blockFloats.products, 2 * periodFloats.products));
     this.periodList = plan.scratch(2 * 2 * 4);
-    const perSlot = (t: ToeplitzProduct | null, entries: number) => ({
-      windows: t ? entries * t.windowFloats * 4 : 0,
-      products: t ? entries * t.productFloats * 4 : 0,
-    });
-    const a = perSlot(this.block, 1);
-    const b = perSlot(this.period, 2);
-    this.windows = plan.scratch(Math.max(a.windows, b.windows));
-    this.products = plan.scratch(Math.max(a.products, b.products));
+    this.block = new ToeplitzProduct(k, C, M, blockShape, w, this.windows, this.products, threads);
+    this.period = periodShape
+      ? new ToeplitzProduct(k, C, M, periodShape, w, this.windows, this.products, threads)
+      : null;
+    this.periodSums = periodShape ? plan.state(2 * P * C * M * 4) : null;
+    this.periodTags = periodShape ? plan.state(2 * 4) : null;
   }
 
   step(arena: Arena, n: number, T: number, first: number): void | Promise<void> {
@@ -154,7 +155,7 @@ export class DepthwiseRingStage implements Stage {
   private async blockProduct(arena: Arena, n: number, T: number, clock: number, ring: number): Promise<void> {
     const { k, C, M } = this.block;
     arena.kernels.depthwiseWindows(n, MAX_BLOCK, k, C, this.L, clock, ring, this.windows.offset);
-    await this.block.run(arena, n, this.windows, this.products);
+    await this.block.run(arena, n);
     arena.kernels.depthwiseRows(
       n,
       T,
@@ -192,7 +193,7 @@ export class DepthwiseRingStage implements Stage {
     );
     if (due > 0) {
       kernels.depthwisePeriodWindows(due, list, k, C, this.L, P, ring, this.windows.offset);
-      await period.run(arena, due, this.windows, this.products);
+      await period.run(arena, due);
       kernels.depthwisePeriodRows(due, list, P, C, M, this.products.offset, this.zeros.offset, sums);
     }
     this.ringKernel(arena, n, T, P, k - P, LINEAR, clock, ring);

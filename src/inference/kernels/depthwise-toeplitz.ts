@@ -14,6 +14,7 @@
 import ort from 'onnxruntime-node';
 import { GraphBuilder } from '../../surrogate/onnx-graph.js';
 import type { Arena, Region } from './arena.js';
+import { ArenaSession } from './arena-session.js';
 
 /** Rows (entries × bins) below which onnxruntime's fixed cost per run (~10 µs) outweighs its speed. */
 export const TOEPLITZ_MIN_ROWS = 48;
@@ -28,14 +29,7 @@ export interface ToeplitzShape {
 }
 
 export class ToeplitzProduct {
-  private session: ort.InferenceSession | null = null;
-  private readonly creating: Promise<ort.InferenceSession>;
-  private tensorsArena: Arena | null = null;
-  /** per entry count, tensors on the arena's windows and products */
-  private readonly tensors = new Map<
-    number,
-    { feeds: Record<string, ort.Tensor>; fetches: Record<string, ort.Tensor> }
-  >();
+  private readonly session: ArenaSession;
 
   constructor(
     readonly k: number,
@@ -44,56 +38,38 @@ export class ToeplitzProduct {
     readonly shape: ToeplitzShape,
     /** the step graph's taps [k][C][M] */
     taps: Float32Array,
+    /** the windows A [C][entries][W] and products Z [C][entries][bins·M] of every run */
+    windows: Region,
+    products: Region,
     threads: number,
   ) {
     if (shape.jEnd > k || shape.W < shape.bins - 1 + shape.jEnd)
       throw new Error(`Toeplitz product: ${JSON.stringify(shape)} does not fit a kernel of ${k}`);
-    this.creating = ort.InferenceSession.create(this.graph(taps), {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
-    // a failure is reported by the first run that needs the session
-    this.creating.catch(() => undefined);
+    const { W, bins } = shape;
+    this.session = new ArenaSession(
+      () => this.graph(taps),
+      threads,
+      (arena, e) => ({
+        feeds: { a: new ort.Tensor('float32', arena.f32(windows, C * e * W), [C, e, W]) },
+        fetches: { z: new ort.Tensor('float32', arena.f32(products, C * e * bins * M), [C, e, bins * M]) },
+      }),
+    );
+    // made with the layer: the first step that needs it should not wait
+    this.session.prepare();
   }
 
-  /** Floats per entry of the windows (A) and of the products (Z). */
-  get windowFloats(): number {
-    return this.C * this.shape.W;
-  }
-
-  get productFloats(): number {
-    return this.C * this.shape.bins * this.M;
+  /** Floats per entry of the windows (A) and of the products (Z) of a shape. */
+  static floats(C: number, M: number, shape: ToeplitzShape): { windows: number; products: number } {
+    return { windows: C * shape.W, products: C * shape.bins * M };
   }
 
   /** Z[c][e][i·M + m] for the `entries` windows A[c][e][w] (both laid out for that count). */
-  async run(arena: Arena, entries: number, windows: Region, products: Region): Promise<void> {
-    const session = this.session ?? (this.session = await this.creating);
-    if (this.tensorsArena !== arena) {
-      this.tensors.clear();
-      this.tensorsArena = arena;
-    }
-    let t = this.tensors.get(entries);
-    if (!t) {
-      const { C, M } = this;
-      const { W, bins } = this.shape;
-      t = {
-        feeds: { a: new ort.Tensor('float32', arena.f32(windows, C * entries * W), [C, entries, W]) },
-        fetches: {
-          z: new ort.Tensor('float32', arena.f32(products, C * entries * bins * M), [C, entries, bins * M]),
-        },
-      };
-      if (this.tensors.size > 64) this.tensors.clear();
-      this.tensors.set(entries, t);
-    }
-    await session.run(t.feeds, t.fetches);
+  run(arena: Arena, entries: number): Promise<void> {
+    return this.session.run(arena, entries);
   }
 
-  async dispose(): Promise<void> {
-    const s = this.session ?? (await this.creating.catch(() => null));
-    this.session = null;
-    if (s) await s.release();
+  dispose(): Promise<void> {
+    return this.session.dispose();
   }
 
   private graph(taps: Float32Array): Uint8Array {
