@@ -21,7 +21,7 @@ import {
 export class ConvRingStage implements Stage {
   readonly width: number;
   readonly out: Region;
-  readonly gemm: DenseGemm;
+  private readonly gemm: DenseGemm;
   private readonly ring: Region | null;
   private readonly panel: Region;
   private readonly L: number;
@@ -72,5 +72,9 @@ export class ConvRingStage implements Stage {
       kernels.gatherTaps(n, T, this.config.kernel, this.C, this.d, this.L, clock, ring, this.panel.offset);
     }
     await this.gemm.run(arena, n * T);
+  }
+
+  dispose(): Promise<void> {
+    return this.gemm.dispose();
   }
 }

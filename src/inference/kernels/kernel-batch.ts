@@ -59,8 +59,6 @@ export class KernelBatch implements StreamBatch {
   private readonly plan = new ArenaPlan();
   private readonly io: BatchRegions;
   private readonly stages: Stage[] = [];
-  private readonly gemmStages: ConvRingStage[] = [];
-  private readonly depthwiseStages: DepthwiseRingStage[] = [];
   private readonly heads: HeadsStage;
   private readonly nIn: number;
   private readonly scratchBytesPerRow: number;
@@ -105,8 +103,8 @@ export class KernelBatch implements StreamBatch {
       let stage: Stage;
       if (l.kind === 'synaptic-conv')
         stage = new SynapticQueueStage(plan, this.io, l, this.nIn, weights, prefix);
-      else if (l.kind === 'depthwise-conv') {
-        const depthwise = new DepthwiseRingStage(
+      else if (l.kind === 'depthwise-conv')
+        stage = new DepthwiseRingStage(
           plan,
           this.io,
           l,
@@ -117,10 +115,8 @@ export class KernelBatch implements StreamBatch {
           model.threads,
           options.depthwise ?? 'auto',
         );
-        this.depthwiseStages.push(depthwise);
-        stage = depthwise;
-      } else {
-        const conv = new ConvRingStage(
+      else
+        stage = new ConvRingStage(
           plan,
           this.io,
           l,
@@ -131,9 +127,6 @@ export class KernelBatch implements StreamBatch {
           prefix,
           model.threads,
         );
-        this.gemmStages.push(conv);
-        stage = conv;
-      }
       this.stages.push(stage);
       width = stage.width;
       rows = stage.out;
@@ -205,8 +198,7 @@ export class KernelBatch implements StreamBatch {
   }
 
   async dispose(): Promise<void> {
-    for (const s of this.gemmStages) await s.gemm.dispose();
-    for (const s of this.depthwiseStages) await s.dispose();
+    for (const s of this.stages) await s.dispose?.();
   }
 
   private checkIdle(what: string): void {

@@ -36,6 +36,8 @@ export interface Stage {
   readonly out: Region;
   /** slots first .. first + n − 1 by T bins (their state is at slotAt(region, first)) */
   step(arena: Arena, n: number, T: number, first: number): void | Promise<void>;
+  /** releases what the stage holds outside the arena (onnxruntime sessions) */
+  dispose?(): Promise<void>;
 }
 
 /** Byte offset of slot `first`'s part of a per-slot region (state, clocks, idle flags). */
