@@ -40,6 +40,11 @@ function activate(x: f32, act: i32): f32 {
   return x;
 }
 
+/** y[0..n) = act(y[0..n)) in place (nothing to do for a linear layer) */
+function activateRow(y: usize, n: i32, act: i32): void {
+  if (act != LINEAR) for (let f = 0; f < n; f++) setF32(y, f, activate(f32At(y, f), act));
+}
+
 /** y[0..n) += x[0..n), four floats at a time */
 function addRow(y: usize, x: usize, n: i32): void {
   let f = 0;
@@ -48,16 +53,6 @@ function addRow(y: usize, x: usize, n: i32): void {
     v128.store(y + at, f32x4.add(v128.load(y + at), v128.load(x + at)));
   }
   for (; f < n; f++) setF32(y, f, f32At(y, f) + f32At(x, f));
-}
-
-/**
- * dst[0..bytes) = src[0..bytes) for the short rows of the rings and panels: sixteen bytes at a time
- * inline, where memory.copy would be a call into the runtime per row.
- */
-function copyRow(dst: usize, src: usize, bytes: usize): void {
-  let i: usize = 0;
-  for (; i + 16 <= bytes; i += 16) v128.store(dst + i, v128.load(src + i));
-  for (; i < bytes; i += 4) store<u32>(dst + i, load<u32>(src + i));
 }
 
 /**
@@ -112,7 +107,7 @@ export function synapticStep(
         addRow(y, head, F);
         memory.fill(head, 0, rowBytes);
       }
-      if (act != LINEAR) for (let f = 0; f < F; f++) setF32(y, f, activate(f32At(y, f), act));
+      activateRow(y, F, act);
     }
   }
 }
@@ -125,7 +120,11 @@ export function ringPush(n: i32, T: i32, C: i32, L: i32, clock: usize, x: usize,
     const t = u32At(clock, b);
     const r = ring + <usize>b * <usize>L * rowBytes;
     for (let tau = 0; tau < T; tau++) {
-      copyRow(r + <usize>((t + <u32>tau) & mask) * rowBytes, x + <usize>(b * T + tau) * rowBytes, rowBytes);
+      memory.copy(
+        r + <usize>((t + <u32>tau) & mask) * rowBytes,
+        x + <usize>(b * T + tau) * rowBytes,
+        rowBytes,
+      );
     }
   }
 }
@@ -477,7 +476,7 @@ export function depthwiseAddPeriod(
     for (let tau = 0; tau < T; tau++) {
       const y = out + <usize>(b * T + tau) * rowBytes;
       addRow(y, Q + <usize>b * slotBytes + <usize>((t + <u32>tau) & mask) * rowBytes, width);
-      if (act != LINEAR) for (let f = 0; f < width; f++) setF32(y, f, activate(f32At(y, f), act));
+      activateRow(y, width, act);
     }
   }
 }
@@ -579,7 +578,11 @@ export function gatherTaps(
     const r = ring + <usize>b * <usize>L * rowBytes;
     const p = panel + <usize>row * <usize>k * rowBytes;
     for (let j = 0; j < k; j++) {
-      copyRow(p + <usize>j * rowBytes, r + <usize>((t - <u32>((k - 1 - j) * d)) & mask) * rowBytes, rowBytes);
+      memory.copy(
+        p + <usize>j * rowBytes,
+        r + <usize>((t - <u32>((k - 1 - j) * d)) & mask) * rowBytes,
+        rowBytes,
+      );
     }
   }
 }
@@ -603,7 +606,7 @@ export function dense(n: i32, K: i32, F: i32, x: usize, w: usize, bias: usize, a
       }
       for (; f < F; f++) setF32(yb, f, f32At(yb, f) + xi * f32At(wi, f));
     }
-    if (act != LINEAR) for (let f = 0; f < F; f++) setF32(yb, f, activate(f32At(yb, f), act));
+    activateRow(yb, F, act);
   }
 }
 

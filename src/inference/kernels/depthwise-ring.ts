@@ -27,15 +27,15 @@ import {
 } from './stage.js';
 
 /**
- * Blocks from which the block product beats the ring kernel (measured on l5pc-nmda-factored, 500
- * slots: at 6 bins 1.07× the ring kernel's neuron-steps/s, at 16 bins 1.2–1.3×).
+ * Blocks from which the block product beats the ring kernel (l5pc-nmda-factored, 500 slots:
+ * `node dist/benchmarks/scripts/depthwise-paths.js --bins 6,16` measures both in one run).
  */
 export const BLOCK_MIN_BINS = 6;
 /** The period of a partitioned layer, bins. */
 const P = MAX_BLOCK;
 /**
- * Slots from which the partitioned sum pays: its period product is one onnxruntime run (~10–20 µs)
- * per period, which a handful of slots does not earn back (one stream alone: 0.6× the ring kernel).
+ * Slots from which the partitioned sum pays: its period product is one onnxruntime run per period,
+ * whose fixed cost a handful of slots does not earn back (one stream alone was slower with it).
  */
 export const PARTITION_MIN_SLOTS = 16;
 const LINEAR = ACTIVATION_CODE.linear;

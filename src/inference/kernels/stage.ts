@@ -48,9 +48,9 @@ export function slotAt(r: Region, first: number): number {
 /**
  * Scratch (rows, panels, windows) that the slots stepped together, layer after layer, may fill:
  * about a core's share of the last-level cache, so that a chunk's rows are still there when the
- * next layer reads them. Measured on l5pc-nmda-factored (about 2 KiB of scratch per row), 2,000
- * slots by 16 bins: 1.25 M neuron-steps/s in chunks against 0.93 M in one go; a model with little
- * scratch per row (if-paper) keeps large chunks, as each chunk costs a run per onnxruntime layer.
+ * next layer reads them. It pays for large batches of a model with much scratch per row
+ * (l5pc-nmda-factored: about 3 KiB, so chunks of ~135 slots of 16 bins); a model with little
+ * (if-paper) keeps one chunk, as each chunk costs a run per onnxruntime layer.
  */
 export const CHUNK_SCRATCH_BYTES = 6 * 1024 * 1024;
 
