@@ -8,7 +8,9 @@
  *
  * State rings hold L rows (L a power of two, mask = L − 1): row (clock & mask) is the current bin,
  * so a step writes one row and reads its taps where they lie — its cost does not depend on how far
- * back a layer looks. u32 clocks wrap consistently because L divides 2^32.
+ * back a layer looks. u32 clocks wrap consistently because L divides 2^32. Rings are time-major:
+ * slot b's row at position p lies at ring + (p·S + b)·rowBytes (S: the slots per position, the
+ * batch's capacity), so the slots of one clock touch one position's rows in order.
  *
  * A call steps every slot by T bins (a block; T = 1 for one bin): rows of the per-step arrays are
  * (slot, bin) pairs, row b·T + τ, and a slot's bins run in order, each layer over the whole block
@@ -17,6 +19,8 @@
  */
 
 const LINEAR = 0;
+/** per slot of a partitioned depthwise layer: two u32 period tags and its u32 period offset */
+const TAG_BYTES: usize = 12;
 const RELU = 1;
 const TANH = 2;
 const SIGMOID = 3;
@@ -68,6 +72,7 @@ export function synapticStep(
   k: i32,
   F: i32,
   L: i32,
+  S: i32,
   table: usize,
   bias: usize,
   act: i32,
@@ -80,9 +85,10 @@ export function synapticStep(
 ): void {
   const mask = <u32>(L - 1);
   const rowBytes = <usize>(F << 2);
+  const posBytes = <usize>S * rowBytes;
   for (let b = 0; b < n; b++) {
     if (load<u8>(idle + <usize>b)) continue;
-    const q = queue + <usize>b * <usize>L * rowBytes;
+    const q = queue + <usize>b * rowBytes;
     for (let tau = 0; tau < T; tau++) {
       const row = b * T + tau;
       const y = out + <usize>row * rowBytes;
@@ -93,15 +99,12 @@ export function synapticStep(
         for (let j = from; j < to; j++) addRow(y, table + <usize>u32At(ids, j) * rowBytes, F);
       } else {
         const t = u32At(clock, b) + <u32>tau;
-        // a synapse's k lags land on k consecutive rows of the ring: two contiguous runs at most
-        const p = <i32>(t & mask);
-        const first = min(k, L - p) * F;
-        const rest = k * F - first;
-        const head = q + <usize>p * rowBytes;
+        // a synapse's k lags land on the ring's next k positions
+        const head = q + <usize>(t & mask) * posBytes;
         for (let j = from; j < to; j++) {
           const taps = table + <usize>u32At(ids, j) * <usize>k * rowBytes;
-          addRow(head, taps, first);
-          if (rest > 0) addRow(q, taps + ((<usize>first) << 2), rest);
+          for (let lag = 0; lag < k; lag++)
+            addRow(q + <usize>((t + <u32>lag) & mask) * posBytes, taps + <usize>lag * rowBytes, F);
         }
         memory.copy(y, bias, rowBytes);
         addRow(y, head, F);
@@ -112,16 +115,17 @@ export function synapticStep(
   }
 }
 
-/** ring[b][(clock + τ) & mask] = x[b·T + τ]: the block's input rows of a layer that looks back. */
-export function ringPush(n: i32, T: i32, C: i32, L: i32, clock: usize, x: usize, ring: usize): void {
+/** ring[(clock + τ) & mask][b] = x[b·T + τ]: the block's input rows of a layer that looks back. */
+export function ringPush(n: i32, T: i32, C: i32, L: i32, S: i32, clock: usize, x: usize, ring: usize): void {
   const mask = <u32>(L - 1);
   const rowBytes = <usize>(C << 2);
+  const posBytes = <usize>S * rowBytes;
   for (let b = 0; b < n; b++) {
     const t = u32At(clock, b);
-    const r = ring + <usize>b * <usize>L * rowBytes;
+    const r = ring + <usize>b * rowBytes;
     for (let tau = 0; tau < T; tau++) {
       memory.copy(
-        r + <usize>((t + <u32>tau) & mask) * rowBytes,
+        r + <usize>((t + <u32>tau) & mask) * posBytes,
         x + <usize>(b * T + tau) * rowBytes,
         rowBytes,
       );
@@ -131,7 +135,7 @@ export function ringPush(n: i32, T: i32, C: i32, L: i32, clock: usize, x: usize,
 
 /**
  * Depthwise causal conv on the ring of its input (kernel k, C channels, M kernels per channel):
- *   out[b·T + τ][c·M + m] = act(bias[c·M + m] + Σ_j ring[b][(clock + τ − (k−1−j)) & mask][c] · taps[j][m][c])
+ *   out[b·T + τ][c·M + m] = act(bias[c·M + m] + Σ_j ring[(clock + τ − (k−1−j)) & mask][b][c] · taps[j][m][c])
  * (taps rearranged by the caller to [k][M][C]). Four channels at a time, the sum over the k taps
  * held in a register; the ring rows of the taps are consecutive (mod L), oldest first. With M = 2
  * and blocks of bins, four bins of a slot go together (depthwiseFourBins); every output's sum is
@@ -144,6 +148,7 @@ export function depthwiseStep(
   C: i32,
   M: i32,
   L: i32,
+  S: i32,
   clock: usize,
   ring: usize,
   taps: usize,
@@ -153,6 +158,7 @@ export function depthwiseStep(
 ): void {
   const mask = <u32>(L - 1);
   const rowBytes = <usize>(C << 2);
+  const posBytes = <usize>S * rowBytes;
   const tapBytes = rowBytes * <usize>M;
   const width = C * M;
   // with M = 2, channels below C4 of bins τ < T4 of every slot go four bins at a time
@@ -160,11 +166,11 @@ export function depthwiseStep(
   const T4 = T & ~3;
   if (C4 > 0 && T4 > 0) {
     for (let b = 0; b < n; b++) {
-      const r = ring + <usize>b * <usize>L * rowBytes;
+      const r = ring + <usize>b * rowBytes;
       for (let tau = 0; tau < T4; tau += 4) {
         const oldest = (u32At(clock, b) + <u32>tau - <u32>(k - 1)) & mask;
         const y = out + <usize>(b * T + tau) * <usize>(width << 2);
-        depthwiseFourBins(k, C4, mask, rowBytes, tapBytes, width, r, oldest, taps, bias, act, y);
+        depthwiseFourBins(k, C4, mask, rowBytes, posBytes, tapBytes, width, r, oldest, taps, bias, act, y);
       }
     }
   }
@@ -173,7 +179,7 @@ export function depthwiseStep(
     const oldest = <i32>((u32At(clock, b) + <u32>(row - b * T) - <u32>(k - 1)) & mask);
     // taps j < split sit at rows oldest + j, the others wrap to rows j − split
     const split = min(k, L - oldest);
-    const r = ring + <usize>b * <usize>L * rowBytes;
+    const r = ring + <usize>b * rowBytes;
     const y = out + <usize>row * <usize>(width << 2);
     let c0 = row - b * T < T4 ? C4 : 0;
     if (M == 2) {
@@ -182,14 +188,14 @@ export function depthwiseStep(
         const at = <usize>(c0 << 2);
         let acc0 = f32x4.splat(0);
         let acc1 = f32x4.splat(0);
-        let x = r + <usize>oldest * rowBytes + at;
+        let x = r + <usize>oldest * posBytes + at;
         let w = taps + at;
         for (let j = 0; j < k; j++) {
           if (j == split) x = r + at;
           const xv = v128.load(x);
           acc0 = f32x4.add(acc0, f32x4.mul(xv, v128.load(w)));
           acc1 = f32x4.add(acc1, f32x4.mul(xv, v128.load(w + rowBytes)));
-          x += rowBytes;
+          x += posBytes;
           w += tapBytes;
         }
         storeLanes(y, bias, c0, 0, M, acc0, act);
@@ -202,12 +208,12 @@ export function depthwiseStep(
       for (; c + 4 <= C; c += 4) {
         const at = <usize>(c << 2);
         let acc = f32x4.splat(0);
-        let x = r + <usize>oldest * rowBytes + at;
+        let x = r + <usize>oldest * posBytes + at;
         let w = wm + at;
         for (let j = 0; j < k; j++) {
           if (j == split) x = r + at;
           acc = f32x4.add(acc, f32x4.mul(v128.load(x), v128.load(w)));
-          x += rowBytes;
+          x += posBytes;
           w += tapBytes;
         }
         storeLanes(y, bias, c, m, M, acc, act);
@@ -216,7 +222,7 @@ export function depthwiseStep(
         let acc: f32 = 0;
         for (let j = 0; j < k; j++) {
           const row = (oldest + j) & (<i32>mask);
-          acc += f32At(r + <usize>row * rowBytes, c) * f32At(wm + <usize>j * tapBytes, c);
+          acc += f32At(r + <usize>row * posBytes, c) * f32At(wm + <usize>j * tapBytes, c);
         }
         const o = c * M + m;
         setF32(y, o, activate(f32At(bias, o) + acc, act));
@@ -235,6 +241,7 @@ function depthwiseFourBins(
   C4: i32,
   mask: u32,
   rowBytes: usize,
+  posBytes: usize,
   tapBytes: usize,
   width: i32,
   r: usize,
@@ -255,12 +262,12 @@ function depthwiseFourBins(
     let d1 = f32x4.splat(0);
     let e0 = f32x4.splat(0);
     let e1 = f32x4.splat(0);
-    let x0 = v128.load(at + <usize>(oldest & mask) * rowBytes);
-    let x1 = v128.load(at + <usize>((oldest + 1) & mask) * rowBytes);
-    let x2 = v128.load(at + <usize>((oldest + 2) & mask) * rowBytes);
+    let x0 = v128.load(at + <usize>(oldest & mask) * posBytes);
+    let x1 = v128.load(at + <usize>((oldest + 1) & mask) * posBytes);
+    let x2 = v128.load(at + <usize>((oldest + 2) & mask) * posBytes);
     let w = taps + <usize>(c0 << 2);
     for (let j = 0; j < k; j++) {
-      const x3 = v128.load(at + <usize>((oldest + <u32>j + 3) & mask) * rowBytes);
+      const x3 = v128.load(at + <usize>((oldest + <u32>j + 3) & mask) * posBytes);
       const w0 = v128.load(w);
       const w1 = v128.load(w + rowBytes);
       a0 = f32x4.add(a0, f32x4.mul(x0, w0));
@@ -303,7 +310,7 @@ function storeLanes(y: usize, bias: usize, c: i32, m: i32, M: i32, acc: v128, ac
  * A depthwise layer's block as windows for a batched matrix product: for channel c and slot b, the
  * W = k − 1 + T ring rows from the oldest tap of the block's first bin to its bin T − 1 (T may
  * exceed the block: rows past it are stale ring rows, whose products the caller drops),
- *   A[c][b][w] = ring[b][(clock − (k−1) + w) & mask][c],   w < W,
+ *   A[c][b][w] = ring[(clock − (k−1) + w) & mask][b][c],   w < W,
  * so that A[c] · Toeplitz(taps of c) gives the channel's outputs of the whole block at once.
  */
 export function depthwiseWindows(
@@ -312,34 +319,44 @@ export function depthwiseWindows(
   k: i32,
   C: i32,
   L: i32,
+  S: i32,
   clock: usize,
   ring: usize,
   A: usize,
 ): void {
   const rowBytes = <usize>(C << 2);
+  const posBytes = <usize>S * rowBytes;
   const W = k - 1 + T;
   const channelBytes = <usize>n * <usize>(W << 2);
   for (let b = 0; b < n; b++) {
-    const r = ring + <usize>b * <usize>L * rowBytes;
+    const r = ring + <usize>b * rowBytes;
     const start = u32At(clock, b) - <u32>(k - 1);
-    windowOf(r, start, W, C, L, A + <usize>b * <usize>(W << 2), channelBytes);
+    windowOf(r, start, W, C, L, posBytes, A + <usize>b * <usize>(W << 2), channelBytes);
   }
 }
 
 /**
- * One window: out[c·channelBytes/4 + w] = r[(start + w) & (L − 1)][c] for w < W, four rows by four
- * channels at a time, transposed in registers.
+ * One window: out[c·channelBytes/4 + w] = r[((start + w) & (L − 1)) · posBytes][c] for w < W, four
+ * rows by four channels at a time, transposed in registers.
  */
-function windowOf(r: usize, start: u32, W: i32, C: i32, L: i32, out: usize, channelBytes: usize): void {
+function windowOf(
+  r: usize,
+  start: u32,
+  W: i32,
+  C: i32,
+  L: i32,
+  posBytes: usize,
+  out: usize,
+  channelBytes: usize,
+): void {
   const mask = <u32>(L - 1);
-  const rowBytes = <usize>(C << 2);
   const C4 = C & ~3;
   const W4 = W & ~3;
   for (let w = 0; w < W4; w += 4) {
-    const r0 = r + <usize>((start + <u32>w) & mask) * rowBytes;
-    const r1 = r + <usize>((start + <u32>w + 1) & mask) * rowBytes;
-    const r2 = r + <usize>((start + <u32>w + 2) & mask) * rowBytes;
-    const r3 = r + <usize>((start + <u32>w + 3) & mask) * rowBytes;
+    const r0 = r + <usize>((start + <u32>w) & mask) * posBytes;
+    const r1 = r + <usize>((start + <u32>w + 1) & mask) * posBytes;
+    const r2 = r + <usize>((start + <u32>w + 2) & mask) * posBytes;
+    const r3 = r + <usize>((start + <u32>w + 3) & mask) * posBytes;
     let o = out + ((<usize>w) << 2);
     for (let c = 0; c < C4; c += 4) {
       const at = <usize>(c << 2);
@@ -366,7 +383,7 @@ function windowOf(r: usize, start: u32, W: i32, C: i32, L: i32, out: usize, chan
     }
   }
   for (let w = W4; w < W; w++) {
-    const row = r + <usize>((start + <u32>w) & mask) * rowBytes;
+    const row = r + <usize>((start + <u32>w) & mask) * posBytes;
     const o = out + ((<usize>w) << 2);
     for (let c = 0; c < C; c++) store<f32>(o + <usize>c * channelBytes, f32At(row, c));
   }
@@ -375,11 +392,14 @@ function windowOf(r: usize, start: u32, W: i32, C: i32, L: i32, out: usize, chan
 /**
  * A partitioned depthwise layer (bins stepped a few at a time): the taps that look P or more bins
  * back are summed once per period of P bins, into a per-slot ring Q of 2P rows (two periods), and
- * each bin adds its period's row to the sum of its P most recent taps. tags[b][q & 1] = q + 1 says
- * that slot b's Q holds period q. This lists (slot, period) for every period a block of the
- * non-idle slots reaches that Q does not hold yet, and marks them held (the caller fills them
- * before the bins are summed); it returns the count. An idle slot's ring rows from its clock on
- * are not its input, so it is left for when it steps.
+ * each bin adds its period's row to the sum of its P most recent taps. Slot b's periods are
+ * staggered by its own offset o (tags[b][2], in [0, P)), so that slots on one clock do not all
+ * enter a period at the same step: bin t of the slot is bin (t + o) mod P of period
+ * ⌊(t + o) / P⌋, and its Q row is at position (t + o) mod 2P. tags[b][q & 1] = q + 1 says that
+ * slot b's Q holds period q. This lists (slot, period) for every period a block of the non-idle
+ * slots reaches that Q does not hold yet, and marks them held (the caller fills them before the
+ * bins are summed); it returns the count. An idle slot's ring rows from its clock on are not its
+ * input, so it is left for when it steps.
  */
 export function depthwisePeriodsDue(
   n: i32,
@@ -393,11 +413,12 @@ export function depthwisePeriodsDue(
   let count = 0;
   for (let b = 0; b < n; b++) {
     if (load<u8>(idle + <usize>b)) continue;
-    const t = u32At(clock, b);
+    const slotTags = tags + <usize>b * TAG_BYTES;
+    const t = u32At(clock, b) + load<u32>(slotTags + 8);
     const first = t / <u32>P;
     const last = (t + <u32>(T - 1)) / <u32>P;
     for (let q = first; q <= last; q++) {
-      const tag = tags + ((<usize>b) << 3) + ((<usize>(q & 1)) << 2);
+      const tag = slotTags + ((<usize>(q & 1)) << 2);
       if (load<u32>(tag) == q + 1) continue;
       store<u32>(tag, q + 1);
       const e = list + ((<usize>count) << 3);
@@ -409,30 +430,34 @@ export function depthwisePeriodsDue(
   return count;
 }
 
-/** The windows of the listed periods: the k − 1 ring rows before period q's first bin, q·P. */
+/** The windows of the listed periods: the k − 1 ring rows before period q's first bin, q·P − o. */
 export function depthwisePeriodWindows(
   count: i32,
   list: usize,
   k: i32,
   C: i32,
   L: i32,
+  S: i32,
   P: i32,
+  tags: usize,
   ring: usize,
   A: usize,
 ): void {
   const rowBytes = <usize>(C << 2);
+  const posBytes = <usize>S * rowBytes;
   const W = k - 1;
   const channelBytes = <usize>count * <usize>(W << 2);
   for (let e = 0; e < count; e++) {
     const b = load<u32>(list + ((<usize>e) << 3));
     const q = load<u32>(list + ((<usize>e) << 3) + 4);
-    const r = ring + <usize>b * <usize>L * rowBytes;
-    windowOf(r, q * <u32>P - <u32>W, W, C, L, A + <usize>e * <usize>(W << 2), channelBytes);
+    const r = ring + <usize>b * rowBytes;
+    const start = q * <u32>P - load<u32>(tags + <usize>b * TAG_BYTES + 8) - <u32>W;
+    windowOf(r, start, W, C, L, posBytes, A + <usize>e * <usize>(W << 2), channelBytes);
   }
 }
 
 /**
- * The listed periods' products into their slots' Q: Q[b][(q·P + i) & (2P − 1)][c·M + m] =
+ * The listed periods' products into their slots' Q (a ring of 2P positions): Q[(q·P + i) & (2P − 1)][b][c·M + m] =
  * Z[c][e][i·M + m] (`zeros`: C·M zero floats, for the rows' missing bias).
  */
 export function depthwisePeriodRows(
@@ -441,41 +466,45 @@ export function depthwisePeriodRows(
   P: i32,
   C: i32,
   M: i32,
+  S: i32,
   Z: usize,
   zeros: usize,
   Q: usize,
 ): void {
   const rowBytes = (<usize>(C * M)) << 2;
-  const slotBytes = <usize>(2 * P) * rowBytes;
+  const posBytes = <usize>S * rowBytes;
   const zRowBytes = (<usize>(P * M)) << 2;
   const channelBytes = <usize>count * zRowBytes;
   for (let e = 0; e < count; e++) {
     const b = load<u32>(list + ((<usize>e) << 3));
     const q = load<u32>(list + ((<usize>e) << 3) + 4);
-    const y = Q + <usize>b * slotBytes + <usize>((q & 1) * <u32>P) * rowBytes;
-    productRows(Z + <usize>e * zRowBytes, channelBytes, P, C, M, zeros, LINEAR, y);
+    const y = Q + <usize>b * rowBytes + <usize>((q & 1) * <u32>P) * posBytes;
+    productRows(Z + <usize>e * zRowBytes, channelBytes, P, C, M, zeros, LINEAR, y, posBytes);
   }
 }
 
-/** out[b·T + τ][:] = act(out[b·T + τ][:] + Q[b][(clock + τ) & (2P − 1)][:]): the bins' period sums added. */
+/** out[b·T + τ][:] = act(out[b·T + τ][:] + Q[(clock + o + τ) & (2P − 1)][b][:]): the bins' period sums added. */
 export function depthwiseAddPeriod(
   n: i32,
   T: i32,
   width: i32,
   P: i32,
+  S: i32,
   clock: usize,
+  tags: usize,
   Q: usize,
   act: i32,
   out: usize,
 ): void {
   const rowBytes = <usize>(width << 2);
-  const slotBytes = <usize>(2 * P) * rowBytes;
+  const posBytes = <usize>S * rowBytes;
   const mask = <u32>(2 * P - 1);
   for (let b = 0; b < n; b++) {
-    const t = u32At(clock, b);
+    const t = u32At(clock, b) + load<u32>(tags + <usize>b * TAG_BYTES + 8);
+    const q = Q + <usize>b * rowBytes;
     for (let tau = 0; tau < T; tau++) {
       const y = out + <usize>(b * T + tau) * rowBytes;
-      addRow(y, Q + <usize>b * slotBytes + <usize>((t + <u32>tau) & mask) * rowBytes, width);
+      addRow(y, q + <usize>((t + <u32>tau) & mask) * posBytes, width);
       activateRow(y, width, act);
     }
   }
@@ -501,13 +530,24 @@ export function depthwiseRows(
   const zRowBytes = (<usize>(TZ * M)) << 2;
   const channelBytes = <usize>n * zRowBytes;
   for (let b = 0; b < n; b++) {
-    productRows(Z + <usize>b * zRowBytes, channelBytes, T, C, M, bias, act, out + <usize>(b * T) * rowBytes);
+    productRows(
+      Z + <usize>b * zRowBytes,
+      channelBytes,
+      T,
+      C,
+      M,
+      bias,
+      act,
+      out + <usize>(b * T) * rowBytes,
+      rowBytes,
+    );
   }
 }
 
 /**
- * y[τ][c·M + m] = act(bias[c·M + m] + z[c·channelBytes/4 + τ·M + m]) for τ < T: one entry of a
- * Toeplitz product back in rows. With M = 2, two channels by two bins at a time.
+ * y[τ][c·M + m] = act(bias[c·M + m] + z[c·channelBytes/4 + τ·M + m]) for τ < T, row τ of y at
+ * y + τ·yStride: one entry of a Toeplitz product back in rows. With M = 2, two channels by two bins
+ * at a time.
  */
 function productRows(
   z: usize,
@@ -518,8 +558,8 @@ function productRows(
   bias: usize,
   act: i32,
   y: usize,
+  yStride: usize,
 ): void {
-  const rowBytes = (<usize>(C * M)) << 2;
   const pairs = M == 2 && (act == LINEAR || act == RELU) ? C & ~1 : 0;
   const T2 = T & ~1;
   const zero = f32x4.splat(0);
@@ -539,12 +579,12 @@ function productRows(
         r1 = f32x4.max(r1, zero);
       }
       v128.store(yo, r0);
-      v128.store(yo + rowBytes, r1);
-      yo += 2 * rowBytes;
+      v128.store(yo + yStride, r1);
+      yo += 2 * yStride;
     }
   }
   for (let tau = 0; tau < T; tau++) {
-    const yt = y + <usize>tau * rowBytes;
+    const yt = y + <usize>tau * yStride;
     for (let c = tau < T2 ? pairs : 0; c < C; c++) {
       const zc = z + <usize>c * channelBytes;
       for (let m = 0; m < M; m++) {
@@ -557,7 +597,7 @@ function productRows(
 
 /**
  * The taps of a dilated causal conv (kernel k, C channels, dilation d) as one row per (slot, bin):
- *   panel[b·T + τ][j·C + c] = ring[b][(clock + τ − (k−1−j)·d) & mask][c]   (tap k−1: bin τ itself)
+ *   panel[b·T + τ][j·C + c] = ring[(clock + τ − (k−1−j)·d) & mask][b][c]   (tap k−1: bin τ itself)
  */
 export function gatherTaps(
   n: i32,
@@ -566,21 +606,23 @@ export function gatherTaps(
   C: i32,
   d: i32,
   L: i32,
+  S: i32,
   clock: usize,
   ring: usize,
   panel: usize,
 ): void {
   const mask = <u32>(L - 1);
   const rowBytes = <usize>(C << 2);
+  const posBytes = <usize>S * rowBytes;
   for (let row = 0; row < n * T; row++) {
     const b = row / T;
     const t = u32At(clock, b) + <u32>(row - b * T);
-    const r = ring + <usize>b * <usize>L * rowBytes;
+    const r = ring + <usize>b * rowBytes;
     const p = panel + <usize>row * <usize>k * rowBytes;
     for (let j = 0; j < k; j++) {
       memory.copy(
         p + <usize>j * rowBytes,
-        r + <usize>((t - <u32>((k - 1 - j) * d)) & mask) * rowBytes,
+        r + <usize>((t - <u32>((k - 1 - j) * d)) & mask) * posBytes,
         rowBytes,
       );
     }

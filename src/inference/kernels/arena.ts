@@ -4,6 +4,10 @@
  * the batch is rebuilt for a larger capacity; their byte offsets are what the kernels take.
  *   - weights: fixed contents, written when the arena is built;
  *   - state: per slot, zeroed for a new slot, moved with a slot, copied into a rebuilt arena;
+ *   - rings, state laid out time-major: `rows` positions of `capacity` slots' rows each, row
+ *     (position p, slot b) at (p · capacity + b) · rowBytes. Slots whose clocks agree read and
+ *     write one position together, so a step walks each ring's rows in order rather than a page
+ *     per slot;
  *   - scratch: per slot or fixed, rewritten every step.
  */
 import { instantiateTwinKernels, twinHeapBase, type TwinKernels } from './twin-wasm.js';
@@ -19,7 +23,14 @@ export class Region {
     /** bytes beside the per-slot ones (a scratch region may be resized before a rebuild) */
     public fixedBytes: number,
     readonly contents: Float32Array | null,
+    /** positions of a time-major ring (0: the slots' bytes lie together, slot after slot) */
+    readonly rows = 0,
   ) {}
+
+  /** bytes of one slot's row at one position of a ring */
+  get rowBytes(): number {
+    return this.rows > 0 ? this.bytesPerSlot / this.rows : this.bytesPerSlot;
+  }
 
   bytes(capacity: number): number {
     return this.fixedBytes + this.bytesPerSlot * capacity;
@@ -35,6 +46,11 @@ export class ArenaPlan {
 
   state(bytesPerSlot: number): Region {
     return this.add(new Region('state', bytesPerSlot, 0, null));
+  }
+
+  /** A ring of `rows` positions (a power of two) of `rowBytes` per slot, time-major. */
+  ring(rows: number, rowBytes: number): Region {
+    return this.add(new Region('state', rows * rowBytes, 0, null, rows));
   }
 
   scratch(bytesPerSlot: number, fixedBytes = 0): Region {
@@ -89,7 +105,15 @@ export class Arena {
     this.plan.regions.forEach((r, i) => {
       if (r.kind !== 'state') return;
       const start = this.offsets[i];
-      to.set(from.subarray(start, start + r.bytesPerSlot * slots), r.offset);
+      if (r.rows === 0) {
+        to.set(from.subarray(start, start + r.bytesPerSlot * slots), r.offset);
+        return;
+      }
+      const row = r.rowBytes;
+      for (let p = 0; p < r.rows; p++) {
+        const at = start + p * this.capacity * row;
+        to.set(from.subarray(at, at + slots * row), r.offset + p * capacity * row);
+      }
     });
     return next;
   }
@@ -97,8 +121,8 @@ export class Arena {
   zeroSlot(slot: number): void {
     const bytes = new Uint8Array(this.buffer);
     for (const r of this.plan.regions) {
-      if (r.kind === 'state')
-        bytes.fill(0, r.offset + slot * r.bytesPerSlot, r.offset + (slot + 1) * r.bytesPerSlot);
+      if (r.kind !== 'state') continue;
+      for (const [at, n] of this.pieces(r, slot)) bytes.fill(0, at, at + n);
     }
   }
 
@@ -107,9 +131,40 @@ export class Arena {
     const bytes = new Uint8Array(this.buffer);
     for (const r of this.plan.regions) {
       if (r.kind !== 'state') continue;
-      const n = r.bytesPerSlot;
-      bytes.copyWithin(r.offset + to * n, r.offset + from * n, r.offset + (from + 1) * n);
+      const target = this.pieces(r, to);
+      this.pieces(r, from).forEach(([at, n], i) => bytes.copyWithin(target[i][0], at, at + n));
     }
+  }
+
+  /**
+   * Slot `slot`'s rings turned by `shift` positions: the row at position p moves to p + shift
+   * (mod the ring's length), as if the slot's clock had been `shift` bins later all along.
+   */
+  rotateSlot(slot: number, shift: number): void {
+    const bytes = new Uint8Array(this.buffer);
+    for (const r of this.plan.regions) {
+      if (r.kind !== 'state' || r.rows === 0) continue;
+      const pieces = this.pieces(r, slot);
+      const row = r.rowBytes;
+      const saved = new Uint8Array(r.bytesPerSlot);
+      pieces.forEach(([at], p) => saved.set(bytes.subarray(at, at + row), p * row));
+      const mask = r.rows - 1;
+      pieces.forEach(([at], p) => {
+        const source = (p - shift) & mask;
+        bytes.set(saved.subarray(source * row, source * row + row), at);
+      });
+    }
+  }
+
+  /** [byte offset, bytes] of a slot's part of a state region (one piece, or a row per position). */
+  private pieces(r: Region, slot: number): [number, number][] {
+    if (r.rows === 0) return [[r.offset + slot * r.bytesPerSlot, r.bytesPerSlot]];
+    const row = r.rowBytes;
+    const stride = this.capacity * row;
+    return Array.from({ length: r.rows }, (_, p): [number, number] => [
+      r.offset + p * stride + slot * row,
+      row,
+    ]);
   }
 
   f32(r: Region, floats: number): Float32Array {

@@ -46,7 +46,7 @@ export class ConvRingStage implements Stage {
     this.width = F;
     const lags = (k - 1) * this.d;
     this.L = lags > 0 ? ringLength(lags) : 0;
-    this.ring = lags > 0 ? plan.state(this.L * C * 4) : null;
+    this.ring = lags > 0 ? plan.ring(this.L, C * 4) : null;
     this.panel = lags > 0 ? sharedPanel : input;
     this.out = plan.scratch(F * 4 * MAX_BLOCK);
     this.gemm = new DenseGemm(
@@ -63,18 +63,19 @@ export class ConvRingStage implements Stage {
     );
   }
 
-  async step(arena: Arena, n: number, T: number, first: number): Promise<void> {
+  step(arena: Arena, n: number, T: number, first: number): void {
     if (this.ring) {
       const { kernels } = arena;
       const clock = slotAt(this.io.clock, first);
       const ring = slotAt(this.ring, first);
-      kernels.ringPush(n, T, this.C, this.L, clock, this.input.offset, ring);
-      kernels.gatherTaps(n, T, this.config.kernel, this.C, this.d, this.L, clock, ring, this.panel.offset);
+      const S = arena.capacity;
+      kernels.ringPush(n, T, this.C, this.L, S, clock, this.input.offset, ring);
+      kernels.gatherTaps(n, T, this.config.kernel, this.C, this.d, this.L, S, clock, ring, this.panel.offset);
     }
-    await this.gemm.run(arena, n * T);
+    this.gemm.run(arena, n * T);
   }
 
-  dispose(): Promise<void> {
-    return this.gemm.dispose();
+  dispose(): void {
+    this.gemm.dispose();
   }
 }

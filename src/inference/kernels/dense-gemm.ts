@@ -45,7 +45,7 @@ export class DenseGemm {
     );
   }
 
-  async run(arena: Arena, n: number): Promise<void> {
+  run(arena: Arena, n: number): void {
     if (n < ORT_MIN_ROWS) {
       arena.kernels.dense(
         n,
@@ -59,11 +59,11 @@ export class DenseGemm {
       );
       return;
     }
-    await this.session.run(arena, n);
+    this.session.run(arena, n);
   }
 
-  dispose(): Promise<void> {
-    return this.session.dispose();
+  dispose(): void {
+    this.session.dispose();
   }
 
   private graph(): Uint8Array {

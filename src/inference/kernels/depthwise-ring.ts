@@ -5,7 +5,10 @@
  *   - Fewer bins with a long kernel (k ≥ 2P), partitioned: the taps that look P = MAX_BLOCK or more
  *     bins back depend only on rows before the bin's period of P bins, so they are summed once per
  *     period and slot, by a Toeplitz product over the slots that enter a new period; each bin then
- *     sums only its P most recent taps in the ring kernel and adds its period's row.
+ *     sums only its P most recent taps in the ring kernel and adds its period's row. Each slot's
+ *     periods are offset by its own phase (slotAdded), so that of slots on one clock about n / P
+ *     enter a period each step: the same work as one product over all of them every P steps
+ *     (within the machine's noise), without a step P times slower than the others.
  *   - Otherwise the ring kernel over all k taps (k × C × M multiply-adds per bin, four channels at
  *     a time, summed in a register).
  * All three give the same sums up to float rounding. The ring kernel's taps are the step graph's
@@ -39,6 +42,8 @@ const P = MAX_BLOCK;
  */
 export const PARTITION_MIN_SLOTS = 16;
 const LINEAR = ACTIVATION_CODE.linear;
+/** per slot of a partitioned layer: the tags of the two periods Q holds, and its period offset */
+const TAG_WORDS = 3;
 
 /** 'auto': the three ways above; 'ring': always the ring kernel over all k taps (the baseline) */
 export type DepthwisePaths = 'auto' | 'ring';
@@ -61,6 +66,8 @@ export class DepthwiseRingStage implements Stage {
   private readonly periodTags: Region | null;
   private readonly periodList: Region;
   private readonly windows: Region;
+  /** the period offset the next slot added takes */
+  private nextOffset = 0;
   private readonly products: Region;
 
   constructor(
@@ -86,7 +93,7 @@ export class DepthwiseRingStage implements Stage {
     this.bias = plan.weights(weights.get(`${prefix}_b`, [C * M]));
     this.zeros = plan.weights(new Float32Array(C * M));
     this.L = ringLength(k - 1);
-    this.ring = plan.state(this.L * C * 4);
+    this.ring = plan.ring(this.L, C * 4);
     this.out = plan.scratch(C * M * 4 * MAX_BLOCK);
     const blockShape: ToeplitzShape = { W: k - 1 + MAX_BLOCK, bins: MAX_BLOCK, jEnd: k };
     const periodShape: ToeplitzShape | null = k >= 2 * P ? { W: k - 1, bins: P, jEnd: k - P } : null;
@@ -102,14 +109,14 @@ export class DepthwiseRingStage implements Stage {
     this.period = periodShape
       ? new ToeplitzProduct(k, C, M, periodShape, w, this.windows, this.products, threads)
       : null;
-    this.periodSums = periodShape ? plan.state(2 * P * C * M * 4) : null;
-    this.periodTags = periodShape ? plan.state(2 * 4) : null;
+    this.periodSums = periodShape ? plan.ring(2 * P, C * M * 4) : null;
+    this.periodTags = periodShape ? plan.state(TAG_WORDS * 4) : null;
   }
 
-  step(arena: Arena, n: number, T: number, first: number): void | Promise<void> {
+  step(arena: Arena, n: number, T: number, first: number): void {
     const clock = slotAt(this.io.clock, first);
     const ring = slotAt(this.ring, first);
-    arena.kernels.ringPush(n, T, this.C, this.L, clock, this.input.offset, ring);
+    arena.kernels.ringPush(n, T, this.C, this.L, arena.capacity, clock, this.input.offset, ring);
     if (this.paths === 'auto') {
       if (T >= BLOCK_MIN_BINS && n * T >= TOEPLITZ_MIN_ROWS)
         return this.blockProduct(arena, n, T, clock, ring);
@@ -118,9 +125,25 @@ export class DepthwiseRingStage implements Stage {
     this.ringKernel(arena, n, T, this.config.kernel, 0, this.act, clock, ring);
   }
 
-  async dispose(): Promise<void> {
-    await this.block.dispose();
-    await this.period?.dispose();
+  dispose(): void {
+    this.block.dispose();
+    this.period?.dispose();
+  }
+
+  slotAdded(arena: Arena, slot: number): void {
+    // offsets taken in turn: of the slots on one clock, about n / P enter a period each step
+    if (this.periodTags) this.tagsOf(arena, slot)[2] = this.nextOffset++ % P;
+  }
+
+  clockMoved(arena: Arena, slot: number): void {
+    // the held periods were numbered by the old clock: none is held now (the offset stays)
+    if (this.periodTags) this.tagsOf(arena, slot).fill(0, 0, 2);
+  }
+
+  /** The slot's period tags and offset (TAG_WORDS u32). */
+  private tagsOf(arena: Arena, slot: number): Uint32Array {
+    const all = arena.u32(this.periodTags as Region, arena.capacity * TAG_WORDS);
+    return all.subarray(slot * TAG_WORDS, (slot + 1) * TAG_WORDS);
   }
 
   /** Σ over the taps j0 .. j0 + taps − 1 (the newest `taps` when j0 = k − taps), plus the bias. */
@@ -143,6 +166,7 @@ export class DepthwiseRingStage implements Stage {
       C,
       M,
       this.L,
+      arena.capacity,
       clock,
       ring,
       this.taps.offset + j0 * M * C * 4,
@@ -152,10 +176,20 @@ export class DepthwiseRingStage implements Stage {
     );
   }
 
-  private async blockProduct(arena: Arena, n: number, T: number, clock: number, ring: number): Promise<void> {
+  private blockProduct(arena: Arena, n: number, T: number, clock: number, ring: number): void {
     const { k, C, M } = this.block;
-    arena.kernels.depthwiseWindows(n, MAX_BLOCK, k, C, this.L, clock, ring, this.windows.offset);
-    await this.block.run(arena, n);
+    arena.kernels.depthwiseWindows(
+      n,
+      MAX_BLOCK,
+      k,
+      C,
+      this.L,
+      arena.capacity,
+      clock,
+      ring,
+      this.windows.offset,
+    );
+    this.block.run(arena, n);
     arena.kernels.depthwiseRows(
       n,
       T,
@@ -169,34 +203,21 @@ export class DepthwiseRingStage implements Stage {
     );
   }
 
-  private async partitioned(
-    arena: Arena,
-    n: number,
-    T: number,
-    first: number,
-    clock: number,
-    ring: number,
-  ): Promise<void> {
+  private partitioned(arena: Arena, n: number, T: number, first: number, clock: number, ring: number): void {
     const period = this.period as ToeplitzProduct;
     const sums = slotAt(this.periodSums as Region, first);
     const { kernels } = arena;
     const { k, C, M } = period;
     const list = this.periodList.offset;
-    const due = kernels.depthwisePeriodsDue(
-      n,
-      T,
-      P,
-      clock,
-      slotAt(this.io.idle, first),
-      slotAt(this.periodTags as Region, first),
-      list,
-    );
+    const tags = slotAt(this.periodTags as Region, first);
+    const S = arena.capacity;
+    const due = kernels.depthwisePeriodsDue(n, T, P, clock, slotAt(this.io.idle, first), tags, list);
     if (due > 0) {
-      kernels.depthwisePeriodWindows(due, list, k, C, this.L, P, ring, this.windows.offset);
-      await period.run(arena, due);
-      kernels.depthwisePeriodRows(due, list, P, C, M, this.products.offset, this.zeros.offset, sums);
+      kernels.depthwisePeriodWindows(due, list, k, C, this.L, S, P, tags, ring, this.windows.offset);
+      period.run(arena, due);
+      kernels.depthwisePeriodRows(due, list, P, C, M, S, this.products.offset, this.zeros.offset, sums);
     }
     this.ringKernel(arena, n, T, P, k - P, LINEAR, clock, ring);
-    kernels.depthwiseAddPeriod(n, T, this.width, P, clock, sums, this.act, this.out.offset);
+    kernels.depthwiseAddPeriod(n, T, this.width, P, S, clock, tags, sums, this.act, this.out.offset);
   }
 }

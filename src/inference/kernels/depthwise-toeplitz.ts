@@ -64,12 +64,12 @@ export class ToeplitzProduct {
   }
 
   /** Z[c][e][i·M + m] for the `entries` windows A[c][e][w] (both laid out for that count). */
-  run(arena: Arena, entries: number): Promise<void> {
-    return this.session.run(arena, entries);
+  run(arena: Arena, entries: number): void {
+    this.session.run(arena, entries);
   }
 
-  dispose(): Promise<void> {
-    return this.session.dispose();
+  dispose(): void {
+    this.session.dispose();
   }
 
   private graph(taps: Float32Array): Uint8Array {

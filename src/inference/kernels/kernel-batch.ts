@@ -3,7 +3,9 @@
  * outputs, rings of past rows, its clock) lives in one WebAssembly arena, slot b owning row b of
  * each array, and a step runs each layer once over all slots. Nothing moves per step but the
  * input ids in and two floats per slot out; no layer's cost depends on how far back it looks; the
- * dense layers of large batches go through onnxruntime's MatMul. Same contract as ResidentBatch
+ * dense layers of large batches go through onnxruntime's MatMul. Slots keep one clock (`phase`):
+ * a new slot starts on it and a slot that was held is turned back onto it when it steps again, so
+ * that a step reads and writes each time-major ring at one position (arena.ts). Same contract as ResidentBatch
  * (the step graph in onnxruntime), whose outputs these match to float rounding.
  */
 import type { ConvConfig } from '../../surrogate/layers/conv.js';
@@ -64,8 +66,8 @@ export class KernelBatch implements StreamBatch {
   private readonly scratchBytesPerRow: number;
   private arena: Arena;
   private slots = 0;
-  private running = false;
   // views on the arena (remade when it is rebuilt)
+  private clockView!: Uint32Array;
   private offsetsView!: Uint32Array;
   private idsView!: Uint32Array;
   private idleView!: Uint8Array;
@@ -74,6 +76,8 @@ export class KernelBatch implements StreamBatch {
   /** per synapse, the step at which it was last seen (dedupes a slot's ids without clearing) */
   private readonly seenAt: Uint32Array;
   private stamp = 0;
+  /** bins stepped by the batch (u32): every slot's clock once it is on it */
+  private phase = 0;
 
   constructor(
     readonly model: StepModel,
@@ -155,15 +159,16 @@ export class KernelBatch implements StreamBatch {
   }
 
   addSlot(): number {
-    this.checkIdle('addSlot');
     if (this.slots === this.arena.capacity) this.rebuild(this.arena.capacity * 2);
     const slot = this.slots++;
     this.arena.zeroSlot(slot);
+    // a slot at rest is the same at any clock: start it on the batch's
+    this.clockView[slot] = this.phase;
+    for (const s of this.stages) s.slotAdded?.(this.arena, slot);
     return slot;
   }
 
   removeSlot(slot: number): number {
-    this.checkIdle('removeSlot');
     if (!Number.isInteger(slot) || slot < 0 || slot >= this.slots)
       throw new RangeError(`slot ${slot} is not in [0, ${this.slots})`);
     const last = --this.slots;
@@ -173,36 +178,49 @@ export class KernelBatch implements StreamBatch {
 
   readonly maxBins = MAX_BLOCK;
 
-  async step(input: StepInput, idle: Uint8Array | null = null, bins = 1): Promise<void> {
-    const n = this.slots;
-    if (n === 0) return;
-    this.checkIdle('step');
-    checkBins(bins);
-    this.running = true;
+  /** Runs synchronously (the whole step is WebAssembly and onnxruntime calls); errors reject. */
+  step(input: StepInput, idle: Uint8Array | null = null, bins = 1): Promise<void> {
     try {
-      this.writeInput(input, idle, n * bins);
-      const arena = this.arena;
-      const chunk = chunkSlots(bins, this.scratchBytesPerRow);
-      for (let first = 0; first < n; first += chunk) {
-        const m = Math.min(chunk, n - first);
-        for (const stage of this.stages) {
-          const pending = stage.step(arena, m, bins, first);
-          if (pending) await pending;
-        }
-        this.heads.step(arena, m * bins, first * bins);
-      }
-      arena.kernels.advance(n, bins, this.io.clock.offset, this.io.idle.offset);
-    } finally {
-      this.running = false;
+      this.stepNow(input, idle, bins);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err as Error);
     }
   }
 
-  async dispose(): Promise<void> {
-    for (const s of this.stages) await s.dispose?.();
+  dispose(): Promise<void> {
+    for (const s of this.stages) s.dispose?.();
+    return Promise.resolve();
   }
 
-  private checkIdle(what: string): void {
-    if (this.running) throw new Error(`KernelBatch.${what} while a step is running`);
+  private stepNow(input: StepInput, idle: Uint8Array | null, bins: number): void {
+    const n = this.slots;
+    if (n === 0) return;
+    checkBins(bins);
+    this.writeInput(input, idle, n * bins);
+    this.rejoinPhase(n);
+    const arena = this.arena;
+    const chunk = chunkSlots(bins, this.scratchBytesPerRow);
+    for (let first = 0; first < n; first += chunk) {
+      const m = Math.min(chunk, n - first);
+      for (const stage of this.stages) stage.step(arena, m, bins, first);
+      this.heads.step(arena, m * bins, first * bins);
+    }
+    arena.kernels.advance(n, bins, this.io.clock.offset, this.io.idle.offset);
+    this.phase = (this.phase + bins) >>> 0;
+  }
+
+  /** Slots stepping now that were held while the batch stepped: turned onto the batch's clock. */
+  private rejoinPhase(n: number): void {
+    const clocks = this.clockView;
+    const idle = this.idleView;
+    const phase = this.phase;
+    for (let b = 0; b < n; b++) {
+      if (idle[b] || clocks[b] === phase) continue;
+      this.arena.rotateSlot(b, phase - clocks[b]);
+      clocks[b] = phase;
+      for (const s of this.stages) s.clockMoved?.(this.arena, b);
+    }
   }
 
   /**
@@ -251,6 +269,7 @@ export class KernelBatch implements StreamBatch {
   private makeViews(): void {
     const a = this.arena;
     const cap = a.capacity;
+    this.clockView = a.u32(this.io.clock, cap);
     this.offsetsView = a.u32(this.io.offsets, cap * MAX_BLOCK + 1);
     this.idsView = a.u32(this.io.ids, this.io.ids.fixedBytes / 4);
     this.idleView = a.u8(this.io.idle, cap);

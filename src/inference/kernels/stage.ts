@@ -35,14 +35,24 @@ export interface Stage {
   /** the output rows [slot · T + bin][width] of the slots being stepped (from the region's start) */
   readonly out: Region;
   /** slots first .. first + n − 1 by T bins (their state is at slotAt(region, first)) */
-  step(arena: Arena, n: number, T: number, first: number): void | Promise<void>;
+  step(arena: Arena, n: number, T: number, first: number): void;
   /** releases what the stage holds outside the arena (onnxruntime sessions) */
-  dispose?(): Promise<void>;
+  dispose?(): void;
+  /** Slot `slot` was just added (at rest): set what the stage keeps per slot besides zeros. */
+  slotAdded?(arena: Arena, slot: number): void;
+  /**
+   * Slot `slot`'s clock was moved (its rings turned with it, Arena.rotateSlot): forget what the
+   * stage keeps by the old clock's numbering.
+   */
+  clockMoved?(arena: Arena, slot: number): void;
 }
 
-/** Byte offset of slot `first`'s part of a per-slot region (state, clocks, idle flags). */
+/**
+ * Byte offset of slot `first`'s part of a per-slot region (state, clocks, idle flags), or of its
+ * row at position 0 of a ring (the kernels step from there by the arena's capacity in rows).
+ */
 export function slotAt(r: Region, first: number): number {
-  return r.offset + first * r.bytesPerSlot;
+  return r.offset + first * r.rowBytes;
 }
 
 /**
