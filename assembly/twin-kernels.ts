@@ -678,6 +678,28 @@ export function heads(
   }
 }
 
+/**
+ * Slot b's rows of a ring turned by `shift` positions, the row at p moving to (p + shift) & mask
+ * (`spare`: room for the slot's L rows).
+ */
+export function ringRotate(
+  ring: usize,
+  S: i32,
+  L: i32,
+  rowBytes: i32,
+  b: i32,
+  shift: u32,
+  spare: usize,
+): void {
+  const row = <usize>rowBytes;
+  const posBytes = <usize>S * row;
+  const r = ring + <usize>b * row;
+  const mask = <u32>(L - 1);
+  for (let p = 0; p < L; p++) memory.copy(spare + <usize>p * row, r + <usize>p * posBytes, row);
+  for (let p = 0; p < L; p++)
+    memory.copy(r + <usize>p * posBytes, spare + <usize>((<u32>p - shift) & mask) * row, row);
+}
+
 /** clock[b] += T for the slots that stepped. */
 export function advance(n: i32, T: i32, clock: usize, idle: usize): void {
   for (let b = 0; b < n; b++) {

@@ -73,6 +73,8 @@ export class Arena {
     readonly capacity: number,
     /** per region, its offset in this arena (the regions' own `offset` follows the newest arena) */
     private readonly offsets: number[],
+    /** room for one slot's rows of the largest ring (rotateSlot) */
+    private readonly spare: number,
     bytes: number,
   ) {
     ({ kernels: this.kernels, buffer: this.buffer } = instantiateTwinKernels(bytes));
@@ -94,7 +96,9 @@ export class Arena {
       at = align(at + r.bytes(capacity));
       return offset;
     });
-    return new Arena(plan, capacity, offsets, at);
+    const spare = at;
+    at = align(at + Math.max(0, ...plan.regions.map((r) => (r.rows > 0 ? r.bytesPerSlot : 0))));
+    return new Arena(plan, capacity, offsets, spare, at);
   }
 
   /** A new arena of `capacity` slots holding this one's state of the first `slots` slots. */
@@ -141,18 +145,9 @@ export class Arena {
    * (mod the ring's length), as if the slot's clock had been `shift` bins later all along.
    */
   rotateSlot(slot: number, shift: number): void {
-    const bytes = new Uint8Array(this.buffer);
     for (const r of this.plan.regions) {
-      if (r.kind !== 'state' || r.rows === 0) continue;
-      const pieces = this.pieces(r, slot);
-      const row = r.rowBytes;
-      const saved = new Uint8Array(r.bytesPerSlot);
-      pieces.forEach(([at], p) => saved.set(bytes.subarray(at, at + row), p * row));
-      const mask = r.rows - 1;
-      pieces.forEach(([at], p) => {
-        const source = (p - shift) & mask;
-        bytes.set(saved.subarray(source * row, source * row + row), at);
-      });
+      if (r.kind === 'state' && r.rows > 0)
+        this.kernels.ringRotate(r.offset, this.capacity, r.rows, r.rowBytes, slot, shift >>> 0, this.spare);
     }
   }
 

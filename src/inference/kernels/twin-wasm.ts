@@ -143,6 +143,15 @@ export interface TwinKernels {
     volt: number,
   ): void;
   advance(n: number, T: number, clock: number, idle: number): void;
+  ringRotate(
+    ring: number,
+    S: number,
+    L: number,
+    rowBytes: number,
+    b: number,
+    shift: number,
+    spare: number,
+  ): void;
 }
 
 /** The parts of the WebAssembly API used here (the Node types of this project do not declare it). */

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { Arena, ArenaPlan } from '../../../src/inference/kernels/arena.js';
 
 /** A plan with one per-slot state region (2 floats) and one ring (4 positions of 3 floats). */
