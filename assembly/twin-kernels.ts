@@ -10,7 +10,8 @@
  * so a step writes one row and reads its taps where they lie — its cost does not depend on how far
  * back a layer looks. u32 clocks wrap consistently because L divides 2^32. Rings are time-major:
  * slot b's row at position p lies at ring + (p·S + b)·rowBytes (S: the slots per position, the
- * batch's capacity), so the slots of one clock touch one position's rows in order.
+ * batch's capacity), so the slots of one clock touch one position's rows in order. The synaptic
+ * queue is the exception, slot-major (a slot's L rows together): a spike adds to k rows of one slot.
  *
  * A call steps every slot by T bins (a block; T = 1 for one bin): rows of the per-step arrays are
  * (slot, bin) pairs, row b·T + τ, and a slot's bins run in order, each layer over the whole block
@@ -72,7 +73,6 @@ export function synapticStep(
   k: i32,
   F: i32,
   L: i32,
-  S: i32,
   table: usize,
   bias: usize,
   act: i32,
@@ -85,10 +85,10 @@ export function synapticStep(
 ): void {
   const mask = <u32>(L - 1);
   const rowBytes = <usize>(F << 2);
-  const posBytes = <usize>S * rowBytes;
   for (let b = 0; b < n; b++) {
     if (load<u8>(idle + <usize>b)) continue;
-    const q = queue + <usize>b * rowBytes;
+    // the queue is slot-major (a slot's L rows together): a spike's k lags are contiguous
+    const q = queue + <usize>b * <usize>L * rowBytes;
     for (let tau = 0; tau < T; tau++) {
       const row = b * T + tau;
       const y = out + <usize>row * rowBytes;
@@ -99,12 +99,15 @@ export function synapticStep(
         for (let j = from; j < to; j++) addRow(y, table + <usize>u32At(ids, j) * rowBytes, F);
       } else {
         const t = u32At(clock, b) + <u32>tau;
-        // a synapse's k lags land on the ring's next k positions
-        const head = q + <usize>(t & mask) * posBytes;
+        // a synapse's k lags land on k consecutive rows of the ring: two contiguous runs at most
+        const p = <i32>(t & mask);
+        const first = min(k, L - p) * F;
+        const rest = k * F - first;
+        const head = q + <usize>p * rowBytes;
         for (let j = from; j < to; j++) {
           const taps = table + <usize>u32At(ids, j) * <usize>k * rowBytes;
-          for (let lag = 0; lag < k; lag++)
-            addRow(q + <usize>((t + <u32>lag) & mask) * posBytes, taps + <usize>lag * rowBytes, F);
+          addRow(head, taps, first);
+          if (rest > 0) addRow(q, taps + ((<usize>first) << 2), rest);
         }
         memory.copy(y, bias, rowBytes);
         addRow(y, head, F);
@@ -679,21 +682,11 @@ export function heads(
 }
 
 /**
- * Slot b's rows of a ring turned by `shift` positions, the row at p moving to (p + shift) & mask
- * (`spare`: room for the slot's L rows).
+ * One slot's rows of a ring (position 0 at r, position p at r + p·posBytes) turned by `shift`
+ * positions, the row at p moving to (p + shift) & mask (`spare`: room for the slot's L rows).
  */
-export function ringRotate(
-  ring: usize,
-  S: i32,
-  L: i32,
-  rowBytes: i32,
-  b: i32,
-  shift: u32,
-  spare: usize,
-): void {
+export function ringRotate(r: usize, posBytes: usize, L: i32, rowBytes: i32, shift: u32, spare: usize): void {
   const row = <usize>rowBytes;
-  const posBytes = <usize>S * row;
-  const r = ring + <usize>b * row;
   const mask = <u32>(L - 1);
   for (let p = 0; p < L; p++) memory.copy(spare + <usize>p * row, r + <usize>p * posBytes, row);
   for (let p = 0; p < L; p++)

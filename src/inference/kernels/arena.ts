@@ -4,10 +4,11 @@
  * the batch is rebuilt for a larger capacity; their byte offsets are what the kernels take.
  *   - weights: fixed contents, written when the arena is built;
  *   - state: per slot, zeroed for a new slot, moved with a slot, copied into a rebuilt arena;
- *   - rings, state laid out time-major: `rows` positions of `capacity` slots' rows each, row
- *     (position p, slot b) at (p · capacity + b) · rowBytes. Slots whose clocks agree read and
- *     write one position together, so a step walks each ring's rows in order rather than a page
- *     per slot;
+ *   - rings, state indexed by the slots' clocks, `rows` positions of rowBytes per slot: laid out
+ *     time-major, row (position p, slot b) at (p · capacity + b) · rowBytes, so that slots whose
+ *     clocks agree read and write one position together and a step walks each ring's rows in
+ *     order rather than a page per slot; or slot-major (a slot's rows together, for a ring whose
+ *     writes span many positions of one slot);
  *   - scratch: per slot or fixed, rewritten every step.
  */
 import { instantiateTwinKernels, twinHeapBase, type TwinKernels } from './twin-wasm.js';
@@ -23,13 +24,19 @@ export class Region {
     /** bytes beside the per-slot ones (a scratch region may be resized before a rebuild) */
     public fixedBytes: number,
     readonly contents: Float32Array | null,
-    /** positions of a time-major ring (0: the slots' bytes lie together, slot after slot) */
+    /** positions of a ring (0: not a ring) */
     readonly rows = 0,
+    readonly timeMajor = false,
   ) {}
 
   /** bytes of one slot's row at one position of a ring */
   get rowBytes(): number {
     return this.rows > 0 ? this.bytesPerSlot / this.rows : this.bytesPerSlot;
+  }
+
+  /** bytes from one slot's part of the region to the next's */
+  get slotStride(): number {
+    return this.timeMajor ? this.rowBytes : this.bytesPerSlot;
   }
 
   bytes(capacity: number): number {
@@ -48,9 +55,9 @@ export class ArenaPlan {
     return this.add(new Region('state', bytesPerSlot, 0, null));
   }
 
-  /** A ring of `rows` positions (a power of two) of `rowBytes` per slot, time-major. */
-  ring(rows: number, rowBytes: number): Region {
-    return this.add(new Region('state', rows * rowBytes, 0, null, rows));
+  /** A ring of `rows` positions (a power of two) of `rowBytes` per slot. */
+  ring(rows: number, rowBytes: number, layout: 'time-major' | 'slot-major' = 'time-major'): Region {
+    return this.add(new Region('state', rows * rowBytes, 0, null, rows, layout === 'time-major'));
   }
 
   scratch(bytesPerSlot: number, fixedBytes = 0): Region {
@@ -109,7 +116,7 @@ export class Arena {
     this.plan.regions.forEach((r, i) => {
       if (r.kind !== 'state') return;
       const start = this.offsets[i];
-      if (r.rows === 0) {
+      if (!r.timeMajor) {
         to.set(from.subarray(start, start + r.bytesPerSlot * slots), r.offset);
         return;
       }
@@ -146,14 +153,16 @@ export class Arena {
    */
   rotateSlot(slot: number, shift: number): void {
     for (const r of this.plan.regions) {
-      if (r.kind === 'state' && r.rows > 0)
-        this.kernels.ringRotate(r.offset, this.capacity, r.rows, r.rowBytes, slot, shift >>> 0, this.spare);
+      if (r.kind !== 'state' || r.rows === 0) continue;
+      const posBytes = r.timeMajor ? this.capacity * r.rowBytes : r.rowBytes;
+      const at = r.offset + slot * r.slotStride;
+      this.kernels.ringRotate(at, posBytes, r.rows, r.rowBytes, shift >>> 0, this.spare);
     }
   }
 
   /** [byte offset, bytes] of a slot's part of a state region (one piece, or a row per position). */
   private pieces(r: Region, slot: number): [number, number][] {
-    if (r.rows === 0) return [[r.offset + slot * r.bytesPerSlot, r.bytesPerSlot]];
+    if (!r.timeMajor) return [[r.offset + slot * r.bytesPerSlot, r.bytesPerSlot]];
     const row = r.rowBytes;
     const stride = this.capacity * row;
     return Array.from({ length: r.rows }, (_, p): [number, number] => [

@@ -52,7 +52,7 @@ export interface Stage {
  * row at position 0 of a ring (the kernels step from there by the arena's capacity in rows).
  */
 export function slotAt(r: Region, first: number): number {
-  return r.offset + first * r.rowBytes;
+  return r.offset + first * r.slotStride;
 }
 
 /**

@@ -39,7 +39,8 @@ export class SynapticQueueStage implements Stage {
     this.table = plan.weights(weights.get(`${prefix}_by_synapse`, [nIn + 1, k * F]));
     this.bias = plan.weights(weights.get(`${prefix}_b`, [F]));
     this.L = k > 1 ? ringLength(k - 1) : 0;
-    this.queue = k > 1 ? plan.ring(this.L, F * 4) : null;
+    // slot-major: a spike adds its k lags to k consecutive rows, one contiguous run
+    this.queue = k > 1 ? plan.ring(this.L, F * 4, 'slot-major') : null;
     this.out = plan.scratch(F * 4 * MAX_BLOCK);
   }
 
@@ -51,7 +52,6 @@ export class SynapticQueueStage implements Stage {
       c.kernel,
       c.filters,
       this.L,
-      arena.capacity,
       this.table.offset,
       this.bias.offset,
       ACTIVATION_CODE[c.activation],

@@ -16,7 +16,6 @@ export interface TwinKernels {
     k: number,
     F: number,
     L: number,
-    S: number,
     table: number,
     bias: number,
     act: number,
@@ -143,15 +142,7 @@ export interface TwinKernels {
     volt: number,
   ): void;
   advance(n: number, T: number, clock: number, idle: number): void;
-  ringRotate(
-    ring: number,
-    S: number,
-    L: number,
-    rowBytes: number,
-    b: number,
-    shift: number,
-    spare: number,
-  ): void;
+  ringRotate(r: number, posBytes: number, L: number, rowBytes: number, shift: number, spare: number): void;
 }
 
 /** The parts of the WebAssembly API used here (the Node types of this project do not declare it). */
