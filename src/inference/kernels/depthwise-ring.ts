@@ -44,6 +44,8 @@ export const PARTITION_MIN_SLOTS = 16;
 const LINEAR = ACTIVATION_CODE.linear;
 /** per slot of a partitioned layer: the tags of the two periods Q holds, and its period offset */
 const TAG_WORDS = 3;
+/** slots added in a row that take the same period offset */
+const PERIOD_RUN = 32;
 
 /** 'auto': the three ways above; 'ring': always the ring kernel over all k taps (the baseline) */
 export type DepthwisePaths = 'auto' | 'ring';
@@ -66,8 +68,8 @@ export class DepthwiseRingStage implements Stage {
   private readonly periodTags: Region | null;
   private readonly periodList: Region;
   private readonly windows: Region;
-  /** the period offset the next slot added takes */
-  private nextOffset = 0;
+  /** slots added so far (their count picks the next one's period offset) */
+  private added = 0;
   private readonly products: Region;
 
   constructor(
@@ -131,8 +133,10 @@ export class DepthwiseRingStage implements Stage {
   }
 
   slotAdded(arena: Arena, slot: number): void {
-    // offsets taken in turn: of the slots on one clock, about n / P enter a period each step
-    if (this.periodTags) this.tagsOf(arena, slot)[2] = this.nextOffset++ % P;
+    // offsets taken in turn by runs of PERIOD_RUN slots added one after another: of the slots on one
+    // clock about n / P enter a period each step, and they lie side by side in the time-major ring
+    // (their windows read a few pages per ring position rather than one per slot)
+    if (this.periodTags) this.tagsOf(arena, slot)[2] = Math.floor(this.added++ / PERIOD_RUN) % P;
   }
 
   clockMoved(arena: Arena, slot: number): void {
