@@ -30,10 +30,12 @@ import {
 } from './stage.js';
 
 /**
- * Blocks from which the block product beats the ring kernel (l5pc-nmda-factored, 500 slots:
- * `node dist/benchmarks/scripts/depthwise-paths.js --bins 6,16` measures both in one run).
+ * Blocks from which the block product beats the partitioned sums (l5pc-nmda-factored, 500 slots:
+ * `node dist/benchmarks/scripts/depthwise-paths.js --bins 8,10,16` run with this at 6 and at 17,
+ * each against the ring kernel in the same run: at 8 bins the partitioned sums were ahead, from
+ * 10 the block product).
  */
-export const BLOCK_MIN_BINS = 6;
+export const BLOCK_MIN_BINS = 10;
 /** The period of a partitioned layer, bins. */
 const P = MAX_BLOCK;
 /**

@@ -301,7 +301,7 @@ describe('KernelBatch depthwise paths', () => {
     const auto = new KernelBatch(model, 8, { depthwise: 'auto' });
     const ring = new KernelBatch(model, 8, { depthwise: 'ring' });
     try {
-      const slots = 40; // enough for the block product (6+ bins) and the partitioned sums (16+ slots)
+      const slots = 40; // enough for the block product (10+ bins) and the partitioned sums (16+ slots)
       for (let i = 0; i < slots; i++) expect(auto.addSlot()).toBe(ring.addSlot());
       const rnd = lcg(7);
       // blocks that cross 16-bin periods anywhere, block products between partitioned steps
