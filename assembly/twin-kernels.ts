@@ -688,6 +688,15 @@ export function heads(
 export function ringRotate(r: usize, posBytes: usize, L: i32, rowBytes: i32, shift: u32, spare: usize): void {
   const row = <usize>rowBytes;
   const mask = <u32>(L - 1);
+  if (posBytes == row) {
+    // a slot-major ring: its L rows are one run, turned by two copies
+    const all = <usize>L * row;
+    const head = <usize>(shift & mask) * row;
+    memory.copy(spare, r, all);
+    memory.copy(r + head, spare, all - head);
+    memory.copy(r, spare + all - head, head);
+    return;
+  }
   for (let p = 0; p < L; p++) memory.copy(spare + <usize>p * row, r + <usize>p * posBytes, row);
   for (let p = 0; p < L; p++)
     memory.copy(r + <usize>p * posBytes, spare + <usize>((<u32>p - shift) & mask) * row, row);

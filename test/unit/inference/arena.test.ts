@@ -59,3 +59,24 @@ describe('Arena rings (time-major state)', () => {
     expect(ringRow(big, ring, 0, 2)).toEqual([310, 311, 312]);
   });
 });
+
+describe('Arena rings (slot-major state)', () => {
+  it("turns one slot's run of rows and leaves its neighbours", () => {
+    const p = new ArenaPlan();
+    const queue = p.ring(8, 2 * 4, 'slot-major');
+    const arena = Arena.build(p, 3);
+    const all = arena.f32(queue, 3 * 8 * 2);
+    // slot b's rows lie together: row q of slot b at (b · 8 + q) · 2 floats
+    all.forEach((_, i) => (all[i] = i));
+    const before = Float32Array.from(all);
+    arena.rotateSlot(1, 3);
+    for (let q = 0; q < 8; q++) {
+      const from = (q - 3 + 8) % 8;
+      expect(Array.from(all.subarray((8 + q) * 2, (8 + q) * 2 + 2))).toEqual(
+        Array.from(before.subarray((8 + from) * 2, (8 + from) * 2 + 2)),
+      );
+    }
+    expect(Array.from(all.subarray(0, 16))).toEqual(Array.from(before.subarray(0, 16)));
+    expect(Array.from(all.subarray(32, 48))).toEqual(Array.from(before.subarray(32, 48)));
+  });
+});
