@@ -181,7 +181,7 @@ export class KernelBatch implements StreamBatch {
   /** Runs synchronously (the whole step is WebAssembly and onnxruntime calls); errors reject. */
   step(input: StepInput, idle: Uint8Array | null = null, bins = 1): Promise<void> {
     try {
-      this.stepNow(input, idle, bins);
+      this.stepSync(input, idle, bins);
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err as Error);
@@ -193,7 +193,8 @@ export class KernelBatch implements StreamBatch {
     return Promise.resolve();
   }
 
-  private stepNow(input: StepInput, idle: Uint8Array | null, bins: number): void {
+  /** step(), returning when it is done and throwing what it would reject with. */
+  stepSync(input: StepInput, idle: Uint8Array | null, bins: number): void {
     const n = this.slots;
     if (n === 0) return;
     checkBins(bins);

@@ -1,68 +1,63 @@
 /**
- * A kernel batch split over worker threads, one KernelBatch per shard, so that a model too heavy
- * for one core uses them all: each step sends every shard its slots' input through shared memory
- * and the shards step at the same time. Slots are numbered 0..size-1 as in any StreamBatch; which
- * shard and row hold a slot is bookkeeping here (removing a slot never moves state between shards).
- * Workers are referenced only while a step is in flight, so an idle batch keeps no process alive.
+ * A kernel batch split over threads, one KernelBatch per shard, so that a model too heavy for one
+ * core uses them all: shard 0 runs on the calling thread, the others in worker threads, all at
+ * the same time. Each step writes every shard its slots' input (shared memory for the workers),
+ * announces the workers' requests, steps shard 0, then waits for the workers' answers
+ * (shard-protocol.ts: counters in shared memory, spun on before sleeping). Slots are numbered
+ * 0..size-1 as in any StreamBatch; which shard and row hold a slot is bookkeeping here (removing a
+ * slot never moves state between shards). Workers are referenced only while a step waits on
+ * them, so an idle batch keeps no process alive.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { compiledModule } from '../../core/package-root.js';
 import type { StepInput, StreamBatch } from '../stream-batch.js';
 import type { StepModel } from '../step-model.js';
+import { KernelBatch } from './kernel-batch.js';
 import { MAX_BLOCK, checkBins } from './stage.js';
 import {
   ADD,
+  ANSWERED,
+  CONTROL_WORDS,
+  FAILED,
+  PARENT_SPIN_MS,
   REMOVE,
+  REQUESTED,
   type ShardBuffers,
   type ShardInit,
-  type ShardReply,
+  type ShardReady,
   type ShardRequest,
+  spinWhile,
 } from './shard-protocol.js';
 
-class Shard {
-  readonly worker: Worker;
+type StepOrder = ShardRequest['step'];
+
+/** Atomics.waitAsync (Node 16+; not in this project's ES2022 library types). */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      a: Int32Array,
+      index: number,
+      value: number,
+    ): { async: boolean; value: Promise<string> | string };
+  }
+).waitAsync.bind(Atomics);
+
+/** A shard's rows and the buffers its input and outputs go through. */
+abstract class Shard {
   /** global slot of each of this shard's rows */
   readonly globalOf: number[] = [];
+  /** slot changes not yet applied (ADD, or REMOVE and the row) */
   ops: number[] = [];
   buffers!: ShardBuffers;
   /** views on the buffers */
   words!: Uint32Array;
   flags!: Uint8Array;
   out!: Float32Array;
-  private fresh = true;
-  private waiting: { resolve: () => void; reject: (e: Error) => void } | null = null;
-  private readonly ready: Promise<void>;
-  private failure: Error | null = null;
+  /** the buffers are new since the last request */
+  protected fresh = true;
 
-  constructor(model: StepModel, capacity: number) {
-    const init: ShardInit = { manifest: model.manifest, stepPath: model.stepPath, capacity };
-    this.worker = new Worker(compiledModule('inference/kernels/shard-worker.js', import.meta.url), {
-      workerData: init,
-    });
+  constructor(capacity: number) {
     this.use(Shard.allocate(capacity, 1024));
-    this.ready = new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
-    });
-    this.worker.on('message', (r: ShardReply) => {
-      const w = this.waiting;
-      this.waiting = null;
-      this.worker.unref();
-      if ('error' in r) w?.reject(new Error(r.error));
-      else w?.resolve();
-    });
-    this.worker.on('error', (err) => {
-      this.failure = err;
-      this.waiting?.reject(err);
-      this.waiting = null;
-    });
-  }
-
-  private use(b: ShardBuffers): void {
-    this.buffers = b;
-    this.words = new Uint32Array(b.input);
-    this.flags = new Uint8Array(b.idle);
-    this.out = new Float32Array(b.output);
-    this.fresh = true;
   }
 
   static allocate(capacity: number, ids: number): ShardBuffers {
@@ -88,28 +83,169 @@ class Shard {
     );
   }
 
-  async request(step: ShardRequest['step']): Promise<void> {
-    await this.ready;
-    if (this.failure) throw this.failure;
+  /** Applies the slot changes and starts the step (shard 0 runs it before returning). */
+  abstract request(step: StepOrder): void;
+  /** Resolves when the last request is done, or rejects with why it failed. */
+  abstract answer(): Promise<void>;
+  abstract close(): Promise<void>;
+
+  private use(b: ShardBuffers): void {
+    this.buffers = b;
+    this.words = new Uint32Array(b.input);
+    this.flags = new Uint8Array(b.idle);
+    this.out = new Float32Array(b.output);
+    this.fresh = true;
+  }
+}
+
+/** Shard 0: a KernelBatch on the calling thread. */
+class LocalShard extends Shard {
+  private readonly batch: KernelBatch;
+  private failure: Error | null = null;
+
+  constructor(model: StepModel, capacity: number) {
+    super(capacity);
+    this.batch = new KernelBatch(model, capacity);
+  }
+
+  request(step: StepOrder): void {
+    this.failure = null;
+    try {
+      for (let i = 0; i < this.ops.length; i++) {
+        if (this.ops[i] === ADD) this.batch.addSlot();
+        else this.batch.removeSlot(this.ops[++i]);
+      }
+      this.ops = [];
+      if (!step) return;
+      const { n, bins, idsAt } = step;
+      const b = this.batch;
+      b.stepSync({ offsets: this.words, ids: this.words.subarray(idsAt) }, this.flags, bins);
+      this.out.set(b.voltage.subarray(0, n * bins), 0);
+      this.out.set(b.spikeProb.subarray(0, n * bins), this.buffers.capacity);
+    } catch (err) {
+      this.failure = err as Error;
+    }
+  }
+
+  answer(): Promise<void> {
+    return this.failure ? Promise.reject(this.failure) : Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return this.batch.dispose();
+  }
+}
+
+/** A shard in a worker thread (shard-worker.ts). */
+class WorkerShard extends Shard {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
+  private posted = 0;
+  private readonly ready: Promise<void>;
+  /** rejects when the worker dies (an error it did not catch, or its exit) */
+  private readonly died: Promise<never>;
+  private failure: Error | null = null;
+  private holds = 0;
+
+  constructor(model: StepModel, capacity: number) {
+    super(capacity);
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    const init: ShardInit = {
+      manifest: model.manifest,
+      stepPath: model.stepPath,
+      capacity,
+      control: this.control.buffer as SharedArrayBuffer,
+      port: channel.port2,
+    };
+    this.worker = new Worker(compiledModule('inference/kernels/shard-worker.js', import.meta.url), {
+      workerData: init,
+      transferList: [channel.port2],
+    });
+    // referenced only while someone waits on it (held)
+    this.worker.unref();
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('message', (r: ShardReady) => {
+        if ('error' in r) reject(new Error(r.error));
+        else resolve();
+      });
+    });
+    this.died = new Promise((_, reject) => {
+      this.worker.on('error', (err) => {
+        this.failure = err;
+        reject(err);
+      });
+      this.worker.on('exit', (code) => {
+        this.failure ??= new Error(`a shard worker exited (code ${code})`);
+        reject(this.failure);
+      });
+    });
+    // nobody may be waiting on these when the worker dies
+    this.ready.catch(() => undefined);
+    this.died.catch(() => undefined);
+  }
+
+  /** Waits for the worker to have made its batch (before the first request). */
+  started(): Promise<void> {
+    return this.held(Promise.race([this.ready, this.died]));
+  }
+
+  request(step: StepOrder): void {
+    if (this.failure) return;
     const req: ShardRequest = { ops: this.ops, step };
     if (this.fresh) req.buffers = this.buffers;
     this.ops = [];
     this.fresh = false;
-    const done = new Promise<void>((resolve, reject) => {
-      this.waiting = { resolve, reject };
-    });
-    this.worker.ref();
-    this.worker.postMessage(req);
-    return done;
+    this.send(req);
+  }
+
+  async answer(): Promise<void> {
+    const c = this.control;
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const done = Atomics.load(c, ANSWERED);
+      if (done === this.posted) break;
+      if (spinWhile(c, ANSWERED, done, PARENT_SPIN_MS)) continue;
+      // a slow shard: wait without holding the thread, and hear of the worker's death meanwhile
+      const waiting = waitAsync(c, ANSWERED, done);
+      if (waiting.async) await this.held(Promise.race([waiting.value, this.died]));
+    }
+    if (Atomics.load(c, FAILED) === this.posted) {
+      const m = receiveMessageOnPort(this.port) as { message: { error: string } } | undefined;
+      throw new Error(m?.message.error ?? 'a shard failed');
+    }
   }
 
   async close(): Promise<void> {
     try {
-      await this.ready;
-      this.worker.postMessage({ ops: [], dispose: true } satisfies ShardRequest);
+      if (!this.failure) {
+        await this.started();
+        this.send({ ops: [], dispose: true });
+        await this.answer();
+      }
     } finally {
+      this.port.close();
       await this.worker.terminate();
     }
+  }
+
+  /** `p`, with the worker keeping the process alive until it settles. */
+  private async held<T>(p: Promise<T>): Promise<T> {
+    if (this.holds++ === 0) this.worker.ref();
+    try {
+      return await p;
+    } finally {
+      if (--this.holds === 0) this.worker.unref();
+    }
+  }
+
+  private send(req: ShardRequest): void {
+    // the message first: the worker takes it as soon as it sees the counter move
+    this.port.postMessage(req);
+    this.posted++;
+    Atomics.store(this.control, REQUESTED, this.posted);
+    Atomics.notify(this.control, REQUESTED);
   }
 }
 
@@ -135,7 +271,9 @@ export class ShardedBatch implements StreamBatch {
       throw new RangeError(`a sharded batch needs at least 2 shards, got ${shardCount}`);
     this.nIn = model.nInputs;
     const perShard = Math.max(1, Math.ceil(initialCapacity / shardCount));
-    this.shards = Array.from({ length: shardCount }, () => new Shard(model, perShard));
+    this.shards = Array.from({ length: shardCount }, (_, i) =>
+      i === 0 ? new LocalShard(model, perShard) : new WorkerShard(model, perShard),
+    );
     this.growGlobal(initialCapacity);
   }
 
@@ -202,9 +340,10 @@ export class ShardedBatch implements StreamBatch {
         // checked here, before any shard steps, so that a refused bin changes no shard
         if (ids[j] >= nIn) throw new RangeError(`synapse id ${ids[j]} is not in [0, ${nIn})`);
       }
-      const pending: Promise<void>[] = [];
-      for (const shard of this.shards) pending.push(this.send(shard, input, idle, bins));
-      await Promise.all(pending);
+      // the workers first, so that they step while shard 0 does here
+      for (let i = this.shards.length - 1; i >= 0; i--) this.send(this.shards[i], input, idle, bins);
+      const answers = this.shards.map((shard) => shard.answer());
+      await Promise.all(answers);
       for (const shard of this.shards) {
         const out = shard.out;
         const cap = shard.buffers.capacity;
@@ -227,8 +366,8 @@ export class ShardedBatch implements StreamBatch {
     await Promise.all(this.shards.map((s) => s.close()));
   }
 
-  /** Writes a shard's rows' input CSR and idle flags into its shared buffers, then rings it. */
-  private send(shard: Shard, input: StepInput, idle: Uint8Array | null, bins: number): Promise<void> {
+  /** Writes a shard's rows' input CSR and idle flags into its buffers, then sends it the step. */
+  private send(shard: Shard, input: StepInput, idle: Uint8Array | null, bins: number): void {
     const rows = shard.globalOf;
     const { offsets, ids } = input;
     let total = 0;
@@ -246,7 +385,7 @@ export class ShardedBatch implements StreamBatch {
       flags[r] = idle ? idle[g] : 0;
     }
     words[rows.length * bins] = k;
-    return shard.request(rows.length > 0 ? { n: rows.length, bins, idsAt } : undefined);
+    shard.request(rows.length > 0 ? { n: rows.length, bins, idsAt } : undefined);
   }
 
   private checkIdle(what: string): void {
