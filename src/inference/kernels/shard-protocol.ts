@@ -1,8 +1,9 @@
 /**
  * What a ShardedBatch and its shard workers (shard-worker.ts) say to each other. Requests travel
  * on a MessagePort that the worker reads synchronously; each one is announced, and answered, by a
- * counter in shared memory, which either side spins on for a moment before it sleeps: on this
- * kind of machine a thread woken from sleep (a futex or the event loop) takes tens of µs to run.
+ * counter in shared memory, which either side spins on for a moment before it sleeps: a thread
+ * woken from sleep, on a futex or by its event loop, is slow to run again on a virtual machine
+ * (`node dist/benchmarks/scripts/thread-wake.js` measures the round trips).
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ModelManifest } from '../../core/manifest.js';
