@@ -167,8 +167,11 @@ class WorkerShard extends Shard {
     this.worker.unref();
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', (r: ShardReady) => {
-        if ('error' in r) reject(new Error(r.error));
-        else resolve();
+        if ('error' in r) {
+          // the worker ends here: its steps fail with this, not with its exit
+          this.failure ??= new Error(`a shard could not start: ${r.error}`);
+          reject(this.failure);
+        } else resolve();
       });
     });
     this.died = new Promise((_, reject) => {
