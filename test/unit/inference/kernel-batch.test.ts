@@ -164,6 +164,25 @@ describe('ShardedBatch', () => {
           if (!idle[b]) worst = Math.max(worst, Math.abs(sharded.voltage[b] - single.voltage[b]));
         }
       }
+      // and in blocks of bins, which shard 0 (this thread) and the worker step at the same time
+      for (const T of [5, 16, 3]) {
+        const n = sharded.size;
+        const offsets = new Uint32Array(n * T + 1);
+        const ids: number[] = [];
+        for (let r = 0; r < n * T; r++) {
+          offsets[r] = ids.length;
+          for (let j = Math.floor(rnd() * 12); j > 0; j--) ids.push(Math.floor(rnd() * model.nInputs));
+        }
+        offsets[n * T] = ids.length;
+        const idle = Uint8Array.from({ length: n }, () => (rnd() < 0.2 ? 1 : 0));
+        const input: StepInput = { offsets, ids: Uint32Array.from(ids) };
+        await sharded.step(input, idle, T);
+        await single.step(input, idle, T);
+        for (let r = 0; r < n * T; r++) {
+          if (!idle[Math.floor(r / T)])
+            worst = Math.max(worst, Math.abs(sharded.voltage[r] - single.voltage[r]));
+        }
+      }
       // the same kernels on the same rows, but the depthwise layer's period sums go through
       // onnxruntime's GEMM over however many slots of a shard enter a period, and its summation
       // order may depend on that count: float rounding of a -70 mV voltage, not more
