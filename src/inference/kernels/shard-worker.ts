@@ -72,10 +72,9 @@ async function serve(): Promise<void> {
     Atomics.store(control, ANSWERED, seen);
     Atomics.notify(control, ANSWERED);
   }
+  // the parent waits for this thread's exit
   await batch.dispose();
   await model.dispose();
-  Atomics.store(control, ANSWERED, seen);
-  Atomics.notify(control, ANSWERED);
   init.port.close();
 }
 

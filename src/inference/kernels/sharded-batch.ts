@@ -8,6 +8,7 @@
  * slot never moves state between shards). Workers are referenced only while a step waits on
  * them, so an idle batch keeps no process alive.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { compiledModule } from '../../core/package-root.js';
 import type { StepInput, StreamBatch } from '../stream-batch.js';
@@ -30,6 +31,9 @@ import {
 } from './shard-protocol.js';
 
 type StepOrder = ShardRequest['step'];
+
+/** How long close() lets a worker release its batch before it is terminated. */
+const CLOSE_WAIT_MS = 10_000;
 
 /** Atomics.waitAsync (Node 16+; not in this project's ES2022 library types). */
 const waitAsync = (
@@ -143,8 +147,10 @@ class WorkerShard extends Shard {
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
   private posted = 0;
   private readonly ready: Promise<void>;
-  /** rejects when the worker dies (an error it did not catch, or its exit) */
+  /** rejects when the worker dies (an error it did not catch, or its exit before close) */
   private readonly died: Promise<never>;
+  private readonly exited: Promise<void>;
+  private closing = false;
   private failure: Error | null = null;
   private holds = 0;
 
@@ -174,12 +180,14 @@ class WorkerShard extends Shard {
         } else resolve();
       });
     });
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.died = new Promise((_, reject) => {
       this.worker.on('error', (err) => {
         this.failure = err;
         reject(err);
       });
       this.worker.on('exit', (code) => {
+        if (this.closing) return;
         this.failure ??= new Error(`a shard worker exited (code ${code})`);
         reject(this.failure);
       });
@@ -224,8 +232,10 @@ class WorkerShard extends Shard {
     try {
       if (!this.failure) {
         await this.started();
+        // the worker releases its batch and ends: its exit is the answer
+        this.closing = true;
         this.send({ ops: [], dispose: true });
-        await this.answer();
+        await this.held(Promise.race([this.exited, delay(CLOSE_WAIT_MS, undefined, { ref: false })]));
       }
     } finally {
       this.port.close();
