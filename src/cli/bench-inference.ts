@@ -26,7 +26,7 @@ export interface InferenceBenchOptions {
   matmulSize: number;
   /** default auto */
   engine?: EngineChoice;
-  /** worker threads the kernel batch is split over (default 1) */
+  /** threads the kernel batch is split over (the calling one and shards − 1 workers; default 1) */
   shards?: number;
 }
 
@@ -37,7 +37,7 @@ export interface InferenceBenchResult {
   stepInput: 'input' | 'active';
   /** what stepped the streams: the resident kernels or the step graph in onnxruntime */
   engine: InferenceEngine;
-  /** worker threads of the batched run (the one-stream and onnxruntime runs use one) */
+  /** threads of the batched run (the one-stream and onnxruntime runs use one) */
   shards: number;
   inputs: string;
   meanActiveSynapses: number;
@@ -210,7 +210,7 @@ export function printInferenceBench(r: InferenceBenchResult): void {
   const f = (x: number | null, d = 1): string => (x === null ? 'n/a' : x.toFixed(d));
   process.stdout.write(
     [
-      `model ${r.model} (${r.architecture}, ${r.parameterCount} parameters, step input '${r.stepInput}'), ${r.engine} engine${r.shards > 1 ? ` in ${r.shards} worker threads` : ''}, ${r.threads} onnxruntime thread(s)`,
+      `model ${r.model} (${r.architecture}, ${r.parameterCount} parameters, step input '${r.stepInput}'), ${r.engine} engine${r.shards > 1 ? ` on ${r.shards} threads` : ''}, ${r.threads} onnxruntime thread(s)`,
       `inputs: ${r.inputs}, ${r.meanActiveSynapses.toFixed(2)} spiking synapses per bin on average`,
       `batched (${r.streams} streams x ${r.bins} bins, one bin per step): ${r.batchedStepsPerSecond.toFixed(0)} neuron-steps/s (${r.realTimeNeurons} neurons in real time, ${r.runsPerSecond.toFixed(0)} runs/s)`,
       `one stream alone:   ${r.singleStepsPerSecond.toFixed(0)} steps/s`,

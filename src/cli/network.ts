@@ -24,7 +24,7 @@ export interface NetworkCommandOptions {
   rate: number;
   seed: number;
   out?: string;
-  /** worker threads stepping the twins (default 1) */
+  /** threads stepping the twins: the calling one and threads − 1 workers (default 1) */
   threads?: number;
 }
 
@@ -146,7 +146,7 @@ export function registerNetwork(program: Command): void {
     .option('--out <file.h5>', 'record spikes to this HDF5 file (SONATA spike layout)')
     .option(
       '--threads <n>',
-      'worker threads stepping the twins (for heavy models such as the L5PC twins)',
+      'threads stepping the twins, this one and the rest workers (for heavy models such as the L5PC twins)',
       positiveInt('threads'),
       1,
     )

@@ -96,7 +96,7 @@ export class Network {
 
   /**
    * `size` twins of a model (an id in the models directory, or a registered model); `threads` > 1
-   * steps them in that many worker threads (worth it for the heavy L5PC twins).
+   * steps them on that many threads, this one and workers (worth it for the heavy L5PC twins).
    */
   async twins(
     name: string,
