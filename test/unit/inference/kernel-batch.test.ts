@@ -39,6 +39,18 @@ function randomStep(rnd: () => number, n: number, nIn: number, perSlot: number) 
   return { input: { offsets, ids: Uint32Array.from(ids) } as StepInput, idle };
 }
 
+/** The CSR of n slots by T bins, each row up to maxPerRow − 1 random ids (repeats allowed). */
+function randomBlock(rnd: () => number, n: number, T: number, nIn: number, maxPerRow: number): StepInput {
+  const offsets = new Uint32Array(n * T + 1);
+  const ids: number[] = [];
+  for (let r = 0; r < n * T; r++) {
+    offsets[r] = ids.length;
+    for (let j = Math.floor(rnd() * maxPerRow); j > 0; j--) ids.push(Math.floor(rnd() * nIn));
+  }
+  offsets[n * T] = ids.length;
+  return { offsets, ids: Uint32Array.from(ids) };
+}
+
 describe.each(['if-paper', 'if-tcn', 'l5pc-ampa-factored', 'l5pc-nmda-factored'])(
   'KernelBatch on %s',
   (id) => {
@@ -167,15 +179,8 @@ describe('ShardedBatch', () => {
       // and in blocks of bins, which shard 0 (this thread) and the worker step at the same time
       for (const T of [5, 16, 3]) {
         const n = sharded.size;
-        const offsets = new Uint32Array(n * T + 1);
-        const ids: number[] = [];
-        for (let r = 0; r < n * T; r++) {
-          offsets[r] = ids.length;
-          for (let j = Math.floor(rnd() * 12); j > 0; j--) ids.push(Math.floor(rnd() * model.nInputs));
-        }
-        offsets[n * T] = ids.length;
+        const input = randomBlock(rnd, n, T, model.nInputs, 12);
         const idle = Uint8Array.from({ length: n }, () => (rnd() < 0.2 ? 1 : 0));
-        const input: StepInput = { offsets, ids: Uint32Array.from(ids) };
         await sharded.step(input, idle, T);
         await single.step(input, idle, T);
         for (let r = 0; r < n * T; r++) {
@@ -333,14 +338,7 @@ describe('KernelBatch depthwise paths', () => {
           expect(auto.addSlot()).toBe(ring.addSlot());
         }
         const idle = Uint8Array.from({ length: slots }, () => (rnd() < 0.15 ? 1 : 0));
-        const offsets = new Uint32Array(slots * T + 1);
-        const ids: number[] = [];
-        for (let r = 0; r < slots * T; r++) {
-          offsets[r] = ids.length;
-          for (let j = Math.floor(rnd() * 10); j > 0; j--) ids.push(Math.floor(rnd() * model.nInputs));
-        }
-        offsets[slots * T] = ids.length;
-        const input: StepInput = { offsets, ids: Uint32Array.from(ids) };
+        const input = randomBlock(rnd, slots, T, model.nInputs, 10);
         await auto.step(input, idle, T);
         await ring.step(input, idle, T);
         for (let b = 0; b < slots; b++) {
