@@ -3,7 +3,7 @@
  * and compiled by `npm run build` to dist/wasm/twin-kernels.wasm (SIMD enabled).
  *
  * A batch keeps every stream's state in this module's imported memory: slot b owns row b of every
- * array. Arguments are byte offsets into that memory; all values are float32 except the slot clocks
+ * array (of every position, in a time-major ring). Arguments are byte offsets into that memory; all values are float32 except the slot clocks
  * (u32 steps taken), the idle flags (u8) and the input CSR (u32).
  *
  * State rings hold L rows (L a power of two, mask = L − 1): row (clock & mask) is the current bin,

@@ -1,12 +1,13 @@
 /**
  * Many streams of one twin stepped by the resident kernels: every stream's state (queues of future
  * outputs, rings of past rows, its clock) lives in one WebAssembly arena, slot b owning row b of
- * each array, and a step runs each layer once over all slots. Nothing moves per step but the
- * input ids in and two floats per slot out; no layer's cost depends on how far back it looks; the
- * dense layers of large batches go through onnxruntime's MatMul. Slots keep one clock (`phase`):
- * a new slot starts on it and a slot that was held is turned back onto it when it steps again, so
- * that a step reads and writes each time-major ring at one position (arena.ts). Same contract as ResidentBatch
- * (the step graph in onnxruntime), whose outputs these match to float rounding.
+ * each array (of each position, in a ring), and a step runs each layer once over all slots.
+ * Nothing moves per step but the input ids in and two floats per slot out; no layer's cost depends
+ * on how far back it looks; the dense layers of large batches go through onnxruntime's MatMul.
+ * Slots keep one clock (`phase`): a new slot starts on it and a slot that was held is turned back
+ * onto it when it steps again, so that a step reads and writes each time-major ring at one
+ * position (arena.ts). Same contract as ResidentBatch (the step graph in onnxruntime), whose
+ * outputs these match to float rounding.
  */
 import type { ConvConfig } from '../../surrogate/layers/conv.js';
 import type { DepthwiseConvConfig } from '../../surrogate/layers/depthwise-conv.js';
