@@ -3,8 +3,9 @@
  * and compiled by `npm run build` to dist/wasm/twin-kernels.wasm (SIMD enabled).
  *
  * A batch keeps every stream's state in this module's imported memory: slot b owns row b of every
- * array (of every position, in a time-major ring). Arguments are byte offsets into that memory; all values are float32 except the slot clocks
- * (u32 steps taken), the idle flags (u8) and the input CSR (u32).
+ * array (of every position, in a time-major ring). Arguments are byte offsets into that memory;
+ * all values are float32 except the slot clocks (u32 steps taken), the idle flags (u8) and the
+ * input CSR (u32).
  *
  * State rings hold L rows (L a power of two, mask = L − 1): row (clock & mask) is the current bin,
  * so a step writes one row and reads its taps where they lie — its cost does not depend on how far
