@@ -5,8 +5,7 @@
  *
  * It drives onnxruntime-node's native session directly, synchronously. The package's
  * InferenceSession defers every run to a later turn of the event loop (setImmediate) and checks its
- * arguments again each time; a resident step makes five to seven small runs, and that cost
- * (~25 µs a run on l5pc-nmda-factored's layers) was a tenth of a step.
+ * arguments again each time, and a resident step makes five to seven small runs.
  */
 import ort from 'onnxruntime-node';
 import { binding, initOrt, type Binding } from 'onnxruntime-node/dist/binding.js';

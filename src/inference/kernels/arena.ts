@@ -39,6 +39,11 @@ export class Region {
     return this.timeMajor ? this.rowBytes : this.bytesPerSlot;
   }
 
+  /** bytes from a slot's row at one position of a ring to its row at the next, for a capacity */
+  positionStride(capacity: number): number {
+    return this.timeMajor ? capacity * this.rowBytes : this.rowBytes;
+  }
+
   bytes(capacity: number): number {
     return this.fixedBytes + this.bytesPerSlot * capacity;
   }
@@ -120,10 +125,10 @@ export class Arena {
         to.set(from.subarray(start, start + r.bytesPerSlot * slots), r.offset);
         return;
       }
-      const row = r.rowBytes;
+      const [was, now] = [r.positionStride(this.capacity), r.positionStride(capacity)];
       for (let p = 0; p < r.rows; p++) {
-        const at = start + p * this.capacity * row;
-        to.set(from.subarray(at, at + slots * row), r.offset + p * capacity * row);
+        const at = start + p * was;
+        to.set(from.subarray(at, at + slots * r.rowBytes), r.offset + p * now);
       }
     });
     return next;
@@ -154,20 +159,25 @@ export class Arena {
   rotateSlot(slot: number, shift: number): void {
     for (const r of this.plan.regions) {
       if (r.kind !== 'state' || r.rows === 0) continue;
-      const posBytes = r.timeMajor ? this.capacity * r.rowBytes : r.rowBytes;
       const at = r.offset + slot * r.slotStride;
-      this.kernels.ringRotate(at, posBytes, r.rows, r.rowBytes, shift >>> 0, this.spare);
+      this.kernels.ringRotate(
+        at,
+        r.positionStride(this.capacity),
+        r.rows,
+        r.rowBytes,
+        shift >>> 0,
+        this.spare,
+      );
     }
   }
 
   /** [byte offset, bytes] of a slot's part of a state region (one piece, or a row per position). */
   private pieces(r: Region, slot: number): [number, number][] {
     if (!r.timeMajor) return [[r.offset + slot * r.bytesPerSlot, r.bytesPerSlot]];
-    const row = r.rowBytes;
-    const stride = this.capacity * row;
+    const stride = r.positionStride(this.capacity);
     return Array.from({ length: r.rows }, (_, p): [number, number] => [
-      r.offset + p * stride + slot * row,
-      row,
+      r.offset + p * stride + slot * r.slotStride,
+      r.rowBytes,
     ]);
   }
 

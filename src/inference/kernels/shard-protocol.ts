@@ -7,6 +7,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ModelManifest } from '../../core/manifest.js';
+import type { KernelBatch } from './kernel-batch.js';
 
 export interface ShardInit {
   manifest: ModelManifest;
@@ -31,6 +32,41 @@ export interface ShardBuffers {
   /** f32: voltage[0..capacity) then spikeProb[0..capacity) */
   output: SharedArrayBuffer;
   capacity: number;
+}
+
+/** Typed views on a shard's buffers. */
+export interface ShardViews {
+  /** offsets[0..n] then ids */
+  words: Uint32Array<ArrayBufferLike>;
+  idle: Uint8Array<ArrayBufferLike>;
+  /** voltage[0..capacity) then spikeProb[0..capacity) */
+  out: Float32Array<ArrayBufferLike>;
+  capacity: number;
+}
+
+export function shardViews(b: ShardBuffers): ShardViews {
+  return {
+    words: new Uint32Array(b.input),
+    idle: new Uint8Array(b.idle),
+    out: new Float32Array(b.output),
+    capacity: b.capacity,
+  };
+}
+
+/**
+ * What a shard does with a request, on whichever thread holds its batch: the slot changes in
+ * order, then the step on the CSR and idle flags in its buffers, its outputs written back there.
+ */
+export function carryOut(batch: KernelBatch, ops: number[], step: ShardRequest['step'], v: ShardViews): void {
+  for (let i = 0; i < ops.length; i++) {
+    if (ops[i] === ADD) batch.addSlot();
+    else batch.removeSlot(ops[++i]);
+  }
+  if (!step) return;
+  const { n, bins, idsAt } = step;
+  batch.stepSync({ offsets: v.words, ids: v.words.subarray(idsAt) }, v.idle, bins);
+  v.out.set(batch.voltage.subarray(0, n * bins), 0);
+  v.out.set(batch.spikeProb.subarray(0, n * bins), v.capacity);
 }
 
 /** parent → shard: slot changes in order, then (optionally) one step of n slots */

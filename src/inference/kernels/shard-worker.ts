@@ -9,7 +9,6 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { StepModel } from '../step-model.js';
 import { KernelBatch } from './kernel-batch.js';
 import {
-  ADD,
   ANSWERED,
   FAILED,
   REQUESTED,
@@ -17,6 +16,9 @@ import {
   type ShardInit,
   type ShardReady,
   type ShardRequest,
+  type ShardViews,
+  carryOut,
+  shardViews,
   spinWhile,
 } from './shard-protocol.js';
 
@@ -35,10 +37,7 @@ async function serve(): Promise<void> {
     return;
   }
   parent.postMessage({ ready: true } satisfies ShardReady);
-  let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
-  let idle: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
-  let out: Float32Array<ArrayBufferLike> = new Float32Array(0);
-  let capacity = 0;
+  let views: ShardViews | null = null;
   let seen = 0;
   for (;;) {
     while (!spinWhile(control, REQUESTED, seen, WORKER_SPIN_MS)) Atomics.wait(control, REQUESTED, seen);
@@ -49,22 +48,9 @@ async function serve(): Promise<void> {
     seen++;
     if (req.dispose) break;
     try {
-      if (req.buffers) {
-        words = new Uint32Array(req.buffers.input);
-        idle = new Uint8Array(req.buffers.idle);
-        out = new Float32Array(req.buffers.output);
-        capacity = req.buffers.capacity;
-      }
-      for (let i = 0; i < req.ops.length; i++) {
-        if (req.ops[i] === ADD) batch.addSlot();
-        else batch.removeSlot(req.ops[++i]);
-      }
-      if (req.step) {
-        const { n, bins, idsAt } = req.step;
-        batch.stepSync({ offsets: words, ids: words.subarray(idsAt) }, idle, bins);
-        out.set(batch.voltage.subarray(0, n * bins), 0);
-        out.set(batch.spikeProb.subarray(0, n * bins), capacity);
-      }
+      if (req.buffers) views = shardViews(req.buffers);
+      if (!views) throw new Error('a shard request came before its buffers');
+      carryOut(batch, req.ops, req.step, views);
     } catch (err) {
       init.port.postMessage({ error: (err as Error).message });
       Atomics.store(control, FAILED, seen);

@@ -27,6 +27,9 @@ import {
   type ShardInit,
   type ShardReady,
   type ShardRequest,
+  type ShardViews,
+  carryOut,
+  shardViews,
   spinWhile,
 } from './shard-protocol.js';
 
@@ -53,10 +56,7 @@ abstract class Shard {
   /** slot changes not yet applied (ADD, or REMOVE and the row) */
   ops: number[] = [];
   buffers!: ShardBuffers;
-  /** views on the buffers */
-  words!: Uint32Array;
-  flags!: Uint8Array;
-  out!: Float32Array;
+  views!: ShardViews;
   /** the buffers are new since the last request */
   protected fresh = true;
 
@@ -95,9 +95,7 @@ abstract class Shard {
 
   private use(b: ShardBuffers): void {
     this.buffers = b;
-    this.words = new Uint32Array(b.input);
-    this.flags = new Uint8Array(b.idle);
-    this.out = new Float32Array(b.output);
+    this.views = shardViews(b);
     this.fresh = true;
   }
 }
@@ -114,18 +112,10 @@ class LocalShard extends Shard {
 
   request(step: StepOrder): void {
     this.failure = null;
+    const ops = this.ops;
+    this.ops = [];
     try {
-      for (let i = 0; i < this.ops.length; i++) {
-        if (this.ops[i] === ADD) this.batch.addSlot();
-        else this.batch.removeSlot(this.ops[++i]);
-      }
-      this.ops = [];
-      if (!step) return;
-      const { n, bins, idsAt } = step;
-      const b = this.batch;
-      b.stepSync({ offsets: this.words, ids: this.words.subarray(idsAt) }, this.flags, bins);
-      this.out.set(b.voltage.subarray(0, n * bins), 0);
-      this.out.set(b.spikeProb.subarray(0, n * bins), this.buffers.capacity);
+      carryOut(this.batch, ops, step, this.views);
     } catch (err) {
       this.failure = err as Error;
     }
@@ -358,8 +348,7 @@ export class ShardedBatch implements StreamBatch {
       const answers = this.shards.map((shard) => shard.answer());
       await Promise.all(answers);
       for (const shard of this.shards) {
-        const out = shard.out;
-        const cap = shard.buffers.capacity;
+        const { out, capacity: cap } = shard.views;
         const rows = shard.globalOf;
         for (let r = 0; r < rows.length; r++) {
           const from = r * bins;
@@ -386,7 +375,7 @@ export class ShardedBatch implements StreamBatch {
     let total = 0;
     for (const g of rows) total += offsets[(g + 1) * bins] - offsets[g * bins];
     shard.ensure(rows.length * bins, total);
-    const { words, flags } = shard;
+    const { words, idle: flags } = shard.views;
     const idsAt = shard.buffers.capacity + 1;
     let k = 0;
     for (let r = 0; r < rows.length; r++) {
