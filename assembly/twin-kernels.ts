@@ -187,6 +187,37 @@ export function depthwiseStep(
     const y = out + <usize>row * <usize>(width << 2);
     let c0 = row - b * T < T4 ? C4 : 0;
     if (M == 2) {
+      // both kernels of twelve channels from one load of the inputs: six sums, each waiting only
+      // on its own adds (one group's two sums would wait on each other tap after tap)
+      for (; c0 + 12 <= C; c0 += 12) {
+        const at = <usize>(c0 << 2);
+        let a0 = f32x4.splat(0);
+        let a1 = f32x4.splat(0);
+        let b0 = f32x4.splat(0);
+        let b1 = f32x4.splat(0);
+        let d0 = f32x4.splat(0);
+        let d1 = f32x4.splat(0);
+        let x = r + <usize>oldest * posBytes + at;
+        let w = taps + at;
+        for (let j = 0; j < k; j++) {
+          if (j == split) x = r + at;
+          const x0 = v128.load(x);
+          const x1 = v128.load(x, 16);
+          const x2 = v128.load(x, 32);
+          const v = w + rowBytes;
+          a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(w)));
+          a1 = f32x4.add(a1, f32x4.mul(x0, v128.load(v)));
+          b0 = f32x4.add(b0, f32x4.mul(x1, v128.load(w, 16)));
+          b1 = f32x4.add(b1, f32x4.mul(x1, v128.load(v, 16)));
+          d0 = f32x4.add(d0, f32x4.mul(x2, v128.load(w, 32)));
+          d1 = f32x4.add(d1, f32x4.mul(x2, v128.load(v, 32)));
+          x += posBytes;
+          w += tapBytes;
+        }
+        storePairs(y, bias, c0, a0, a1, act);
+        storePairs(y, bias, c0 + 4, b0, b1, act);
+        storePairs(y, bias, c0 + 8, d0, d1, act);
+      }
       // both kernels of four channels from one load of the inputs
       for (; c0 + 4 <= C; c0 += 4) {
         const at = <usize>(c0 << 2);
@@ -202,8 +233,7 @@ export function depthwiseStep(
           x += posBytes;
           w += tapBytes;
         }
-        storeLanes(y, bias, c0, 0, M, acc0, act);
-        storeLanes(y, bias, c0, 1, M, acc1, act);
+        storePairs(y, bias, c0, acc0, acc1, act);
       }
     }
     for (let m = 0; m < M; m++) {
@@ -287,15 +317,28 @@ function depthwiseFourBins(
       x2 = x3;
       w += tapBytes;
     }
-    storeLanes(y, bias, c0, 0, 2, a0, act);
-    storeLanes(y, bias, c0, 1, 2, a1, act);
-    storeLanes(y + outBytes, bias, c0, 0, 2, b0, act);
-    storeLanes(y + outBytes, bias, c0, 1, 2, b1, act);
-    storeLanes(y + 2 * outBytes, bias, c0, 0, 2, d0, act);
-    storeLanes(y + 2 * outBytes, bias, c0, 1, 2, d1, act);
-    storeLanes(y + 3 * outBytes, bias, c0, 0, 2, e0, act);
-    storeLanes(y + 3 * outBytes, bias, c0, 1, 2, e1, act);
+    storePairs(y, bias, c0, a0, a1, act);
+    storePairs(y + outBytes, bias, c0, b0, b1, act);
+    storePairs(y + 2 * outBytes, bias, c0, d0, d1, act);
+    storePairs(y + 3 * outBytes, bias, c0, e0, e1, act);
   }
+}
+
+/**
+ * With M = 2: out[(c + i)·2 + m] = act(bias[..] + acc_m[i]) for the four lanes of acc0 and acc1,
+ * interleaved by two shuffles into two vector stores (linear and relu in vector form)
+ */
+function storePairs(y: usize, bias: usize, c: i32, acc0: v128, acc1: v128, act: i32): void {
+  const at = <usize>(c << 3);
+  let lo = f32x4.add(v128.load(bias + at), v128.shuffle<f32>(acc0, acc1, 0, 4, 1, 5));
+  let hi = f32x4.add(v128.load(bias + at, 16), v128.shuffle<f32>(acc0, acc1, 2, 6, 3, 7));
+  if (act == RELU) {
+    lo = f32x4.max(lo, f32x4.splat(0));
+    hi = f32x4.max(hi, f32x4.splat(0));
+  }
+  v128.store(y + at, lo);
+  v128.store(y + at, hi, 16);
+  if (act != LINEAR && act != RELU) activateRow(y + at, 8, act);
 }
 
 /** out[(c + i)·M + m] = act(bias[..] + acc[i]) for the four lanes of acc */
