@@ -15,8 +15,13 @@ export interface SurrogateOutputs {
   spikeProb: Float32Array;
 }
 
+/** Queued bins of one stream, their CSR arrays held flat (the step's loops read them per slot). */
 interface Job {
-  bins: BinnedSpikes;
+  count: number;
+  excOffsets: Int32Array;
+  inhOffsets: Int32Array;
+  excIds: Int32Array;
+  inhIds: Int32Array;
   firstBin: number;
   /** bins of this job already stepped */
   done: number;
@@ -32,7 +37,6 @@ export class SurrogateStream {
   readonly queue: Job[] = [];
   /** row in the scheduler's batch; -1 until the stream is placed (between runs) */
   slot = -1;
-  binsStepped = 0;
   /** bins submitted so far: the first bin of the next submission */
   binsSubmitted = 0;
   closed = false;
@@ -57,6 +61,8 @@ export class BatchScheduler {
   private readonly batch: StreamBatch;
   /** stream of each slot */
   private readonly bySlot: SurrogateStream[] = [];
+  /** the job each slot steps next (its stream's queue[0]), null when it has none */
+  private readonly current: (Job | null)[] = [];
   private readonly toPlace: SurrogateStream[] = [];
   private readonly toRemove: SurrogateStream[] = [];
   private nextId = 0;
@@ -112,6 +118,7 @@ export class BatchScheduler {
     stream.closed = true;
     this.openCount--;
     for (const job of stream.queue.splice(0)) job.reject(new Error('surrogate stream closed'));
+    if (stream.slot >= 0) this.current[stream.slot] = null;
     const waiting = this.toPlace.indexOf(stream);
     if (waiting >= 0) this.toPlace.splice(waiting, 1);
     else if (this.running) this.toRemove.push(stream);
@@ -134,7 +141,20 @@ export class BatchScheduler {
         spikeProb: new Float32Array(bins.count),
       };
       if (bins.count === 0) return resolve(out);
-      stream.queue.push({ bins, firstBin, done: 0, out, resolve, reject });
+      const job: Job = {
+        count: bins.count,
+        excOffsets: bins.excOffsets,
+        inhOffsets: bins.inhOffsets,
+        excIds: bins.exc.ids,
+        inhIds: bins.inh.ids,
+        firstBin,
+        done: 0,
+        out,
+        resolve,
+        reject,
+      };
+      stream.queue.push(job);
+      if (stream.queue.length === 1 && stream.slot >= 0) this.current[stream.slot] = job;
       if (!this.running) void this.pump();
     });
   }
@@ -142,6 +162,7 @@ export class BatchScheduler {
   private place(s: SurrogateStream): void {
     s.slot = this.batch.addSlot();
     this.bySlot[s.slot] = s;
+    this.current[s.slot] = s.queue[0] ?? null;
   }
 
   private unplace(s: SurrogateStream): void {
@@ -151,8 +172,10 @@ export class BatchScheduler {
       const other = this.bySlot[moved];
       other.slot = s.slot;
       this.bySlot[s.slot] = other;
+      this.current[s.slot] = this.current[moved];
     }
     this.bySlot.length = this.batch.size;
+    this.current.length = this.batch.size;
     s.slot = -1;
   }
 
@@ -191,45 +214,57 @@ export class BatchScheduler {
    */
   private fillInput(): boolean {
     const n = this.batch.size;
+    const current = this.current;
     let T = this.maxBins;
     let busy = 0;
     for (let b = 0; b < n; b++) {
-      const job = this.bySlot[b].queue[0];
-      if (!job) continue;
+      const job = current[b];
+      if (job === null) continue;
       busy++;
-      T = Math.min(T, job.bins.count - job.done);
+      const left = job.count - job.done;
+      if (left < T) T = left;
     }
     this.busyRows = busy;
     if (busy === 0) return false;
     this.bins = T;
     if (this.offsets.length < n * T + 1) this.offsets = new Uint32Array(2 * n * T + 1);
     if (this.idle.length < n) this.idle = new Uint8Array(2 * n);
+    const offsets = this.offsets;
+    const idle = this.idle;
     const nExc = this.model.manifest.inputs.nExc;
+    let ids = this.ids;
     let total = 0;
     for (let b = 0; b < n; b++) {
-      const job = this.bySlot[b].queue[0];
-      this.idle[b] = job ? 0 : 1;
-      for (let t = 0; t < T; t++) {
-        this.offsets[b * T + t] = total;
-        if (!job) continue;
-        const k = job.done + t;
-        const { excOffsets, inhOffsets } = job.bins;
-        const excIds = job.bins.exc.ids;
-        const inhIds = job.bins.inh.ids;
-        const need = total + (excOffsets[k + 1] - excOffsets[k]) + (inhOffsets[k + 1] - inhOffsets[k]);
-        if (need > this.ids.length) this.growIds(need);
-        for (let j = excOffsets[k]; j < excOffsets[k + 1]; j++) this.ids[total++] = excIds[j];
-        for (let j = inhOffsets[k]; j < inhOffsets[k + 1]; j++) this.ids[total++] = nExc + inhIds[j];
+      const job = current[b];
+      const row = b * T;
+      if (job === null) {
+        idle[b] = 1;
+        for (let t = 0; t < T; t++) offsets[row + t] = total;
+        continue;
+      }
+      idle[b] = 0;
+      const { excOffsets, inhOffsets, excIds, inhIds } = job;
+      for (let t = 0, k = job.done; t < T; t++, k++) {
+        offsets[row + t] = total;
+        const e1 = excOffsets[k + 1];
+        const i0 = inhOffsets[k];
+        const i1 = inhOffsets[k + 1];
+        let j = excOffsets[k];
+        const need = total + (e1 - j) + (i1 - i0);
+        if (need > ids.length) ids = this.growIds(need);
+        for (; j < e1; j++) ids[total++] = excIds[j];
+        for (j = i0; j < i1; j++) ids[total++] = nExc + inhIds[j];
       }
     }
-    this.offsets[n * T] = total;
+    offsets[n * T] = total;
     return true;
   }
 
-  private growIds(min: number): void {
+  private growIds(min: number): Uint32Array<ArrayBuffer> {
     const next = new Uint32Array(Math.max(min, 2 * this.ids.length));
     next.set(this.ids);
     this.ids = next;
+    return next;
   }
 
   private async stepOnce(): Promise<void> {
@@ -242,6 +277,7 @@ export class BatchScheduler {
     } catch (err) {
       for (let b = 0; b < n; b++) {
         for (const job of this.bySlot[b].queue.splice(0)) job.reject(err as Error);
+        this.current[b] = null;
       }
       return;
     }
@@ -249,23 +285,29 @@ export class BatchScheduler {
     const voltage = this.batch.voltage;
     const prob = this.batch.spikeProb;
     const T = this.bins;
+    const idle = this.idle;
+    const current = this.current;
+    let stepped = 0;
     for (let b = 0; b < n; b++) {
-      if (this.idle[b]) continue;
-      const s = this.bySlot[b];
-      if (s.closed) continue;
-      const job = s.queue[0];
+      if (idle[b]) continue;
+      // null: the stream was closed while the batch stepped
+      const job = current[b];
+      if (job === null) continue;
       const { voltage: v, spikeProb: p } = job.out;
-      for (let t = 0; t < T; t++) {
-        v[job.done + t] = voltage[b * T + t];
-        p[job.done + t] = prob[b * T + t];
+      const done = job.done;
+      for (let t = 0, row = b * T; t < T; t++, row++) {
+        v[done + t] = voltage[row];
+        p[done + t] = prob[row];
       }
-      job.done += T;
-      s.binsStepped += T;
-      this.rowsStepped += T;
-      if (job.done === job.bins.count) {
+      job.done = done + T;
+      stepped += T;
+      if (job.done === job.count) {
+        const s = this.bySlot[b];
         s.queue.shift();
+        current[b] = s.queue[0] ?? null;
         job.resolve(job.out);
       }
     }
+    this.rowsStepped += stepped;
   }
 }
