@@ -23,8 +23,10 @@ interface Job {
   excIds: Int32Array;
   inhIds: Int32Array;
   firstBin: number;
-  /** bins of this job already stepped */
+  /** bins of this job already in a run (their inputs taken) */
   done: number;
+  /** bins of this job whose outputs are in `out` (the rest of those done wait in the stage) */
+  flushed: number;
   out: SurrogateOutputs;
   resolve: (o: SurrogateOutputs) => void;
   reject: (e: Error) => void;
@@ -49,6 +51,14 @@ const SLICE_MS = 2;
 
 const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * Bins of outputs held per slot before they are written to the slots' jobs. One bin per run, the
+ * run's outputs are copied as they come (one row of the stage for all slots) and each job's are
+ * written out every STAGE bins or when it completes, so that a run does not touch every stream's
+ * output arrays.
+ */
+const STAGE = 64;
+
 /** How the scheduler's batch is stepped (see createStreamBatch). */
 export interface BatchOptions {
   engine?: EngineChoice;
@@ -63,6 +73,22 @@ export class BatchScheduler {
   private readonly bySlot: SurrogateStream[] = [];
   /** the job each slot steps next (its stream's queue[0]), null when it has none */
   private readonly current: (Job | null)[] = [];
+  /** jobs whose last bins are in the run being built, and their slots (set by fillInput) */
+  private readonly finishing: Job[] = [];
+  private finishingSlots = new Int32Array(64);
+  /**
+   * Staged outputs of one-bin runs, [bin mod STAGE][slot] (stageSlots per row): a slot's staged bins
+   * are its job's bins from max(stagedFrom[slot], lastFlush) to binClock (a slot with a job is in
+   * every run until the job completes, so they are contiguous).
+   */
+  private stageSlots = 0;
+  private stageV = new Float32Array(0);
+  private stageP = new Float32Array(0);
+  private stagedFrom = new Float64Array(64);
+  /** bins stepped by all runs so far */
+  private binClock = 0;
+  /** binClock when every slot's staged bins were last written out */
+  private lastFlush = 0;
   private readonly toPlace: SurrogateStream[] = [];
   private readonly toRemove: SurrogateStream[] = [];
   private nextId = 0;
@@ -149,6 +175,7 @@ export class BatchScheduler {
         inhIds: bins.inh.ids,
         firstBin,
         done: 0,
+        flushed: 0,
         out,
         resolve,
         reject,
@@ -172,7 +199,10 @@ export class BatchScheduler {
       const other = this.bySlot[moved];
       other.slot = s.slot;
       this.bySlot[s.slot] = other;
+      // its staged bins stay in the column it leaves: written out first
+      this.flushSlot(moved);
       this.current[s.slot] = this.current[moved];
+      this.stagedFrom[s.slot] = this.binClock;
     }
     this.bySlot.length = this.batch.size;
     this.current.length = this.batch.size;
@@ -229,6 +259,14 @@ export class BatchScheduler {
     this.bins = T;
     if (this.offsets.length < n * T + 1) this.offsets = new Uint32Array(2 * n * T + 1);
     if (this.idle.length < n) this.idle = new Uint8Array(2 * n);
+    if (this.stagedFrom.length < n) {
+      const next = new Float64Array(2 * n);
+      next.set(this.stagedFrom);
+      this.stagedFrom = next;
+    }
+    if (this.finishingSlots.length < n) this.finishingSlots = new Int32Array(2 * n);
+    const finishing = this.finishing;
+    finishing.length = 0;
     const offsets = this.offsets;
     const idle = this.idle;
     const nExc = this.model.manifest.inputs.nExc;
@@ -244,7 +282,15 @@ export class BatchScheduler {
       }
       idle[b] = 0;
       const { excOffsets, inhOffsets, excIds, inhIds } = job;
-      for (let t = 0, k = job.done; t < T; t++, k++) {
+      const first = job.done;
+      // a job's first bins: its outputs are staged from this run on
+      if (first === 0) this.stagedFrom[b] = this.binClock;
+      job.done = first + T;
+      if (job.done === job.count) {
+        this.finishingSlots[finishing.length] = b;
+        finishing.push(job);
+      }
+      for (let t = 0, k = first; t < T; t++, k++) {
         offsets[row + t] = total;
         const e1 = excOffsets[k + 1];
         const i0 = inhOffsets[k];
@@ -282,32 +328,87 @@ export class BatchScheduler {
       return;
     }
     this.runs++;
+    this.rowsStepped += this.busyRows * this.bins;
+    if (this.bins === 1) this.stageRun(n);
+    else this.writeRun(n);
+    const current = this.current;
+    const finishing = this.finishing;
+    for (let i = 0; i < finishing.length; i++) {
+      const b = this.finishingSlots[i];
+      const job = finishing[i];
+      // not current: its stream was closed while the batch stepped
+      if (current[b] !== job) continue;
+      this.flushSlot(b);
+      const s = this.bySlot[b];
+      s.queue.shift();
+      current[b] = s.queue[0] ?? null;
+      job.resolve(job.out);
+    }
+    finishing.length = 0;
+  }
+
+  /** A one-bin run's outputs into the stage (every slot's, the idle ones' unread). */
+  private stageRun(n: number): void {
+    if (this.stageSlots < n) {
+      this.flushAll();
+      this.stageSlots = Math.max(n, 2 * this.stageSlots);
+      this.stageV = new Float32Array(STAGE * this.stageSlots);
+      this.stageP = new Float32Array(STAGE * this.stageSlots);
+    }
+    if (this.binClock + 1 - this.lastFlush > STAGE) this.flushAll();
+    const row = (this.binClock % STAGE) * this.stageSlots;
+    this.stageV.set(this.batch.voltage.subarray(0, n), row);
+    this.stageP.set(this.batch.spikeProb.subarray(0, n), row);
+    this.binClock += 1;
+  }
+
+  /** A run of T > 1 bins: its outputs straight into the jobs (after what the stage holds). */
+  private writeRun(n: number): void {
+    this.flushAll();
     const voltage = this.batch.voltage;
     const prob = this.batch.spikeProb;
     const T = this.bins;
     const idle = this.idle;
     const current = this.current;
-    let stepped = 0;
     for (let b = 0; b < n; b++) {
       if (idle[b]) continue;
-      // null: the stream was closed while the batch stepped
       const job = current[b];
       if (job === null) continue;
       const { voltage: v, spikeProb: p } = job.out;
-      const done = job.done;
+      const at = job.flushed;
       for (let t = 0, row = b * T; t < T; t++, row++) {
-        v[done + t] = voltage[row];
-        p[done + t] = prob[row];
+        v[at + t] = voltage[row];
+        p[at + t] = prob[row];
       }
-      job.done = done + T;
-      stepped += T;
-      if (job.done === job.count) {
-        const s = this.bySlot[b];
-        s.queue.shift();
-        current[b] = s.queue[0] ?? null;
-        job.resolve(job.out);
-      }
+      job.flushed = at + T;
     }
-    this.rowsStepped += stepped;
+    this.binClock += T;
+    this.lastFlush = this.binClock;
+  }
+
+  /** Slot b's staged bins into its job's outputs. */
+  private flushSlot(b: number): void {
+    const job = this.current[b];
+    if (job === null) return;
+    const from = Math.max(this.stagedFrom[b], this.lastFlush);
+    const count = this.binClock - from;
+    if (count <= 0) return;
+    const { voltage: v, spikeProb: p } = job.out;
+    const stride = this.stageSlots;
+    let at = job.flushed;
+    for (let g = from; g < this.binClock; g++, at++) {
+      const i = (g % STAGE) * stride + b;
+      v[at] = this.stageV[i];
+      p[at] = this.stageP[i];
+    }
+    job.flushed = at;
+    this.stagedFrom[b] = this.binClock;
+  }
+
+  /** Every slot's staged bins into its job's outputs. */
+  private flushAll(): void {
+    if (this.lastFlush === this.binClock) return;
+    for (let b = 0; b < this.batch.size; b++) this.flushSlot(b);
+    this.lastFlush = this.binClock;
   }
 }

@@ -134,6 +134,74 @@ describe('BatchScheduler on a sparse queue-form convolution', () => {
   });
 });
 
+describe('BatchScheduler on the resident kernels, long jobs', () => {
+  let model: StepModel;
+  beforeAll(async () => {
+    const m = ModelRegistry.load('models').get('if-paper')!;
+    model = await StepModel.load(m.manifest, m.stepPath);
+  });
+  afterAll(async () => {
+    await model.dispose();
+  });
+
+  /** One stream's bins alone, bin by bin, on the step graph in onnxruntime. */
+  async function alone(bins: ReturnType<typeof randomBins>): Promise<Float32Array> {
+    const sched = new BatchScheduler(model, 1, undefined, { engine: 'onnx', maxBins: 1 });
+    const out = await sched.submit(sched.open(), flattenBins(bins));
+    await sched.dispose();
+    return out.voltage;
+  }
+
+  it.each([1, undefined])(
+    'hands every stream its own outputs over hundreds of bins (at most %s bins per run), one closing midway',
+    async (maxBins) => {
+      const { nExc, nInh } = model.manifest.inputs;
+      let runs = 0;
+      // one-bin runs: past a full stage (64 bins); blocks of up to 16: before stream 2's last bins
+      const closeAt = maxBins === 1 ? 100 : 8;
+      // closes a stream from inside a run (as a socket's close would between two awaits): its slot is
+      // taken by the last stream, whose outputs are not all handed out yet
+      const sched: BatchScheduler = new BatchScheduler(
+        model,
+        2,
+        () => {
+          if (++runs === closeAt) sched.close(streams[2]);
+        },
+        { engine: 'kernels', maxBins },
+      );
+      const lengths = [150, 300, 260, 77, 280];
+      const inputs = lengths.map((n, i) => randomBins(40 + i, n, nExc, nInh));
+      const streams = inputs.map(() => sched.open());
+      // each stream's bins in three chunks, all queued at once
+      const cuts = inputs.map((bins) => [
+        0,
+        Math.floor(bins.length / 3),
+        Math.floor((2 * bins.length) / 3),
+        bins.length,
+      ]);
+      const chunks = streams.map((s, i) =>
+        [0, 1, 2].map((c) => sched.submit(s, flattenBins(inputs[i].slice(cuts[i][c], cuts[i][c + 1])))),
+      );
+      await expect(Promise.all(chunks[2])).rejects.toThrow('surrogate stream closed');
+      for (const [i, bins] of inputs.entries()) {
+        if (i === 2) continue;
+        const outs = await Promise.all(chunks[i]);
+        outs.forEach((o, c) => expect(o.firstBin).toBe(cuts[i][c]));
+        const got = outs.flatMap((o) => Array.from(o.voltage));
+        const want = await alone(bins);
+        expect(got.length).toBe(want.length);
+        let worst = 0;
+        for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(got[k] - want[k]));
+        expect(worst).toBeLessThan(5e-4);
+        // outputs that move: not streams compared at rest
+        expect(Math.max(...want) - Math.min(...want)).toBeGreaterThan(0.1);
+      }
+      expect(runs).toBeGreaterThan(closeAt);
+      await sched.dispose();
+    },
+  );
+});
+
 describe('flat bins', () => {
   it('finds out-of-range synapse ids', () => {
     expect(findBadSynapse(flattenBins([{ exc: [7] }, { inh: [3] }]), 8, 4)).toBeNull();
