@@ -56,7 +56,13 @@ export function makeDrive(spec: DriveSpec, size: number, nExc: number, nInh: num
 }
 
 class PaperDrive implements Drive {
-  private readonly pool: InputPattern[] = [];
+  /**
+   * The pool's patterns as one CSR of combined synapse ids (inhibitory ones offset by the 80
+   * excitatory): bin k of pattern p is ids[offsets[p·(B+1) + k] .. offsets[p·(B+1) + k + 1]), B the
+   * pattern length, so that a neuron's events of a bin are one run of one array
+   */
+  private readonly offsets: Int32Array;
+  private readonly ids: Uint32Array;
   /** per neuron: which pattern of the pool, and from which time offset, in the current block */
   private readonly which: Uint32Array;
   private readonly shift: Uint32Array;
@@ -70,7 +76,9 @@ class PaperDrive implements Drive {
     if (!Number.isInteger(patterns) || patterns < 1)
       throw new RangeError(`paper drive: patterns must be a positive integer, got ${patterns}`);
     const generator = new PatternGenerator(ifPaperInputs(), PAPER_BLOCK_MS);
-    for (let i = 0; i < patterns; i++) this.pool.push(generator.generate(mix32(seed + i)));
+    const pool: InputPattern[] = [];
+    for (let i = 0; i < patterns; i++) pool.push(generator.generate(mix32(seed + i)));
+    ({ offsets: this.offsets, ids: this.ids } = combinedBins(pool));
     this.which = new Uint32Array(size);
     this.shift = new Uint32Array(size);
   }
@@ -79,16 +87,17 @@ class PaperDrive implements Drive {
     const block = Math.floor(t / PAPER_BLOCK_MS);
     if (block !== this.block) this.assign(block);
     const inBlock = t - block * PAPER_BLOCK_MS;
+    const { offsets, ids, which, shift } = this;
     for (let i = 0; i < this.size; i++) {
-      const p = this.pool[this.which[i]];
-      const k = (inBlock + this.shift[i]) % PAPER_BLOCK_MS;
-      for (let j = p.excOffsets[k]; j < p.excOffsets[k + 1]; j++) sink.push(i, p.exc.ids[j]);
-      for (let j = p.inhOffsets[k]; j < p.inhOffsets[k + 1]; j++) sink.push(i, 80 + p.inh.ids[j]);
+      let k = inBlock + shift[i];
+      if (k >= PAPER_BLOCK_MS) k -= PAPER_BLOCK_MS;
+      const at = which[i] * (PAPER_BLOCK_MS + 1) + k;
+      for (let j = offsets[at]; j < offsets[at + 1]; j++) sink.push(i, ids[j]);
     }
   }
 
   private assign(block: number): void {
-    const n = this.pool.length;
+    const n = this.offsets.length / (PAPER_BLOCK_MS + 1);
     const rng = new Rng(mix32(this.seed ^ mix32(block)));
     for (let i = 0; i < this.size; i++) {
       const plain = block === 0 && this.size <= n;
@@ -97,6 +106,24 @@ class PaperDrive implements Drive {
     }
     this.block = block;
   }
+}
+
+/** Patterns of PAPER_BLOCK_MS bins as one CSR of combined ids (see PaperDrive). */
+function combinedBins(pool: InputPattern[]): { offsets: Int32Array; ids: Uint32Array } {
+  const B = PAPER_BLOCK_MS;
+  const offsets = new Int32Array(pool.length * (B + 1));
+  const total = pool.reduce((sum, p) => sum + p.exc.ids.length + p.inh.ids.length, 0);
+  const ids = new Uint32Array(total);
+  let n = 0;
+  pool.forEach((p, q) => {
+    for (let k = 0; k < B; k++) {
+      offsets[q * (B + 1) + k] = n;
+      for (let j = p.excOffsets[k]; j < p.excOffsets[k + 1]; j++) ids[n++] = p.exc.ids[j];
+      for (let j = p.inhOffsets[k]; j < p.inhOffsets[k + 1]; j++) ids[n++] = 80 + p.inh.ids[j];
+    }
+    offsets[q * (B + 1) + B] = n;
+  });
+  return { offsets, ids };
 }
 
 /**

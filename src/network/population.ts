@@ -7,7 +7,7 @@
 import { type StepInput, type StreamBatch, createStreamBatch } from '../inference/stream-batch.js';
 import type { StepModel } from '../inference/step-model.js';
 import type { BinOutput, Neuron } from '../core/neuron.js';
-import { DEFAULT_REFRACTORY_MS, SpikeEventDetector } from '../surrogate/spike-events.js';
+import { DEFAULT_REFRACTORY_MS, SpikeEventBank } from '../surrogate/spike-events.js';
 
 export interface PopulationKind {
   /** 'twin:<model id>' or 'reference:<cell>' */
@@ -36,8 +36,8 @@ export class TwinPopulation implements PopulationKind {
   readonly voltage: Float32Array;
   readonly spike: Uint8Array;
   private readonly batch: StreamBatch;
-  /** one per neuron: a spike is the onset of a run of bins over the threshold, not every such bin */
-  private readonly detectors: SpikeEventDetector[];
+  /** a neuron's spike is the onset of a run of bins over the threshold, not every such bin */
+  private readonly detectors: SpikeEventBank;
 
   constructor(
     private readonly model: StepModel,
@@ -55,17 +55,13 @@ export class TwinPopulation implements PopulationKind {
       threshold: model.manifest.spikeThreshold,
       refractoryBins: model.manifest.spikeEvents?.refractoryMs ?? DEFAULT_REFRACTORY_MS,
     };
-    this.detectors = Array.from({ length: size }, () => new SpikeEventDetector(rule));
+    this.detectors = new SpikeEventBank(rule, size);
   }
 
   async step(input: StepInput): Promise<void> {
     await this.batch.step(input);
-    const v = this.batch.voltage;
-    const p = this.batch.spikeProb;
-    for (let i = 0; i < this.size; i++) {
-      this.voltage[i] = v[i];
-      this.spike[i] = this.detectors[i].step(p[i]) ? 1 : 0;
-    }
+    this.voltage.set(this.batch.voltage.subarray(0, this.size));
+    this.detectors.step(this.batch.spikeProb, this.spike);
   }
 
   /** The batch's own resources; the StepModel is shared by populations and released by the network. */

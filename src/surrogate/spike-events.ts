@@ -31,10 +31,7 @@ export class SpikeEventDetector {
   private sinceEvent = Infinity;
 
   constructor(readonly rule: SpikeEventRule) {
-    if (!(rule.threshold > 0 && rule.threshold <= 1))
-      throw new RangeError(`spike threshold must be in (0, 1], got ${rule.threshold}`);
-    if (!Number.isInteger(rule.refractoryBins) || rule.refractoryBins < 0)
-      throw new RangeError(`refractory bins must be a non-negative integer, got ${rule.refractoryBins}`);
+    checkRule(rule);
   }
 
   /** true when this bin starts a predicted spike */
@@ -53,6 +50,46 @@ export class SpikeEventDetector {
     this.above = false;
     this.sinceEvent = Infinity;
   }
+}
+
+/**
+ * The same rule for many streams stepped together (a population's neurons), their states in typed
+ * arrays rather than one object each.
+ */
+export class SpikeEventBank {
+  private readonly above: Uint8Array;
+  private readonly sinceEvent: Float64Array;
+
+  constructor(
+    readonly rule: SpikeEventRule,
+    readonly size: number,
+  ) {
+    checkRule(rule);
+    this.above = new Uint8Array(size);
+    this.sinceEvent = new Float64Array(size).fill(Infinity);
+  }
+
+  /** spikes[i] = 1 where stream i's probability of this bin starts a predicted spike, else 0 */
+  step(prob: ArrayLike<number>, spikes: Uint8Array): void {
+    const { threshold, refractoryBins } = this.rule;
+    const { above, sinceEvent } = this;
+    for (let i = 0; i < this.size; i++) {
+      const since = sinceEvent[i] + 1;
+      const wasAbove = above[i];
+      const now = prob[i] >= threshold ? 1 : 0;
+      above[i] = now;
+      const starts = now === 1 && wasAbove === 0 && since > refractoryBins;
+      sinceEvent[i] = starts ? 0 : since;
+      spikes[i] = starts ? 1 : 0;
+    }
+  }
+}
+
+function checkRule(rule: SpikeEventRule): void {
+  if (!(rule.threshold > 0 && rule.threshold <= 1))
+    throw new RangeError(`spike threshold must be in (0, 1], got ${rule.threshold}`);
+  if (!Number.isInteger(rule.refractoryBins) || rule.refractoryBins < 0)
+    throw new RangeError(`refractory bins must be a non-negative integer, got ${rule.refractoryBins}`);
 }
 
 export interface EventTrial {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import {
+  SpikeEventBank,
   SpikeEventDetector,
   calibrateThreshold,
   detectSpikeEvents,
@@ -38,6 +39,29 @@ describe('spike events', () => {
     expect(streamed).toEqual(Array.from(detectSpikeEvents(p, rule)));
     expect(() => new SpikeEventDetector({ threshold: 0, refractoryBins: 3 })).toThrow(/threshold/);
     expect(() => new SpikeEventDetector({ threshold: 0.5, refractoryBins: -1 })).toThrow(/refractory/);
+  });
+
+  it('a bank of streams steps each stream as its own detector would', () => {
+    const rule = { threshold: 0.3, refractoryBins: 2 };
+    const traces = [
+      Float32Array.from([0, 0.5, 0.1, 0.5, 0.1, 0, 0, 0, 0.6, 0]),
+      bumps(10, [2, 7], 1),
+      new Float32Array(10).fill(0.9),
+      Float32Array.from([0.31, 0.2, 0.31, 0.2, 0.31, 0.2, 0.31, 0.2, 0.31, 0.2]),
+    ];
+    const bank = new SpikeEventBank(rule, traces.length);
+    const spikes = new Uint8Array(traces.length);
+    const got: number[][] = traces.map(() => []);
+    for (let k = 0; k < 10; k++) {
+      bank.step(
+        traces.map((t) => t[k]),
+        spikes,
+      );
+      spikes.forEach((s, i) => s && got[i].push(k));
+    }
+    expect(got).toEqual(traces.map((t) => Array.from(detectSpikeEvents(t, rule))));
+    expect(got[3]).toEqual([0, 4, 8]); // a flicker every other bin: events 3 bins apart at most
+    expect(() => new SpikeEventBank({ threshold: 1.5, refractoryBins: 0 }, 2)).toThrow(/threshold/);
   });
 
   it('calibration finds a threshold whose event count equals the reference count', () => {
