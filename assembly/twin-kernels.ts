@@ -61,6 +61,20 @@ function addRow(y: usize, x: usize, n: i32): void {
   for (; f < n; f++) setF32(y, f, f32At(y, f) + f32At(x, f));
 }
 
+/** y[0..n) = bias[0..n) + q[0..n), then q[0..n) = 0, in one pass (a queue row taken) */
+function takeRow(y: usize, bias: usize, q: usize, n: i32): void {
+  let f = 0;
+  for (; f + 4 <= n; f += 4) {
+    const at = <usize>(f << 2);
+    v128.store(y + at, f32x4.add(v128.load(bias + at), v128.load(q + at)));
+    v128.store(q + at, f32x4.splat(0));
+  }
+  for (; f < n; f++) {
+    setF32(y, f, f32At(bias, f) + f32At(q, f));
+    setF32(q, f, 0);
+  }
+}
+
 /**
  * The synaptic layer (a causal conv over the synapses, kernel k, F filters) as queues of future
  * outputs: a spike on synapse s adds table[s][lag][:] to the output due lag bins from now, so
@@ -110,9 +124,7 @@ export function synapticStep(
           addRow(head, taps, first);
           if (rest > 0) addRow(q, taps + ((<usize>first) << 2), rest);
         }
-        memory.copy(y, bias, rowBytes);
-        addRow(y, head, F);
-        memory.fill(head, 0, rowBytes);
+        takeRow(y, bias, head, F);
       }
       activateRow(y, F, act);
     }
