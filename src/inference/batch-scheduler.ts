@@ -394,12 +394,15 @@ export class BatchScheduler {
     const count = this.binClock - from;
     if (count <= 0) return;
     const { voltage: v, spikeProb: p } = job.out;
+    const { stageV, stageP } = this;
     const stride = this.stageSlots;
+    const end = STAGE * stride;
     let at = job.flushed;
-    for (let g = from; g < this.binClock; g++, at++) {
-      const i = (g % STAGE) * stride + b;
-      v[at] = this.stageV[i];
-      p[at] = this.stageP[i];
+    for (let i = (from % STAGE) * stride + b, left = count; left > 0; left--, at++) {
+      v[at] = stageV[i];
+      p[at] = stageP[i];
+      i += stride;
+      if (i >= end) i -= end;
     }
     job.flushed = at;
     this.stagedFrom[b] = this.binClock;
