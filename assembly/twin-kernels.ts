@@ -153,9 +153,10 @@ export function ringPush(n: i32, T: i32, C: i32, L: i32, S: i32, clock: usize, x
  * Depthwise causal conv on the ring of its input (kernel k, C channels, M kernels per channel):
  *   out[b·T + τ][c·M + m] = act(bias[c·M + m] + Σ_j ring[(clock + τ − (k−1−j)) & mask][b][c] · taps[j][m][c])
  * (taps rearranged by the caller to [k][M][C]). Four channels at a time, the sum over the k taps
- * held in a register; the ring rows of the taps are consecutive (mod L), oldest first. With M = 2
- * and blocks of bins, four bins of a slot go together (depthwiseFourBins); every output's sum is
- * taken in the same order either way, so the results are the same to the bit.
+ * held in a register; the ring rows of the taps are consecutive (mod L), oldest first. With M = 2,
+ * twelve channels of a bin go together, and in blocks of bins four bins of a slot
+ * (depthwiseFourBins); every output's sum is taken in the same order either way, so the results are
+ * the same to the bit.
  */
 export function depthwiseStep(
   n: i32,
@@ -229,23 +230,6 @@ export function depthwiseStep(
         storePairs(y, bias, c0, a0, a1, act);
         storePairs(y, bias, c0 + 4, b0, b1, act);
         storePairs(y, bias, c0 + 8, d0, d1, act);
-      }
-      // both kernels of four channels from one load of the inputs
-      for (; c0 + 4 <= C; c0 += 4) {
-        const at = <usize>(c0 << 2);
-        let acc0 = f32x4.splat(0);
-        let acc1 = f32x4.splat(0);
-        let x = r + <usize>oldest * posBytes + at;
-        let w = taps + at;
-        for (let j = 0; j < k; j++) {
-          if (j == split) x = r + at;
-          const xv = v128.load(x);
-          acc0 = f32x4.add(acc0, f32x4.mul(xv, v128.load(w)));
-          acc1 = f32x4.add(acc1, f32x4.mul(xv, v128.load(w + rowBytes)));
-          x += posBytes;
-          w += tapBytes;
-        }
-        storePairs(y, bias, c0, acc0, acc1, act);
       }
     }
     for (let m = 0; m < M; m++) {
