@@ -14,18 +14,11 @@
  *   npm run bench:flood -- [--seconds 30] [--opens 150] [--parallel 20] [--only flood|churn]
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { getPriority, setPriority } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scriptArgs } from './script-args.js';
-import {
-  realtimeControl,
-  type ChurnOptions,
-  type ChurnResult,
-  type FloodOptions,
-  type FloodResult,
-  type LagStats,
-} from '../stream-pressure.js';
+import { realtimeControl, type LagStats } from '../stream-pressure.js';
+import { pressureProcess } from '../pressure-process.js';
 
 const USAGE = `
 usage: node dist/benchmarks/scripts/flow-bench.js [--seconds N] [--opens N] [--parallel N] [--models DIR] [--model ID] [--only flood|churn] [--server FILE]
@@ -108,26 +101,8 @@ class ServerProcess {
 
 const here = fileURLToPath(import.meta.url);
 
-/** Runs a flood or a churn in a client process of its own (../pressure-client.ts). */
-function pressure(job: 'flood', url: string, options: FloodOptions): Promise<FloodResult>;
-function pressure(job: 'churn', url: string, options: ChurnOptions): Promise<ChurnResult>;
-function pressure(job: string, url: string, options: object): Promise<unknown> {
-  const child = fork(
-    resolve(here, '..', '..', 'pressure-client.js'),
-    [JSON.stringify({ job, url, options })],
-    {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
-  if (child.pid !== undefined) setPriority(child.pid, Math.min(19, getPriority() + 10));
-  return new Promise((ok, ko) => {
-    let result: unknown;
-    child.once('message', (m) => (result = m));
-    child.once('exit', (code) =>
-      result === undefined ? ko(new Error(`the ${job} client exited with code ${code}`)) : ok(result),
-    );
-  });
-}
+/** the compiled client process of the flood and the churn */
+const pressureClient = resolve(here, '..', '..', 'pressure-client.js');
 
 /** Samples the server every 100 ms while `work` runs: its largest RSS and event-loop delay. */
 async function watched<T>(
@@ -196,7 +171,12 @@ try {
       const base = await server.sample();
       const w = await watched(
         server,
-        pressure('flood', server.url, { ...session, binary, durationMs: seconds * 1000, chunk: 100 }),
+        pressureProcess(pressureClient, 'flood', server.url, {
+          ...session,
+          binary,
+          durationMs: seconds * 1000,
+          chunk: 100,
+        }),
       );
       const after = await server.sample();
       const lag = await control.stop();
@@ -216,7 +196,7 @@ try {
     const base = await server.sample();
     const w = await watched(
       server,
-      pressure('churn', server.url, { ...session, opens, parallel, bins: 200 }),
+      pressureProcess(pressureClient, 'churn', server.url, { ...session, opens, parallel, bins: 200 }),
     );
     const lag = await control.stop();
     const c = w.result;

@@ -4,11 +4,15 @@
 /**
  * Flow control end to end (tiny model, fake reference in this thread, small bounds): the input
  * credit, floods in both encodings beside a REALTIME control session, a client that stops reading,
- * and REALTIME pacing of both sources. The bounds asserted are generous (this machine is shared);
- * the measured figures are printed. `npm run bench:flood` measures the real targets.
+ * and REALTIME pacing of both sources. The flooder runs in a process of its own (the compiled
+ * benchmarks/pressure-client.js of dist/; `npm test` builds it first), as a real one would: in this
+ * process its own work held the event loop for tens of milliseconds a turn, and the tiny model's
+ * onnxruntime engine steps one bin a turn, so the control then measured the flooder. The bounds
+ * asserted are generous (this machine is shared); the measured figures are printed.
+ * `npm run bench:flood` measures the real targets.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -27,17 +31,30 @@ import {
 import type { ServerMessage } from '../../../proto/messages.js';
 import { writeTinyModel } from '../../fixtures/tiny-step-model.js';
 import { FakeNeuron } from './fake-neuron.js';
-import { flood, pressureBins, realtimeControl } from '../../../benchmarks/stream-pressure.js';
+import { pressureBins, realtimeControl } from '../../../benchmarks/stream-pressure.js';
+import { pressureProcess } from '../../../benchmarks/pressure-process.js';
 
 const N_EXC = 8;
 const N_INH = 4;
 const CREDIT = 3000;
 const MAX_CHUNK = 200;
-/** generous: the machine running the tests is shared; the bench measures the 20-ms target */
-const CONTROL_LAG_BOUND_MS = 1000;
+/**
+ * generous: the machine running the tests is shared (the control's lag under a flood from another
+ * process measured 3-5 ms); the bench measures the 20-ms target
+ */
+const CONTROL_LAG_BOUND_MS = 250;
+/** the slow consumer's 1-MB JSON frames are encoded in this process, which the control shares */
+const SLOW_CONSUMER_LAG_BOUND_MS = 3000;
 const RSS_GROWTH_BOUND_MB = 150;
 
 const MB = 1024 * 1024;
+
+const PRESSURE_CLIENT = 'dist/benchmarks/pressure-client.js';
+const hasPressureClient = existsSync(PRESSURE_CLIENT);
+if (!hasPressureClient)
+  console.warn(
+    `flood tests skipped: run \`npm run build\` first (${PRESSURE_CLIENT}, the flooder's process)`,
+  );
 
 describe('flow control (tiny model, fake reference)', () => {
   let dir: string;
@@ -128,49 +145,52 @@ describe('flow control (tiny model, fake reference)', () => {
   });
 
   for (const binary of [true, false]) {
-    it(`holds a ${binary ? 'protobuf' : 'JSON'} flood: bounded memory, the flooder throttled with INPUT_OVERRUN, a REALTIME session on time`, async () => {
-      const control = await realtimeControl(server.url, { model: 'tiny', nExc: N_EXC, nInh: N_INH });
-      await new Promise((r) => setTimeout(r, 300));
-      const flow0 = hub.flow;
-      const rss0 = process.memoryUsage().rss;
-      let rssMax = rss0;
-      const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 50);
-      const result = await flood(server.url, {
-        model: 'tiny',
-        nExc: N_EXC,
-        nInh: N_INH,
-        binary,
-        durationMs: 2000,
-        chunk: MAX_CHUNK,
-        // dense input: fewer bins per byte wait in the socket buffers ahead of the flooder's close
-        spikesPerBin: 20,
-      });
-      clearInterval(sampler);
-      const lag = await control.stop();
-      const growthMb = (rssMax - rss0) / MB;
-      console.log(
-        `${binary ? 'protobuf' : 'JSON'} flood, 2 s: ${result.framesSent} frames sent, ${result.binsAnswered} bins answered, ` +
-          `errors ${JSON.stringify(result.errors)}, input pauses ${hub.flow.inputPause - flow0.inputPause}, close answered in ${result.closeMs?.toFixed(0)} ms; ` +
-          `RSS +${growthMb.toFixed(1)} MB (this process: server and clients); control: ${lag.bins} bins, ` +
-          `max lag ${lag.maxLagMs.toFixed(1)} ms, mean ${lag.meanLagMs.toFixed(1)} ms`,
-      );
-      // throttled: the server stopped reading it whenever it went over its credit
-      expect(hub.flow.inputPause).toBeGreaterThan(flow0.inputPause);
-      // frames read past twice the credit are refused, and the ones after them are out of order
-      expect(Object.keys(result.errors).filter((c) => c !== 'INPUT_OVERRUN' && c !== 'BIN_ORDER')).toEqual(
-        [],
-      );
-      if (result.errors.BIN_ORDER) expect(result.errors.INPUT_OVERRUN).toBeGreaterThan(0);
-      expect(result.serverClose).toBeNull();
-      expect(result.closeMs).not.toBeNull();
-      // the close waits behind what the flooder already sent (the kernel's socket buffers, up to
-      // megabytes), which the server reads as fast as it computes it, at most twice the credit ahead
-      expect(result.closeMs!).toBeLessThan(90_000);
-      expect(growthMb).toBeLessThan(RSS_GROWTH_BOUND_MB);
-      expect(lag.disorder).toBe(0);
-      expect(lag.bins).toBeGreaterThan(2000);
-      expect(lag.maxLagMs).toBeLessThan(CONTROL_LAG_BOUND_MS);
-    });
+    (hasPressureClient ? it : it.skip)(
+      `holds a ${binary ? 'protobuf' : 'JSON'} flood: bounded memory, the flooder throttled with INPUT_OVERRUN, a REALTIME session on time`,
+      async () => {
+        const control = await realtimeControl(server.url, { model: 'tiny', nExc: N_EXC, nInh: N_INH });
+        await new Promise((r) => setTimeout(r, 300));
+        const flow0 = hub.flow;
+        const rss0 = process.memoryUsage().rss;
+        let rssMax = rss0;
+        const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 50);
+        const result = await pressureProcess(PRESSURE_CLIENT, 'flood', server.url, {
+          model: 'tiny',
+          nExc: N_EXC,
+          nInh: N_INH,
+          binary,
+          durationMs: 2000,
+          chunk: MAX_CHUNK,
+          // dense input: fewer bins per byte wait in the socket buffers ahead of the flooder's close
+          spikesPerBin: 20,
+        });
+        clearInterval(sampler);
+        const lag = await control.stop();
+        const growthMb = (rssMax - rss0) / MB;
+        console.log(
+          `${binary ? 'protobuf' : 'JSON'} flood, 2 s: ${result.framesSent} frames sent, ${result.binsAnswered} bins answered, ` +
+            `errors ${JSON.stringify(result.errors)}, input pauses ${hub.flow.inputPause - flow0.inputPause}, close answered in ${result.closeMs?.toFixed(0)} ms; ` +
+            `RSS +${growthMb.toFixed(1)} MB (this process: the server and the control); control: ${lag.bins} bins, ` +
+            `max lag ${lag.maxLagMs.toFixed(1)} ms, mean ${lag.meanLagMs.toFixed(1)} ms`,
+        );
+        // throttled: the server stopped reading it whenever it went over its credit
+        expect(hub.flow.inputPause).toBeGreaterThan(flow0.inputPause);
+        // frames read past twice the credit are refused, and the ones after them are out of order
+        expect(Object.keys(result.errors).filter((c) => c !== 'INPUT_OVERRUN' && c !== 'BIN_ORDER')).toEqual(
+          [],
+        );
+        if (result.errors.BIN_ORDER) expect(result.errors.INPUT_OVERRUN).toBeGreaterThan(0);
+        expect(result.serverClose).toBeNull();
+        expect(result.closeMs).not.toBeNull();
+        // the close waits behind what the flooder already sent (the kernel's socket buffers, up to
+        // megabytes), which the server reads as fast as it computes it, at most twice the credit ahead
+        expect(result.closeMs!).toBeLessThan(90_000);
+        expect(growthMb).toBeLessThan(RSS_GROWTH_BOUND_MB);
+        expect(lag.disorder).toBe(0);
+        expect(lag.bins).toBeGreaterThan(2000);
+        expect(lag.maxLagMs).toBeLessThan(CONTROL_LAG_BOUND_MS);
+      },
+    );
   }
 
   it('pauses a client that stops reading, then drops it with SLOW_CONSUMER; other sessions go on', async () => {
@@ -224,9 +244,7 @@ describe('flow control (tiny model, fake reference)', () => {
       console.log(`slow consumer: control max lag ${lag.maxLagMs.toFixed(1)} ms over ${lag.bins} bins`);
       expect(lag.disorder).toBe(0);
       expect(lag.bins).toBeGreaterThan(500);
-      // looser than the floods': the server encodes the 512-neuron session's 1-MB JSON frames in
-      // this process, which the control shares
-      expect(lag.maxLagMs).toBeLessThan(3 * CONTROL_LAG_BOUND_MS);
+      expect(lag.maxLagMs).toBeLessThan(SLOW_CONSUMER_LAG_BOUND_MS);
       ws.resume();
       await closed;
       const errors = replies.filter((m) => 'error' in m).map((m) => ('error' in m ? m.error.code : ''));
