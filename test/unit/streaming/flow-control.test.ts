@@ -40,9 +40,9 @@ const CREDIT = 3000;
 const MAX_CHUNK = 200;
 /**
  * generous: the machine running the tests is shared (the control's lag under a flood from another
- * process measured 3-5 ms); the bench measures the 20-ms target
+ * process measured 3-5 ms alone, 50-67 ms in a full `npm test`); the bench measures the 20-ms target
  */
-const CONTROL_LAG_BOUND_MS = 250;
+const CONTROL_LAG_BOUND_MS = 500;
 /** the slow consumer's 1-MB JSON frames are encoded in this process, which the control shares */
 const SLOW_CONSUMER_LAG_BOUND_MS = 3000;
 const RSS_GROWTH_BOUND_MB = 150;
