@@ -29,6 +29,7 @@ import {
   encodeServerJson,
 } from '../../../proto/codec.js';
 import type { ServerMessage } from '../../../proto/messages.js';
+import { packageRoot } from '../../../src/core/package-root.js';
 import { writeTinyModel } from '../../fixtures/tiny-step-model.js';
 import { FakeNeuron } from './fake-neuron.js';
 import { pressureBins, realtimeControl } from '../../../benchmarks/stream-pressure.js';
@@ -49,7 +50,7 @@ const RSS_GROWTH_BOUND_MB = 150;
 
 const MB = 1024 * 1024;
 
-const PRESSURE_CLIENT = 'dist/benchmarks/pressure-client.js';
+const PRESSURE_CLIENT = join(packageRoot(), 'dist', 'benchmarks', 'pressure-client.js');
 const hasPressureClient = existsSync(PRESSURE_CLIENT);
 if (!hasPressureClient)
   console.warn(
